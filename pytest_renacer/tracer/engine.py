@@ -1,0 +1,626 @@
+"""The ptrace event loop: one thread, waitpid(-1, __WALL), one GET_SYSCALL_INFO per stop.
+
+The engine knows nothing about decoding or output.  It reports what happens to a
+*sink* (see :class:`Sink`) as compact raw records: numbers, raw argument registers,
+monotonic nanoseconds, and whatever the injected *capture* hooks read from memory
+while the tracee was stopped.
+
+Modes:
+- ``full``: PTRACE_SYSCALL everywhere; entry and exit stop of every syscall.
+- ``seccomp``: a RET_TRACE filter stops only the selected syscalls (their entry as a
+  seccomp stop, then PTRACE_SYSCALL once for their exit); everything else runs free.
+- ``count``: a filter stops every (or each selected) syscall once, at entry; the exit
+  is never waited for, so return values are unknown.
+"""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from ..errors import AttachError, TracingUnavailable
+from . import ptrace as pt
+from .seccomp import PreparedFilter, build_filter
+from .spawn import child_exec_error, spawn_seized
+
+CaptureEntry = Callable[[int, int, tuple[int, ...]], "dict[Any, object] | None"]
+CaptureExit = Callable[
+    [int, int, tuple[int, ...], int, bool, "dict[Any, object] | None"], "dict[Any, object] | None"
+]
+Unwinder = Callable[[int, int, int, int], "tuple[int, ...] | None"]
+
+_SYSCALL_TRAP = signal.SIGTRAP | 0x80
+_STOP_SIGNALS = frozenset({signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU})
+_BASE_OPTIONS = pt.O_TRACESYSGOOD | pt.O_TRACEEXEC
+_FOLLOW_OPTIONS = pt.O_TRACEFORK | pt.O_TRACEVFORK | pt.O_TRACECLONE
+
+
+class Sink(Protocol):
+    """Receives the engine's records. Times are time.monotonic_ns() values."""
+
+    def task_started(self, pid: int, tid: int, ppid: int | None, argv: list[str] | None,
+                     t: int) -> None: ...
+
+    def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
+                      captured: dict[Any, object] | None) -> Any: ...
+
+    def syscall_exit(self, token: Any, pid: int, tid: int, nr: int, retval: int,
+                     failed: bool, t: int, captured: dict[Any, object] | None) -> None: ...
+
+    def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None: ...
+
+    def group_stop(self, pid: int, tid: int, signo: int, t: int) -> None: ...
+
+    def exec(self, pid: int, tid: int, former_tid: int, argv: list[str] | None,
+             t: int) -> None: ...
+
+    def task_exited(self, pid: int, tid: int, status: int, t: int) -> None: ...
+
+
+class _Task:
+    """What the engine keeps per traced thread."""
+
+    __slots__ = ("awaiting_exit", "detaching", "pending", "pid")
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid  # thread group id
+        # (token, nr, args) of a syscall whose exit we wait for, else None
+        self.pending: tuple[Any, int, tuple[int, ...]] | None = None
+        self.awaiting_exit = False
+        self.detaching = False
+
+
+def _read_proc_status(tid: int) -> tuple[int, int | None]:
+    """(tgid, ppid) of a task from /proc; (tid, None) if it is gone already."""
+    tgid, ppid = tid, None
+    try:
+        with open(f"/proc/{tid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"Tgid:"):
+                    tgid = int(line.split()[1])
+                elif line.startswith(b"PPid:"):
+                    ppid = int(line.split()[1])
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    return tgid, ppid
+
+
+def read_cmdline(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    return [os.fsdecode(a) for a in data.split(b"\0")[:-1]] if data else []
+
+
+class Engine:
+    """Traces one command (``spawn``) or running process (``attach``) to completion."""
+
+    def __init__(
+        self,
+        sink: Sink,
+        *,
+        mode: str = "full",
+        nrs: frozenset[int] | None = None,
+        invert: bool = False,
+        audit_arch: int = 0,
+        follow_forks: bool = True,
+        capture_entry: CaptureEntry | None = None,
+        capture_exit: CaptureExit | None = None,
+        unwinder: Unwinder | None = None,
+        execve_nrs: frozenset[int] = frozenset(),
+        marker: tuple[int, int] | None = None,
+    ) -> None:
+        if mode not in ("full", "seccomp", "count"):
+            raise ValueError(f"unknown tracing mode {mode!r}")
+        if mode != "full" and not follow_forks:
+            # Untraced children would inherit a RET_TRACE filter with no tracer: their
+            # selected syscalls would fail with ENOSYS.  strace refuses the same.
+            mode = "full"
+        self.sink = sink
+        self.mode = mode
+        # The selection: ``nrs`` (or, when ``invert``, every syscall but those); None = all.
+        self.nrs = nrs
+        self.invert = invert
+        self.audit_arch = audit_arch
+        self.follow_forks = follow_forks
+        self.capture_entry = capture_entry
+        self.capture_exit = capture_exit
+        self.unwinder = unwinder
+        # Recording starts when the spawned child enters execve: what it does before
+        # (our own seccomp set-up) is not the traced program's.
+        self.execve_nrs = execve_nrs
+        # For a traced Python callable: (syscall nr, magic) of the marker calls the child
+        # makes right before (arg 1) and after (arg 2) the body.  See api.call().
+        self.marker = marker
+        self._mute_pid = -1  # the callable's process after its body returned
+        self.tasks: dict[int, _Task] = {}
+        self.root_pid: int | None = None
+        self.root_status: int | None = None
+        self.attached = False
+        self.timed_out = False
+        self._started = False  # the spawned child reached its execve
+        self._errpipe: int | None = None
+        self._lock = threading.Lock()
+        self._stop_requested = False
+        self._waker: tuple[int, int] | None = None  # (pid, write fd) in attach mode
+        self._info = pt.SyscallInfoReader()
+        self._siginfo = pt.ctypes.create_string_buffer(pt.SIGINFO_SIZE)
+
+    # -- starting -------------------------------------------------------------------
+    def options(self) -> int:
+        opts = _BASE_OPTIONS
+        if self.follow_forks:
+            opts |= _FOLLOW_OPTIONS
+        if self.mode != "full":
+            opts |= pt.O_TRACESECCOMP
+        if not self.attached:
+            opts |= pt.O_EXITKILL
+        return opts
+
+    def spawn(self, exe: str, argv: Sequence[str], env: Mapping[str, str] | None,
+              cwd: str | None, fds: tuple[int, int, int],
+              target: Callable[[], None] | None = None) -> int:
+        filt = None
+        if self.mode != "full":
+            bpf_nrs: frozenset[int] | None = self.nrs
+            if bpf_nrs is not None and self.marker is not None:
+                # the marker syscall must stop too
+                bpf_nrs = bpf_nrs - {self.marker[0]} if self.invert else bpf_nrs | {
+                    self.marker[0]}
+            filt = PreparedFilter(build_filter(self.audit_arch, bpf_nrs, invert=self.invert))
+        try:
+            pid, errr = spawn_seized(exe, argv, env, cwd, fds, self.options(), filt, target)
+        except PermissionError as e:
+            raise TracingUnavailable(_denied_reason(e)) from None
+        except OSError as e:
+            if e.errno == _errno.EPERM:
+                raise TracingUnavailable(_denied_reason(e)) from None
+            raise
+        self._errpipe = errr
+        self.root_pid = pid
+        self.tasks[pid] = _Task(pid)
+        self.sink.task_started(pid, pid, os.getpid(), list(map(os.fspath, argv)),
+                               time.monotonic_ns())
+        return pid
+
+    def attach(self, pid: int) -> None:
+        self.attached = True
+        self.root_pid = pid
+        if not os.path.exists(f"/proc/{pid}"):
+            raise AttachError(f"cannot attach to pid {pid}: no such process")
+        if pid == os.getpid():
+            raise AttachError(f"cannot attach to pid {pid}: that is this process")
+        seen: set[int] = set()
+        opts = self.options()
+        argv = read_cmdline(pid)
+        _, ppid = _read_proc_status(pid)
+        while True:  # threads may be created while we attach: repeat until stable
+            try:
+                tids = {int(t) for t in os.listdir(f"/proc/{pid}/task")}
+            except OSError:
+                raise AttachError(f"cannot attach to pid {pid}: no such process") from None
+            new = tids - seen
+            if not new:
+                break
+            for tid in sorted(new):
+                try:
+                    pt.ptrace(pt.PTRACE_SEIZE, tid, 0, opts)
+                    pt.ptrace(pt.PTRACE_INTERRUPT, tid)
+                except OSError as e:
+                    if e.errno == _errno.ESRCH and tid != pid:
+                        continue
+                    self._detach_all_now()
+                    raise AttachError(_attach_reason(pid, e)) from None
+                seen.add(tid)
+                self.tasks[tid] = _Task(pid)
+        self._started = True
+        now = time.monotonic_ns()
+        self.sink.task_started(pid, pid, ppid, argv, now)
+        for tid in sorted(seen - {pid}):
+            self.sink.task_started(pid, tid, ppid, None, now)
+        self._start_waker()
+
+    def _start_waker(self) -> None:
+        """A tiny child whose exit wakes our waitpid when stop() is asked from another thread."""
+        r, w = os.pipe2(os.O_CLOEXEC)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - the waker child
+            try:
+                os.close(w)
+                os.read(r, 1)
+            finally:
+                os._exit(0)
+        os.close(r)
+        self._waker = (pid, w)
+
+    # -- stopping -------------------------------------------------------------------
+    def request_stop(self) -> None:
+        """From any thread: detach (attach mode) at the next chance."""
+        self._stop_requested = True
+        if self._waker is not None:
+            try:
+                os.write(self._waker[1], b"x")
+            except OSError:
+                pass
+
+    def kill_all(self) -> None:
+        """From any thread: SIGKILL every traced process (timeout, or an error)."""
+        with self._lock:
+            pids = {t.pid for t in self.tasks.values()}
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def timeout_expired(self) -> None:
+        self.timed_out = True
+        self.kill_all()
+
+    # -- the loop -------------------------------------------------------------------
+    def run(self) -> None:
+        """Process stops until every tracee has exited (or we detached)."""
+        try:
+            self._loop()
+        except BaseException:
+            if self.attached:
+                self._detach_all_now()
+            else:
+                self.kill_all()
+                self._reap_all()
+            raise
+        finally:
+            self._close_waker()
+
+    def exec_error(self) -> str | None:
+        if self._errpipe is None:
+            return None
+        fd, self._errpipe = self._errpipe, None
+        return child_exec_error(fd)
+
+    def _close_waker(self) -> None:
+        if self._waker is not None:
+            pid, w = self._waker
+            self._waker = None
+            os.close(w)
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass  # reaped by the loop already
+
+    def _reap_all(self) -> None:
+        while self.tasks:
+            try:
+                tid, status = os.waitpid(-1, pt.WALL | pt.WNOTHREAD)
+            except ChildProcessError:
+                break
+            if os.WIFEXITED(status) or os.WIFSIGNALED(status):
+                self._task_gone(tid, status)
+
+    def _loop(self) -> None:
+        tasks = self.tasks
+        sink = self.sink
+        waitpid = os.waitpid
+        monotonic_ns = time.monotonic_ns
+        ptrace_raw = pt._ptrace
+        fetch = self._info.fetch
+        entry_unpack = self._info.entry_unpack
+        exit_unpack = self._info.exit_unpack
+        capture_entry = self.capture_entry
+        capture_exit = self.capture_exit
+        unwinder = self.unwinder
+        wait_flags = pt.WALL | pt.WNOTHREAD
+        restart_default = pt.PTRACE_SYSCALL if self.mode == "full" else pt.PTRACE_CONT
+        PTRACE_SYSCALL = pt.PTRACE_SYSCALL
+        ENTRY, EXIT = pt.SYSCALL_INFO_ENTRY, pt.SYSCALL_INFO_EXIT
+        waker_pid = self._waker[0] if self._waker else None
+        nrs = self.nrs
+        invert = self.invert
+        root = self.root_pid
+
+        while tasks:
+            try:
+                tid, status = waitpid(-1, wait_flags)
+            except ChildProcessError:
+                break
+            now = monotonic_ns()
+            if tid == waker_pid:
+                waker_pid = None  # reaped: _close_waker only closes the pipe now
+                if self._stop_requested:
+                    self._detach_all()
+                    return
+                continue
+            task = tasks.get(tid)
+            if task is None:
+                if not (status & 0xFF == 0x7F):
+                    continue  # a task we never knew that is gone: nothing to report
+                task = self._adopt(tid, now)
+
+            if status & 0xFF != 0x7F:  # exited or killed
+                self._task_gone(tid, status, now)
+                continue
+
+            sig = (status >> 8) & 0xFF
+            if sig == _SYSCALL_TRAP:
+                try:
+                    buf = fetch(tid)
+                except OSError:
+                    continue  # died under us; its exit status follows
+                op = buf[0][0]
+                if op == ENTRY:
+                    _, _arch, ip, sp, nr, *argl = entry_unpack(buf)
+                    args = tuple(argl)
+                    if task.detaching:
+                        self._detach_one(tid, 0)
+                        continue
+                    if self._skip_entry(tid, task.pid, nr, args):
+                        ptrace_raw(restart_default, tid, 0, 0)
+                        continue
+                    if nrs is not None and (nr in nrs) == invert:
+                        # Not selected: in full mode the filter is applied here; in the
+                        # seccomp modes this is a stray entry stop after a SYSCALL restart.
+                        ptrace_raw(restart_default, tid, 0, 0)
+                        continue
+                    captured = capture_entry(tid, nr, args) if capture_entry else None
+                    if unwinder is not None:
+                        pcs = unwinder(task.pid, tid, ip, sp)
+                        if pcs:
+                            if captured is None:
+                                captured = {}
+                            captured["pcs"] = pcs
+                    token = sink.syscall_entry(task.pid, tid, nr, args, now, captured)
+                    task.pending = (token, nr, args)
+                    task.awaiting_exit = True
+                    ptrace_raw(PTRACE_SYSCALL, tid, 0, 0)
+                elif op == EXIT:
+                    pending = task.pending
+                    task.pending = None
+                    task.awaiting_exit = False
+                    if pending is not None:
+                        rval, is_error = exit_unpack(buf)
+                        token, nr, args = pending
+                        captured = None
+                        if capture_exit is not None:
+                            captured = capture_exit(tid, nr, args, rval, bool(is_error), None)
+                        sink.syscall_exit(token, task.pid, tid, nr, rval, bool(is_error), now,
+                                          captured)
+                    if task.detaching:
+                        self._detach_one(tid, 0)
+                        continue
+                    ptrace_raw(restart_default, tid, 0, 0)
+                else:
+                    ptrace_raw(restart_default, tid, 0, 0)
+                continue
+
+            event = status >> 16
+            if event:
+                self._event(tid, task, event, sig, now)
+                continue
+            self._signal_stop(tid, task, sig, now)
+
+    def _is_marker(self, nr: int, args: tuple[int, ...]) -> bool:
+        assert self.marker is not None
+        return nr == self.marker[0] and args[1] == self.marker[1]
+
+    def _skip_entry(self, tid: int, pid: int, nr: int, args: tuple[int, ...]) -> bool:
+        """Whether a syscall entry is outside the recording window.
+
+        A spawned command is recorded from its execve on (what the child does before
+        is our set-up); a traced callable from its start marker to its end marker.
+        """
+        if self._started:
+            if pid == self._mute_pid:
+                return True
+            if self.marker is not None and tid == self.root_pid and self._is_marker(nr, args):
+                self._mute_pid = pid  # the callable's body returned
+                return True
+            return False
+        if tid != self.root_pid:
+            return True
+        if self.marker is None:
+            self._started = nr in self.execve_nrs
+            return not self._started
+        if self._is_marker(nr, args) and args[2] == 1:
+            self._started = True
+        return True
+
+    def _restart(self, tid: int, task: _Task, sig: int = 0) -> None:
+        req = pt.PTRACE_SYSCALL if (self.mode == "full" or task.awaiting_exit) else pt.PTRACE_CONT
+        try:
+            pt.ptrace(req, tid, 0, sig)
+        except OSError:
+            pass  # gone; its exit status follows
+
+    def _adopt(self, tid: int, now: int) -> _Task:
+        """A task whose first stop came before its creator's fork/clone event."""
+        pid, ppid = _read_proc_status(tid)
+        task = _Task(pid)
+        with self._lock:
+            self.tasks[tid] = task
+        self.sink.task_started(pid, tid, ppid, read_cmdline(pid) if pid == tid else None, now)
+        return task
+
+    def _event(self, tid: int, task: _Task, event: int, sig: int, now: int) -> None:
+        if event in (pt.EVENT_FORK, pt.EVENT_VFORK, pt.EVENT_CLONE):
+            new_tid = self._eventmsg(tid)
+            if new_tid and new_tid not in self.tasks:
+                self._adopt(new_tid, now)
+            self._restart(tid, task)
+        elif event == pt.EVENT_EXEC:
+            former = self._eventmsg(tid) or tid
+            if former != tid:
+                # A non-leader thread exec'd: it now has the leader's tid.  The leader's own
+                # call (if any) never returns; the exec'ing thread's execve does, here.
+                with self._lock:
+                    old = self.tasks.pop(former, None)
+                if old is not None:
+                    task.pending = old.pending
+                    task.awaiting_exit = old.awaiting_exit
+            if not self._started and tid == self.root_pid:
+                self._started = True
+            self.sink.exec(task.pid, tid, former, read_cmdline(task.pid), now)
+            self._restart(tid, task)
+        elif event == pt.EVENT_SECCOMP:
+            self._seccomp_stop(tid, task, now)
+        elif event == pt.EVENT_STOP:
+            if sig in _STOP_SIGNALS:
+                if self._started:  # not our own start-up SIGSTOP
+                    self.sink.group_stop(task.pid, tid, sig, now)
+                if task.detaching:
+                    self._detach_one(tid, 0)
+                    return
+                try:
+                    pt.ptrace(pt.PTRACE_LISTEN, tid)
+                except OSError:
+                    pass
+            else:
+                if task.detaching:
+                    self._detach_one(tid, 0)
+                    return
+                self._restart(tid, task)
+        else:
+            if task.detaching:
+                self._detach_one(tid, 0)
+                return
+            self._restart(tid, task)
+
+    def _seccomp_stop(self, tid: int, task: _Task, now: int) -> None:
+        if task.detaching:
+            self._detach_one(tid, 0)
+            return
+        try:
+            buf = self._info.fetch(tid)
+        except OSError:
+            return
+        _op, _arch, ip, sp, nr, *argl = self._info.entry_unpack(buf)
+        args = tuple(argl)
+        if self._skip_entry(tid, task.pid, nr, args) or (
+                self.nrs is not None and (nr in self.nrs) == self.invert):
+            self._restart(tid, task)
+            return
+        captured = self.capture_entry(tid, nr, args) if self.capture_entry else None
+        if self.unwinder is not None:
+            pcs = self.unwinder(task.pid, tid, ip, sp)
+            if pcs:
+                captured = {**(captured or {}), "pcs": pcs}
+        token = self.sink.syscall_entry(task.pid, tid, nr, args, now, captured)
+        if self.mode == "count":
+            task.pending = None
+            task.awaiting_exit = False
+        else:
+            task.pending = (token, nr, args)
+            task.awaiting_exit = True
+        self._restart(tid, task)
+
+    def _signal_stop(self, tid: int, task: _Task, sig: int, now: int) -> None:
+        siginfo = b""
+        try:
+            pt.ptrace_buf(pt.PTRACE_GETSIGINFO, tid, 0, self._siginfo)
+            siginfo = self._siginfo.raw
+        except OSError:
+            pass
+        if task.detaching:
+            self._detach_one(tid, sig)
+            return
+        if self._started:
+            self.sink.signal(task.pid, tid, sig, siginfo, now)
+        self._restart(tid, task, sig)
+
+    def _eventmsg(self, tid: int) -> int:
+        buf = pt.ctypes.c_ulong(0)
+        try:
+            pt.ptrace(pt.PTRACE_GETEVENTMSG, tid, 0, pt.ctypes.addressof(buf))
+        except OSError:
+            return 0
+        return int(buf.value)
+
+    def _task_gone(self, tid: int, status: int, now: int | None = None) -> None:
+        with self._lock:
+            task = self.tasks.pop(tid, None)
+        if task is None:
+            return
+        if now is None:
+            now = time.monotonic_ns()
+        if tid == self.root_pid:
+            self.root_status = status
+        self.sink.task_exited(task.pid, tid, status, now)
+
+    # -- detaching (attach mode) -----------------------------------------------------
+    def _detach_all(self) -> None:
+        """Interrupt every tracee and detach each at its next stop, delivering signals."""
+        for tid, task in list(self.tasks.items()):
+            task.detaching = True
+            try:
+                pt.ptrace(pt.PTRACE_INTERRUPT, tid)
+            except OSError:
+                self.tasks.pop(tid, None)
+        while self.tasks:
+            try:
+                tid, status = os.waitpid(-1, pt.WALL | pt.WNOTHREAD)
+            except ChildProcessError:
+                break
+            task = self.tasks.get(tid)
+            if task is None:
+                continue
+            if status & 0xFF != 0x7F:
+                self._task_gone(tid, status)
+                continue
+            sig = (status >> 8) & 0xFF
+            event = status >> 16
+            if sig == _SYSCALL_TRAP or event:
+                self._detach_one(tid, 0)
+            else:
+                self._detach_one(tid, sig)
+
+    def _detach_one(self, tid: int, sig: int) -> None:
+        try:
+            pt.ptrace(pt.PTRACE_DETACH, tid, 0, sig)
+        except OSError:
+            pass
+        with self._lock:
+            self.tasks.pop(tid, None)
+
+    def _detach_all_now(self) -> None:
+        """Best-effort detach after an error (tracees may be running or stopped)."""
+        try:
+            self._detach_all()
+        except Exception:  # pragma: no cover - last-resort cleanup
+            for tid in list(self.tasks):
+                self._detach_one(tid, 0)
+
+
+def _denied_reason(e: OSError) -> str:
+    ok, why = pt.available()
+    base = f"ptrace is not permitted here ({e.strerror or e})"
+    if not ok:
+        return f"{base}: {why}"
+    return (
+        f"{base}. In a container, run it with the SYS_PTRACE capability "
+        "(docker run --cap-add=SYS_PTRACE) and a seccomp profile that allows ptrace; "
+        "on a host, check kernel.yama.ptrace_scope (sysctl kernel.yama.ptrace_scope=1 or 0)."
+    )
+
+
+def _attach_reason(pid: int, e: OSError) -> str:
+    if e.errno == _errno.ESRCH:
+        return f"cannot attach to pid {pid}: no such process"
+    if e.errno == _errno.EPERM:
+        ok, why = pt.available()
+        extra = f" ({why})" if not ok else (
+            " (it belongs to another user, is already traced, or kernel.yama.ptrace_scope "
+            "forbids attaching to non-children: run as root or set ptrace_scope to 0)"
+        )
+        return f"cannot attach to pid {pid}: operation not permitted{extra}"
+    return f"cannot attach to pid {pid}: {e.strerror or e}"

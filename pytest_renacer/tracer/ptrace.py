@@ -1,0 +1,168 @@
+"""ctypes bindings to ptrace(2), process_vm_readv(2) and friends; constants from <linux/ptrace.h>.
+
+Everything here is a thin call into libc: no policy.  Errors come back as OSError with
+the C errno, so callers can decide which ones are expected (ESRCH for a tracee that
+died under us is routine).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import struct
+
+PTRACE_PEEKDATA = 2
+PTRACE_CONT = 7
+PTRACE_KILL = 8
+PTRACE_DETACH = 17
+PTRACE_SYSCALL = 24
+PTRACE_SETOPTIONS = 0x4200
+PTRACE_GETEVENTMSG = 0x4201
+PTRACE_GETSIGINFO = 0x4202
+PTRACE_GETREGSET = 0x4204
+PTRACE_SEIZE = 0x4206
+PTRACE_INTERRUPT = 0x4207
+PTRACE_LISTEN = 0x4208
+PTRACE_GET_SYSCALL_INFO = 0x420E
+
+SYSCALL_INFO_NONE = 0
+SYSCALL_INFO_ENTRY = 1
+SYSCALL_INFO_EXIT = 2
+SYSCALL_INFO_SECCOMP = 3
+
+EVENT_FORK = 1
+EVENT_VFORK = 2
+EVENT_CLONE = 3
+EVENT_EXEC = 4
+EVENT_VFORK_DONE = 5
+EVENT_EXIT = 6
+EVENT_SECCOMP = 7
+EVENT_STOP = 128
+
+O_TRACESYSGOOD = 1
+O_TRACEFORK = 1 << EVENT_FORK
+O_TRACEVFORK = 1 << EVENT_VFORK
+O_TRACECLONE = 1 << EVENT_CLONE
+O_TRACEEXEC = 1 << EVENT_EXEC
+O_TRACESECCOMP = 1 << EVENT_SECCOMP
+O_EXITKILL = 1 << 20
+
+# waitpid flags glibc names __WALL / __WNOTHREAD: wait for clone children too, and only
+# for children and tracees of the calling thread, so that we never reap a process some
+# other thread of the host (a test's own subprocess.Popen) is waiting for.
+WALL = 0x40000000
+WNOTHREAD = 0x20000000
+
+NT_PRSTATUS = 1
+SIGINFO_SIZE = 128
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+_ptrace = _libc.ptrace
+_ptrace.argtypes = (ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_ptrace.restype = ctypes.c_long
+
+_process_vm_readv = _libc.process_vm_readv
+_process_vm_readv.argtypes = (
+    ctypes.c_int, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong,
+    ctypes.c_ulong,
+)
+_process_vm_readv.restype = ctypes.c_ssize_t
+
+_prctl = _libc.prctl
+_prctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
+_prctl.restype = ctypes.c_int
+
+
+def _fail(what: str, pid: int) -> OSError:
+    err = ctypes.get_errno()
+    return OSError(err, f"{what}({pid}): {os.strerror(err)}")
+
+
+def ptrace(request: int, pid: int, addr: int = 0, data: int = 0) -> int:
+    """ptrace(2) for requests whose result is 0 / -1."""
+    if _ptrace(request, pid, addr, data) == -1:
+        raise _fail(f"ptrace {request:#x}", pid)
+    return 0
+
+
+def ptrace_buf(request: int, pid: int, addr: int, buf: ctypes.Array[ctypes.c_char]) -> int:
+    """ptrace(2) with a pointer to our buffer as data; returns the kernel's result."""
+    result = _ptrace(request, pid, addr, ctypes.addressof(buf))
+    if result == -1:
+        raise _fail(f"ptrace {request:#x}", pid)
+    return int(result)
+
+
+def peekdata(pid: int, addr: int) -> int:
+    """One word of the tracee's memory (errno is the only way to tell -1 from failure)."""
+    ctypes.set_errno(0)
+    value = _ptrace(PTRACE_PEEKDATA, pid, addr, 0)
+    if value == -1 and ctypes.get_errno():
+        raise _fail("PTRACE_PEEKDATA", pid)
+    return int(value) & 0xFFFFFFFFFFFFFFFF
+
+
+class _IoVec(ctypes.Structure):
+    _fields_ = (("base", ctypes.c_void_p), ("len", ctypes.c_size_t))
+
+
+def process_vm_readv(pid: int, local: ctypes.Array[ctypes.c_char], remote: list[tuple[int, int]],
+                     ) -> int:
+    """Read the remote (address, length) pieces into ``local``; bytes read, or -1 + errno."""
+    n = len(remote)
+    liov = _IoVec(ctypes.addressof(local), sum(length for _, length in remote))
+    riov = (_IoVec * n)(*(_IoVec(addr, length) for addr, length in remote))
+    return int(_process_vm_readv(pid, ctypes.byref(liov), 1, riov, n, 0))
+
+
+def get_errno() -> int:
+    return ctypes.get_errno()
+
+
+def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> int:
+    result = _prctl(option, arg2, arg3, arg4, arg5)
+    if result == -1:
+        err = ctypes.get_errno()
+        raise OSError(err, f"prctl({option}): {os.strerror(err)}")
+    return int(result)
+
+
+class SyscallInfoReader:
+    """PTRACE_GET_SYSCALL_INFO through one preallocated buffer.
+
+    The kernel fills ``struct ptrace_syscall_info``: op, arch, ip, sp, then the entry
+    (nr, args[6]) or exit (rval, is_error) or seccomp (nr, args[6], ret_data) member.
+    """
+
+    SIZE = 88
+    _head = struct.Struct("=B3xIQQ")
+    _entry = struct.Struct("=B3xIQQQ6Q")
+    _exit = struct.Struct("=24xqB")
+
+    def __init__(self) -> None:
+        self._buf = ctypes.create_string_buffer(self.SIZE)
+        self._addr = ctypes.addressof(self._buf)
+        self._call = _ptrace
+        self.entry_unpack = self._entry.unpack_from
+        self.exit_unpack = self._exit.unpack_from
+
+    def fetch(self, tid: int) -> ctypes.Array[ctypes.c_char]:
+        """Fill the buffer for ``tid``; raises OSError (ESRCH when the tracee vanished)."""
+        if self._call(PTRACE_GET_SYSCALL_INFO, tid, self.SIZE, self._addr) == -1:
+            raise _fail("PTRACE_GET_SYSCALL_INFO", tid)
+        return self._buf
+
+
+def available() -> tuple[bool, str]:
+    """Whether this process may ptrace its children here, and why not."""
+    try:
+        with open("/proc/sys/kernel/yama/ptrace_scope") as f:
+            scope = int(f.read().strip() or 0)
+    except (OSError, ValueError):
+        scope = 0
+    if scope >= 3:
+        return False, ("kernel.yama.ptrace_scope is 3: ptrace is disabled on this machine until "
+                       "reboot")
+    return True, ""

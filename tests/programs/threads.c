@@ -1,0 +1,25 @@
+/* N threads, each making M getppid() calls (a syscall glibc never caches). */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static long per_thread = 100;
+
+static void *work(void *arg) {
+    (void)arg;
+    for (long i = 0; i < per_thread; i++)
+        getppid();
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    int n = argc > 1 ? atoi(argv[1]) : 4;
+    if (argc > 2)
+        per_thread = atol(argv[2]);
+    pthread_t t[64];
+    for (int i = 0; i < n && i < 64; i++)
+        pthread_create(&t[i], NULL, work, NULL);
+    for (int i = 0; i < n && i < 64; i++)
+        pthread_join(t[i], NULL);
+    return 0;
+}
