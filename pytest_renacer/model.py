@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
 from . import decode
-from .filters import SyscallSet, selector as make_selector
+from .filters import SyscallSet
+from .filters import selector as make_selector
 from .tables import SyscallInfo, SyscallTable, table_for
 
 JSON_FORMAT = "renacer-json-v1"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import threading
 import uuid
@@ -96,9 +95,3 @@ def no_leaks() -> Iterator[None]:
     fds_after = set(os.listdir("/proc/self/fd"))
     assert not fds_after - fds_before, f"file descriptors leaked: {sorted(fds_after - fds_before)}"
 
-
-def has_strace() -> bool:
-    return shutil.which("strace") is not None
-
-
-needs_strace = pytest.mark.skipif(not has_strace(), reason="strace is not installed")

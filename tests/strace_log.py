@@ -4,13 +4,19 @@ structural comparisons with renacer's traces."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+needs_strace = pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+
 _LINE = re.compile(r"^(?P<pid>\d+)\s+(?P<rest>.*)$")
 _CALL = re.compile(r"^(?P<name>[a-z_0-9]+)\((?P<args>.*)$")
-_RET = re.compile(r"\)\s+=\s+(?P<ret>-?\d+|0x[0-9a-f]+|\?)(?:\s+(?P<errno>E[A-Z0-9]+))?")
+_RET = re.compile(r"\)\s+=\s+(?P<ret>0x[0-9a-f]+|-?\d+|\?)(?:\s+(?P<errno>E[A-Z0-9]+))?")
 _RESUMED = re.compile(r"^<\.\.\. (?P<name>[a-z_0-9]+) resumed>(?P<rest>.*)$")
 
 
@@ -24,9 +30,8 @@ class StraceCall:
 
 
 def _parse_ret(tail: str) -> tuple[int | None, str | None]:
-    m = None
-    for m in _RET.finditer(tail):
-        pass
+    matches = list(_RET.finditer(tail))
+    m = matches[-1] if matches else None
     if m is None or m.group("ret") == "?":
         return None, None
     ret = m.group("ret")
@@ -66,8 +71,11 @@ def parse(text: str) -> dict[int, list[StraceCall]]:
 
 def run_strace(argv: list[str], tmp: Path, *extra: str) -> dict[int, list[StraceCall]]:
     out = tmp / "strace.log"
-    subprocess.run(["strace", "-f", "-qq", "-e", "signal=none", *extra, "-o", str(out), *argv],
-                   check=False, capture_output=True)
+    # stdout and stderr to files, as renacer's trace() captures them: programs behave
+    # differently on a pipe (python3 checks whether stdout is seekable).
+    with tempfile.TemporaryFile() as so, tempfile.TemporaryFile() as se:
+        subprocess.run(["strace", "-f", "-qq", "-e", "signal=none", *extra, "-o", str(out),
+                        *argv], check=False, stdout=so, stderr=se)
     text = out.read_text(errors="replace")
     # strace -f without several processes omits the pid: add it back for the parser.
     if text and not re.match(r"^\d+\s", text):

@@ -82,7 +82,8 @@ def test_execve_from_a_non_leader_thread(build):
     assert [ev.retval for ev in execs] == [0, 0]
     root = execs[0].pid
     second = execs[1]
-    assert second.pid == root and second.tid != root  # made by the thread, before it took the leader's tid
+    # made by the thread, before it took the leader's tid
+    assert second.pid == root and second.tid != root
     assert t.processes[root].argv == ["/bin/echo", "from-thread"]
     # after the exec the process runs as the leader's tid
     assert t.events[-1].tid == root

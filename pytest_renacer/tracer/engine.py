@@ -15,6 +15,7 @@ Modes:
 
 from __future__ import annotations
 
+import ctypes
 import errno as _errno
 import os
 import signal
@@ -152,7 +153,7 @@ class Engine:
         self._stop_requested = False
         self._waker: tuple[int, int] | None = None  # (pid, write fd) in attach mode
         self._info = pt.SyscallInfoReader()
-        self._siginfo = pt.ctypes.create_string_buffer(pt.SIGINFO_SIZE)
+        self._siginfo = ctypes.create_string_buffer(pt.SIGINFO_SIZE)
 
     # -- starting -------------------------------------------------------------------
     def options(self) -> int:
@@ -226,7 +227,8 @@ class Engine:
         self.sink.task_started(pid, pid, ppid, argv, now)
         for tid in sorted(seen - {pid}):
             self.sink.task_started(pid, tid, ppid, None, now)
-        self._start_waker()
+        if self._waker is None:  # attach() may be called once per pid (strace -p A -p B)
+            self._start_waker()
 
     def _start_waker(self) -> None:
         """A tiny child whose exit wakes our waitpid when stop() is asked from another thread."""
@@ -328,7 +330,6 @@ class Engine:
         waker_pid = self._waker[0] if self._waker else None
         nrs = self.nrs
         invert = self.invert
-        root = self.root_pid
 
         while tasks:
             try:
@@ -344,7 +345,7 @@ class Engine:
                 continue
             task = tasks.get(tid)
             if task is None:
-                if not (status & 0xFF == 0x7F):
+                if status & 0xFF != 0x7F:
                     continue  # a task we never knew that is gone: nothing to report
                 task = self._adopt(tid, now)
 
@@ -539,9 +540,9 @@ class Engine:
         self._restart(tid, task, sig)
 
     def _eventmsg(self, tid: int) -> int:
-        buf = pt.ctypes.c_ulong(0)
+        buf = ctypes.c_ulong(0)
         try:
-            pt.ptrace(pt.PTRACE_GETEVENTMSG, tid, 0, pt.ctypes.addressof(buf))
+            pt.ptrace(pt.PTRACE_GETEVENTMSG, tid, 0, ctypes.addressof(buf))
         except OSError:
             return 0
         return int(buf.value)
@@ -571,8 +572,7 @@ class Engine:
                 tid, status = os.waitpid(-1, pt.WALL | pt.WNOTHREAD)
             except ChildProcessError:
                 break
-            task = self.tasks.get(tid)
-            if task is None:
+            if tid not in self.tasks:
                 continue
             if status & 0xFF != 0x7F:
                 self._task_gone(tid, status)

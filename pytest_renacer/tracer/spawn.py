@@ -56,9 +56,9 @@ def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,
             target()
             os._exit(0)
         step = "dup2"
-        for target, fd in enumerate(fds):
-            if fd != target:
-                os.dup2(fd, target, inheritable=True)
+        for std, fd in enumerate(fds):
+            if fd != std:
+                os.dup2(fd, std, inheritable=True)
             else:
                 os.set_inheritable(fd, True)
         step = "close"
