@@ -361,3 +361,17 @@ def test_call_with_count_only_and_filter(tmp_path):
     t = api.call(_open_twice, str(p), _renacer_options=opts)
     assert t.names()["openat"] >= 2
     assert set(t.names()) == {"openat"}
+
+
+def test_call_exception_carries_the_body_trace(tmp_path):
+    p = tmp_path / "f"
+    p.write_bytes(b"x")
+
+    def open_then_fail() -> None:
+        _open_twice(str(p))
+        raise ValueError("after opening")
+
+    with pytest.raises(ValueError) as info:
+        api.call(open_then_fail)
+    body = info.value.renacer_trace
+    assert len([ev for ev in body.filter("openat") if ev.args[1] == str(p)]) == 2

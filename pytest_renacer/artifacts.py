@@ -1,0 +1,102 @@
+"""The plugin's JSON outputs: per-test artifacts and the session document.
+
+``--renacer-dir=DIR`` writes one file per traced test; ``--renacer-json=PATH`` one
+``renacer-session-v1`` document for the whole session (merged across pytest-xdist
+workers by the controller).  Every file is written atomically: to a temporary file in
+the same directory, then ``os.replace``-d over the destination.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+SESSION_FORMAT = "renacer-session-v1"
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._=+,\[\]-]+")
+_MAX_NAME = 120
+
+
+def safe_name(text: str) -> str:
+    """``text`` as one file name: odd characters replaced, long names shortened + hashed."""
+    name = _UNSAFE.sub("_", text).strip("._") or "_"
+    if len(name) > _MAX_NAME:
+        digest = hashlib.sha1(text.encode()).hexdigest()[:10]
+        name = f"{name[: _MAX_NAME - 11]}-{digest}"
+    return name
+
+
+def node_relpath(nodeid: str, suffix: str = ".json") -> Path:
+    """A relative path for a test: its file's path as folders, the rest as the file name.
+
+    ``tests/test_x.py::TestA::test_b[1]`` -> ``tests/test_x.py/TestA.test_b[1].json``.
+    """
+    file_part, _, rest = nodeid.partition("::")
+    folders = [safe_name(seg) if seg not in ("..", ".") else "__" for seg in
+               file_part.split("/") if seg]
+    name = safe_name(rest.replace("::", ".")) if rest else "_module"
+    return Path(*folders, name + suffix) if folders else Path(name + suffix)
+
+
+def write_json_atomic(path: str | os.PathLike[str], data: object) -> None:
+    """Write ``data`` as JSON to ``path`` so that a reader never sees a partial file."""
+    dest = Path(path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, sort_keys=False, default=str)
+            f.write("\n")
+        os.replace(tmp, dest)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def session_document(tests: Iterable[dict[str, Any]], *, arch: str, args: list[str],
+                     workers: int | None) -> dict[str, Any]:
+    """A renacer-session-v1 document holding ``tests`` (entries made by the plugin)."""
+    from . import __version__
+
+    entries = sorted(tests, key=lambda t: str(t.get("nodeid", "")))
+    totals = {"tests": len(entries), "failed": 0, "budget_failures": 0,
+              "baseline_regressions": 0, "syscalls": 0, "traces": 0}
+    for t in entries:
+        if t.get("outcome") == "failed":
+            totals["failed"] += 1
+        budget = t.get("budget")
+        if budget is not None and not budget.get("ok", True):
+            totals["budget_failures"] += 1
+        base = t.get("baseline")
+        if base is not None and base.get("status") == "regressed":
+            totals["baseline_regressions"] += 1
+        totals["syscalls"] += int(t.get("totals", {}).get("syscalls", 0))
+        totals["traces"] += len(t.get("traces", ()))
+    return {
+        "format": SESSION_FORMAT,
+        "tool": {"name": "pytest-renacer", "version": __version__},
+        "created": now_iso(),
+        "python": platform.python_version(),
+        "platform": sys.platform,
+        "arch": arch,
+        "pytest_args": args,
+        "workers": workers,
+        "summary": totals,
+        "tests": entries,
+    }
