@@ -7,6 +7,7 @@ argument memory at each stop.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import tempfile
@@ -79,11 +80,34 @@ class _Tee:
         return fan
 
 
+class _ProcessesOnly:
+    """record=False: the recorder sees processes come and go, not syscalls or signals."""
+
+    def __init__(self, recorder: TraceRecorder) -> None:
+        self.task_started = recorder.task_started
+        self.exec = recorder.exec
+        self.task_exited = recorder.task_exited
+
+    def syscall_entry(self, *args: Any) -> None:
+        return None
+
+    def syscall_exit(self, *args: Any) -> None:
+        pass
+
+    def signal(self, *args: Any) -> None:
+        pass
+
+    def group_stop(self, *args: Any) -> None:
+        pass
+
+
 def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[Sink],
-                 marker: tuple[int, int] | None = None) -> tuple[Engine, TraceRecorder]:
+                 marker: tuple[int, int] | None = None,
+                 record: bool = True) -> tuple[Engine, TraceRecorder]:
     mode, sel = opts.mode_and_set(table)
     recorder = TraceRecorder(table, mode=mode)
-    sink: Sink = recorder if not extra_sinks else _Tee([recorder, *extra_sinks])  # type: ignore[assignment]
+    base: Sink = recorder if record else _ProcessesOnly(recorder)
+    sink: Sink = base if not extra_sinks else _Tee([base, *extra_sinks])
     capturer = None
     if mode != "count":
         capturer = Capturer(table, MemoryReader(), strsize=opts.strsize, fd_paths=opts.fd_paths)
@@ -93,6 +117,10 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
 
         unwinder, symbolize = make_unwinder(table.arch)
         recorder.store.symbolizer = symbolize
+        for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
+            hand_over = getattr(extra, "set_symbolizer", None)
+            if hand_over is not None:
+                hand_over(symbolize)
     engine = Engine(
         sink,
         mode=mode,
@@ -151,13 +179,16 @@ def trace(
     strsize: int = 32,
     fd_paths: bool = False,
     sinks: Sequence[Sink] = (),
+    record: bool = True,
 ) -> Trace:
     """Run ``argv`` to completion under ptrace and return its :class:`Trace`.
 
     ``filter`` (a strace trace expression such as ``"%file"`` or ``"openat,read"``)
     records only the selected syscalls and, with ``follow_forks``, lets the kernel stop
     only on those (seccomp).  ``count_only`` stops once per syscall and records no
-    arguments or return values.  ``timeout`` kills the whole traced tree and raises
+    arguments or return values.  ``sinks`` receive the engine's records as they happen;
+    with ``record=False`` only they do, and the Trace has no events (the CLI's flat-memory
+    live output).  ``timeout`` kills the whole traced tree and raises
     :class:`TraceTimeout`, which carries the partial trace.
     """
     argv_s = [os.fspath(a) for a in argv]
@@ -166,7 +197,7 @@ def trace(
     table = table_for()
     opts = TraceOptions(filter=filter, follow_forks=follow_forks, source=source,
                         count_only=count_only, strsize=strsize, fd_paths=fd_paths)
-    engine, recorder = _make_engine(opts, table, sinks)
+    engine, recorder = _make_engine(opts, table, sinks, record=record)
     fds, files = _stdio(input, capture_output)
     timer = None
     start = time.monotonic()
@@ -315,21 +346,35 @@ class Tracer:
         self.stop()
 
 
-def attach(pid: int, *, filter: Selector = None, follow_forks: bool = True,
-           source: bool = False, strsize: int = 32, fd_paths: bool = False) -> Tracer:
-    """Start tracing the running process ``pid`` (and its threads) in the background."""
+def attach(pid: int | Sequence[int], *, filter: Selector = None, follow_forks: bool = True,
+           source: bool = False, strsize: int = 32, fd_paths: bool = False,
+           sinks: Sequence[Sink] = (), record: bool = True) -> Tracer:
+    """Start tracing the running process ``pid`` (and its threads) in the background.
+
+    ``pid`` may be several pids (strace's repeated ``-p``); ``sinks`` and ``record`` as
+    in :func:`trace`.
+    """
+    pids = [pid] if isinstance(pid, int) else list(pid)
+    if not pids:
+        raise ValueError("attach() needs at least one pid")
     table = table_for()
     # No seccomp for a process we did not start: a filter can only be installed by itself.
     opts = TraceOptions(filter=filter, follow_forks=follow_forks, source=source,
                         strsize=strsize, fd_paths=fd_paths, seccomp=False)
-    engine, recorder = _make_engine(opts, table, ())
+    engine, recorder = _make_engine(opts, table, sinks, record=record)
     from .tracer import read_cmdline
 
-    tracer = Tracer(engine, recorder, read_cmdline(pid) or [str(pid)], [], False, True)
+    tracer = Tracer(engine, recorder, read_cmdline(pids[0]) or [str(pids[0])], [], False, True)
 
     def begin() -> int:
-        engine.attach(pid)
-        return pid
+        try:
+            for p in pids:
+                engine.attach(p)
+        except BaseException:  # a later pid failed: let the earlier ones go
+            engine._detach_all_now()
+            engine._close_waker()
+            raise
+        return pids[0]
 
     tracer._start(begin)
     return tracer
@@ -380,12 +425,15 @@ class RemoteTraceback(Exception):
         return f"\n\nTraceback in the traced child:\n{self.tb}"
 
 
-def _marker_call(nr: int, which: int) -> None:
+def _marker_caller(nr: int) -> Any:
+    """A ready-made ``marker(which)``: everything it needs is allocated up front, so
+    that between the two markers only the body itself makes syscalls."""
     import ctypes
 
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall(ctypes.c_long(nr), ctypes.c_long(-1), ctypes.c_ulong(_MARKER_MAGIC),
-                 ctypes.c_long(which))
+    syscall = ctypes.CDLL(None, use_errno=True).syscall
+    syscall.argtypes = (ctypes.c_long, ctypes.c_long, ctypes.c_ulong, ctypes.c_long)
+    syscall.restype = ctypes.c_long
+    return functools.partial(syscall, nr, -1, _MARKER_MAGIC)
 
 
 def call(
@@ -399,7 +447,8 @@ def call(
     """Run ``fn(*args, **kwargs)`` in a forked, traced child; the Trace has ``.result``.
 
     Only the body is recorded: the fork, the result's pickling and the child's exit are
-    not.  An exception in the child re-raises here, chained to the child's traceback.
+    not.  An exception in the child re-raises here, chained to the child's traceback,
+    with the body's Trace as its ``renacer_trace`` attribute.
     Tracing options come in ``_renacer_options`` (a :class:`TraceOptions`).
     """
     import pickle
@@ -412,13 +461,21 @@ def call(
     result_file = tempfile.TemporaryFile()
     fn_name = getattr(fn, "__qualname__", repr(fn))
 
+    marker = _marker_caller(ioctl)
+
     def body() -> None:
-        _marker_call(ioctl, 1)
+        failure: BaseException | None = None
+        value: Any = None
+        marker(1)
         try:
-            outcome: tuple[str, Any, str] = ("ok", fn(*args, **kwargs), "")
+            value = fn(*args, **kwargs)
         except BaseException as e:  # sent back to the parent, re-raised there
-            outcome = ("error", e, traceback.format_exc())
-        _marker_call(ioctl, 2)
+            failure = e
+        marker(2)
+        # Formatting the traceback reads source files: after the end marker.
+        outcome: tuple[str, Any, str] = (
+            ("ok", value, "") if failure is None else
+            ("error", failure, "".join(traceback.format_exception(failure))))
         try:
             data = pickle.dumps(outcome)
         except Exception as e:
@@ -453,6 +510,11 @@ def call(
                           f"(exit status {result.returncode})")
     kind, value, tb = pickle.loads(data)
     if kind == "error":
+        # The trace of the body is still wanted (a budget counts it): it rides along.
+        try:
+            value.renacer_trace = result
+        except AttributeError:
+            pass  # an exception type with __slots__
         raise value from RemoteTraceback(tb)
     if kind == "unpicklable":
         raise TraceeError(f"{fn_name} returned {value}, which cannot be sent back from the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import uuid
@@ -76,12 +77,19 @@ def _our_leftovers() -> list[str]:
     return found
 
 
+def _signal_handlers() -> dict[int, object]:
+    return {int(s): signal.getsignal(s) for s in signal.valid_signals()
+            if s not in (signal.SIGKILL, signal.SIGSTOP)}
+
+
 @pytest.fixture(autouse=True)
 def no_leaks() -> Iterator[None]:
-    """After every test: no process of ours left, no fd and no thread leaked."""
+    """After every test: no process of ours left, no fd, thread or signal handler leaked."""
     fds_before = set(os.listdir("/proc/self/fd"))
     threads_before = {t.ident for t in threading.enumerate()}
+    handlers_before = _signal_handlers()
     yield
+    assert _signal_handlers() == handlers_before, "signal handlers changed"
     left = _our_leftovers()
     for _ in range(50):  # a just-killed process may take a moment to be reaped by init
         if not left:

@@ -1,6 +1,6 @@
 /* For the CLI and conformance tests: two threads, one after the other (so that the fd
    numbers they get do not depend on scheduling), that open, write and close; then a
-   child process that fails an open, asks for its parent and exits with 7. */
+   child process that fails an open (ENOENT), asks for its parent and exits with 7. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ int main(void) {
     }
     pid_t c = fork();
     if (c == 0) {
-        open("/nonexistent/renacer", O_RDONLY);
+        open("no-such-dir/renacer", O_RDONLY); /* relative: the test owns the cwd */
         getppid();
         _exit(7);
     }

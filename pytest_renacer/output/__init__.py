@@ -1,0 +1,24 @@
+"""What the ``renacer`` command writes: strace's text, renacer-json-v1, the -c summary.
+
+Each writer is an engine sink (memory stays flat however long the trace runs) or, for
+the JSON document, a function of a recorded :class:`~pytest_renacer.model.Trace`.
+"""
+
+from __future__ import annotations
+
+from .json import JsonlSink, document, schema
+from .summary import SummaryRow, SummarySink, format_summary, parse_sortby, rows_from_trace
+from .text import TextOptions, TextSink
+
+__all__ = [
+    "JsonlSink",
+    "SummaryRow",
+    "SummarySink",
+    "TextOptions",
+    "TextSink",
+    "document",
+    "format_summary",
+    "parse_sortby",
+    "rows_from_trace",
+    "schema",
+]

@@ -1,0 +1,456 @@
+"""strace's text output, written live from the engine's records.
+
+:class:`TextSink` is an engine sink (see :class:`pytest_renacer.tracer.Sink`): it keeps
+per thread only the syscall in progress, so memory stays flat however long the trace.
+The line format is strace 6.1's (src/strace.c ``printleader()``, src/syscall.c
+``syscall_exiting_trace()``):
+
+* ``openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3``, the ``= `` aligned
+  at column 40 (counting the prefixes);
+* a syscall's entry is printed when it is entered (up to its first output argument);
+  when another line has to start before it returns, the open line is ended with
+  `` <unfinished ...>`` and the rest printed later after ``<... NAME resumed>``;
+* ``[pid  1234] `` prefixes while several threads are traced and the output is shared
+  (``1234  `` in a ``-o FILE`` under ``-f``; none with ``-ff``, one file per thread);
+* ``--- SIGCHLD {...} ---``, ``--- stopped by SIGSTOP ---``, ``+++ exited with 0 +++``,
+  ``+++ killed by SIGKILL +++``, ``= ?`` for a call the thread died in;
+* ``-t``/``-tt``/``-ttt``/``-r`` timestamps before the line, ``-T`` `` <0.000123>``
+  after it, ``-k`` stack frames below it; ``--source`` appends `` @ file:line in func``.
+
+With a ``status=`` filter each line is held until its syscall returns (strace does the
+same), so no line is ever left unfinished.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .. import decode
+from ..filters import StatusFilter
+from ..model import Frame
+from ..tables import SyscallInfo, SyscallTable
+
+__all__ = [
+    "TextOptions",
+    "TextSink",
+    "exit_line",
+    "format_duration",
+    "format_frame",
+    "split_args",
+]
+
+ACOLUMN = 40  # strace's default -a
+_clock = time.monotonic_ns  # the engine's clock (a module attribute, for the tests)
+
+#: (pid, captured) -> the frames of a syscall's stack, innermost first
+StackFunc = Callable[[int, "dict[Any, object] | None"], "tuple[Frame, ...]"]
+#: frames -> the first frame in the traced program's own code
+SourceFunc = Callable[["tuple[Frame, ...]"], "Frame | None"]
+
+
+@dataclass
+class TextOptions:
+    """What the text output shows; the CLI's flags."""
+
+    strsize: int = 32  # -s
+    fd_paths: bool = False  # -y
+    syscall_times: bool = False  # -T
+    timestamps: int = 0  # 1: -t, 2: -tt, 3: -ttt
+    relative: bool = False  # -r
+    status: StatusFilter | None = None  # -e status= (None: every status)
+    signals: frozenset[int] | None = None  # -e signal= (None: every signal)
+    quiet: int = 0  # 2 (-qq): no "+++ exited" lines; 3: no "+++ superseded" lines either
+    #: "auto": "[pid N] " while several threads live; "plain": "N     " always (-o -f);
+    #: "none": never (-ff)
+    prefix: str = "auto"
+    stack: StackFunc | None = None  # how to get a syscall's frames (-k, --source)
+    print_stack: bool = False  # -k: the frames below each syscall line
+    source: SourceFunc | None = None  # --source: " @ file:line in function" (needs stack)
+
+
+def _is_out(kind: str) -> bool:
+    base = kind.partition(":")[0]
+    return base.endswith("_out")
+
+
+def _entry_count(info: SyscallInfo) -> int:
+    """How many leading arguments strace prints at the syscall's entry."""
+    for i, spec in enumerate(info.args):
+        if _is_out(spec.kind):
+            return i
+    return len(info.args)
+
+
+def split_args(info: SyscallInfo | None, raw: Sequence[int], captured: dict[Any, object] | None,
+               retval: int | None, *, strsize: int, fd_paths: bool) -> list[str]:
+    """Each argument formatted as strace prints it."""
+    if info is None:
+        return [hex(a) for a in raw]
+    return list(decode.format_arg_list(info, tuple(raw), captured, retval,
+                                       strsize=strsize, fd_paths=fd_paths))[: len(info.args)]
+
+
+def format_duration(ns: int) -> str:
+    """A -T / -r duration: seconds with six decimals (truncated, as strace does)."""
+    ns = max(ns, 0)
+    return f"{ns // 1_000_000_000}.{ns % 1_000_000_000 // 1000:06d}"
+
+
+def format_frame(frame: Frame) -> str:
+    """One -k stack line (without the newline)."""
+    where = f"{frame.binary or '?'}({frame.function or ''}) [{frame.address:#x}]"
+    if frame.file:
+        where += f" {frame.file}:{frame.line}" if frame.line else f" {frame.file}"
+    return " > " + where
+
+
+def exit_line(status: int, signame: Callable[[int], str]) -> str:
+    """``+++ exited with N +++`` / ``+++ killed by SIGX (core dumped) +++`` for a wait status."""
+    if status & 0x7F == 0:
+        return f"+++ exited with {(status >> 8) & 0xFF} +++"
+    core = "(core dumped) " if status & 0x80 else ""
+    return f"+++ killed by {signame(status & 0x7F)} {core}+++"
+
+
+class _Pending:
+    """A syscall entered and not returned yet."""
+
+    __slots__ = ("args", "captured", "entry_args", "formatted", "info", "name", "nr", "printed",
+                 "resumed", "t")
+
+    def __init__(self, nr: int, name: str, info: SyscallInfo | None, args: tuple[int, ...],
+                 t: int, captured: dict[Any, object] | None) -> None:
+        self.nr = nr
+        self.name = name
+        self.info = info
+        self.args = args
+        self.t = t
+        self.captured = captured
+        self.printed = False  # its entry part was written (the line may since be closed)
+        self.entry_args = 0  # how many arguments the entry part holds
+        self.formatted: list[str] | None = None  # all arguments, when known at entry
+        self.resumed = t  # when the tracee went on after the entry stop (for -T)
+
+
+class _Channel:
+    """An output stream and the state of its current line."""
+
+    __slots__ = ("col", "open_tid", "stream")
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.open_tid: int | None = None
+        self.col = 0
+
+
+class _Task:
+    __slots__ = ("channel", "pending", "reprint")
+
+    def __init__(self, channel: _Channel) -> None:
+        self.channel = channel
+        self.pending: _Pending | None = None
+        self.reprint = False
+
+
+class TextSink:
+    """Writes strace's text output as the engine reports records.
+
+    ``stream`` is the shared output; with ``open_file`` (-ff), each thread writes to
+    ``open_file(tid)`` instead.  Entries are flushed at once (a call may block); with
+    ``flush``, every line is too (for a terminal or a shared stderr, whose lines
+    interleave with the program's).
+    """
+
+    def __init__(
+        self,
+        table: SyscallTable,
+        options: TextOptions,
+        stream: IO[str] | None = None,
+        *,
+        open_file: Callable[[int], IO[str]] | None = None,
+        flush: bool = False,
+    ) -> None:
+        if stream is None and open_file is None:
+            raise ValueError("TextSink needs a stream or open_file")
+        self.table = table
+        self.opts = options
+        self._shared = _Channel(stream) if stream is not None else None
+        self._open_file = open_file
+        self._files: set[IO[str]] = set()  # the -ff files still open
+        self._flush = flush
+        self._tasks: dict[int, _Task] = {}
+        self._live = 0
+        self._last_t: int | None = None  # for -r
+        self._rt_offset = time.time_ns() - time.monotonic_ns()
+        self._staged = options.status is not None and not options.status.is_all
+        self._status = options.status if self._staged else None
+        self._entry_counts: dict[int, int] = {}
+
+    # -- plumbing -----------------------------------------------------------------------
+    def _task(self, tid: int) -> _Task:
+        task = self._tasks.get(tid)
+        if task is None:
+            if self._shared is not None:
+                channel = self._shared
+            else:
+                assert self._open_file is not None
+                f = self._open_file(tid)
+                self._files.add(f)
+                channel = _Channel(f)
+            task = self._tasks[tid] = _Task(channel)
+            self._live += 1
+        return task
+
+    def _prefix(self, tid: int) -> str:
+        mode = self.opts.prefix
+        if mode == "plain":
+            return f"{tid:<5} "
+        if mode == "auto" and self._live > 1:
+            return f"[pid {tid:>5}] "
+        return ""
+
+    def _stamp(self, t: int) -> str:
+        o = self.opts
+        out = ""
+        if o.timestamps:
+            real = t + self._rt_offset
+            sec, ns = divmod(real, 1_000_000_000)
+            if o.timestamps >= 3:
+                out = f"{sec}.{ns // 1000:06d} "
+            else:
+                out = time.strftime("%H:%M:%S", time.localtime(sec))
+                out += f".{ns // 1000:06d} " if o.timestamps == 2 else " "
+        if o.relative:
+            last = self._last_t if self._last_t is not None else t
+            self._last_t = t
+            d = format_duration(t - last)
+            secs, _, frac = d.partition(".")
+            rel = f"{int(secs):6d}.{frac}"
+            out += f"(+{rel}) " if o.timestamps else f"{rel} "
+        return out
+
+    def _begin(self, tid: int, task: _Task, t: int) -> None:
+        """Start a line for ``tid`` (ending another thread's open line as unfinished)."""
+        ch = task.channel
+        if ch.open_tid is not None:
+            ch.stream.write(" <unfinished ...>\n")
+        lead = self._prefix(tid) + self._stamp(t)
+        ch.stream.write(lead)
+        ch.open_tid = tid
+        ch.col = len(lead)
+
+    def _write(self, ch: _Channel, text: str) -> None:
+        ch.stream.write(text)
+        ch.col += len(text)
+
+    def _end(self, ch: _Channel) -> None:
+        ch.stream.write("\n")
+        ch.open_tid = None
+        ch.col = 0
+        if self._flush:
+            ch.stream.flush()
+
+    def _tab(self, ch: _Channel) -> None:
+        if ch.col < ACOLUMN:
+            self._write(ch, " " * (ACOLUMN - ch.col))
+
+    def _line(self, tid: int, task: _Task, t: int, text: str) -> None:
+        self._begin(tid, task, t)
+        self._write(task.channel, text)
+        self._end(task.channel)
+
+    def close(self) -> None:
+        """End an open line (trace stopped mid-call) and close the -ff files."""
+        channels = [self._shared] if self._shared is not None else []
+        channels += [t.channel for t in self._tasks.values() if t.channel is not self._shared]
+        for ch in channels:
+            if ch is not None and ch.open_tid is not None:
+                self._write(ch, " <unfinished ...>")
+                self._end(ch)
+        if self._shared is not None:
+            self._shared.stream.flush()
+        for f in self._files:
+            if not f.closed:
+                f.close()
+        self._files.clear()
+
+    # -- the records --------------------------------------------------------------------
+    def task_started(self, pid: int, tid: int, ppid: int | None, argv: list[str] | None,
+                     t: int) -> None:
+        if tid not in self._tasks:
+            self._task(tid)
+
+    def _entry_count(self, nr: int, info: SyscallInfo | None) -> int:
+        n = self._entry_counts.get(nr)
+        if n is None:
+            n = self._entry_counts[nr] = _entry_count(info) if info is not None else 6
+        return n
+
+    def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
+                      captured: dict[Any, object] | None) -> _Pending:
+        task = self._tasks.get(tid) or self._task(tid)
+        table = self.table
+        info = table.by_nr.get(nr)
+        p = _Pending(nr, table.name(nr), info, args, t, captured)
+        task.pending = p
+        task.reprint = False
+        if self._staged:
+            return p
+        o = self.opts
+        n = p.entry_args = self._entry_count(nr, info)
+        if info is None:
+            text = p.name + "(" + ", ".join(hex(a) for a in args)
+        elif n == len(info.args):  # every argument is known at entry: format once
+            p.formatted = split_args(info, args, captured, None, strsize=o.strsize,
+                                     fd_paths=o.fd_paths)
+            text = p.name + "(" + ", ".join(p.formatted)
+        elif n:
+            text = p.name + "(" + ", ".join(split_args(info, args, captured, None,
+                                                       strsize=o.strsize,
+                                                       fd_paths=o.fd_paths)[:n]) + ", "
+        else:
+            text = p.name + "("
+        ch = task.channel
+        self._begin(tid, task, t)
+        ch.stream.write(text)
+        ch.col += len(text)
+        p.printed = True
+        # Like strace, make an entry visible at once: the call may block for long.
+        ch.stream.flush()
+        if o.syscall_times:  # as strace, -T does not count the tracer's work at entry
+            p.resumed = _clock()
+        return p
+
+    def syscall_exit(self, token: _Pending | None, pid: int, tid: int, nr: int, retval: int,
+                     failed: bool, t: int, captured: dict[Any, object] | None) -> None:
+        task = self._tasks.get(tid) or self._task(tid)
+        p = token if token is not None else task.pending
+        task.pending = None
+        if p is None:
+            return
+        if self._status is not None and not self._status.matches(failed=failed):
+            return
+        o = self.opts
+        cap = captured if not p.captured else ({**p.captured, **captured} if captured
+                                               else p.captured)
+        args = p.formatted
+        if args is None:
+            args = split_args(p.info, p.args, cap, retval, strsize=o.strsize,
+                              fd_paths=o.fd_paths)
+        ch = task.channel
+        if not p.printed:  # staged: the whole line now, stamped with the entry time
+            self._begin(tid, task, p.t)
+            text = p.name + "(" + ", ".join(args)
+        elif ch.open_tid == tid and not task.reprint:
+            text = ", ".join(args[p.entry_args:])
+        else:
+            self._begin(tid, task, t)
+            text = f"<... {p.name} resumed>" + ", ".join(args[p.entry_args:])
+        task.reprint = False
+        text += ") "
+        col = ch.col + len(text)
+        if col < ACOLUMN:
+            text += " " * (ACOLUMN - col)
+        if p.info is not None:
+            ret = decode.format_retval(p.info, retval, -retval if failed else None, cap)
+        elif failed:
+            ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
+        else:
+            ret = str(retval)
+        text += "= " + ret
+        if o.syscall_times:
+            text += f" <{format_duration(t - p.resumed)}>"
+        frames: tuple[Frame, ...] = ()
+        if o.stack is not None:
+            frames = o.stack(pid, cap)
+            if o.source is not None:
+                src = o.source(frames)
+                if src is not None:
+                    text += f" @ {src}"
+        ch.stream.write(text)
+        self._end(ch)
+        if o.print_stack:
+            for frame in frames:
+                ch.stream.write(format_frame(frame) + "\n")
+
+    def _unfinished(self, tid: int, task: _Task, t: int) -> None:
+        """The thread died inside a syscall: strace's ``= ?`` line."""
+        p = task.pending
+        task.pending = None
+        if p is None:
+            return
+        if self._status is not None and "unfinished" not in self._status:
+            return
+        ch = task.channel
+        o = self.opts
+        n = _entry_count(p.info) if p.info is not None else len(p.args)
+        complete = p.info is None or n >= len(p.info.args)
+        if not p.printed:
+            self._begin(tid, task, p.t)
+            args = split_args(p.info, p.args, p.captured, None, strsize=o.strsize,
+                              fd_paths=o.fd_paths)[:n]
+            text = p.name + "(" + ", ".join(args)
+            if not complete and n:
+                text += ", "
+            self._write(ch, text)
+        elif ch.open_tid != tid or task.reprint:
+            self._begin(tid, task, t)
+            self._write(ch, f"<... {p.name} resumed>")
+        if not complete:
+            self._write(ch, " <unfinished ...>")
+        self._write(ch, ") ")
+        self._tab(ch)
+        self._write(ch, "= ?")
+        self._end(ch)
+
+    def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
+        if self.opts.signals is not None and signo not in self.opts.signals:
+            return
+        task = self._task(tid)
+        info = decode.format_siginfo(siginfo) if siginfo else ""
+        name = decode.signal_name(signo)
+        self._line(tid, task, t, f"--- {name} {info} ---" if info else f"--- {name} ---")
+
+    def group_stop(self, pid: int, tid: int, signo: int, t: int) -> None:
+        if self.opts.signals is not None and signo not in self.opts.signals:
+            return
+        self._line(tid, self._task(tid), t, f"--- stopped by {decode.signal_name(signo)} ---")
+
+    def exec(self, pid: int, tid: int, former_tid: int, argv: list[str] | None,
+             t: int) -> None:
+        if former_tid == tid or former_tid not in self._tasks:
+            return
+        # A non-leader thread exec'd and took the leader's tid: the leader is gone, the
+        # thread's execve returns under the leader's tid (strace's "superseded" line).
+        old = self._tasks.pop(former_tid)
+        leader = self._tasks.get(tid)
+        if leader is not None:
+            self._unfinished(tid, leader, t)  # the leader's own call never returns
+            self._live -= 1
+            if old.channel is not leader.channel:
+                old.channel.stream.flush()
+            if leader.channel.open_tid == tid:
+                self._write(leader.channel, " <unfinished ...>")
+                self._end(leader.channel)
+            old.channel = leader.channel
+        self._tasks[tid] = old
+        if self.opts.quiet < 3:
+            self._line(tid, old, t, f"+++ superseded by execve in pid {former_tid} +++")
+        old.reprint = True
+
+    def task_exited(self, pid: int, tid: int, status: int, t: int) -> None:
+        task = self._task(tid)
+        self._unfinished(tid, task, t)
+        sig = status & 0x7F
+        show = (self.opts.signals is None or sig in self.opts.signals) if sig \
+            else self.opts.quiet < 2
+        if show:
+            self._line(tid, task, t, exit_line(status, decode.signal_name))
+        del self._tasks[tid]
+        self._live -= 1
+        if task.channel is not self._shared:
+            self._files.discard(task.channel.stream)
+            task.channel.stream.close()
