@@ -1,0 +1,1781 @@
+"""Per-kind decoding and strace-style formatting of one syscall's arguments.
+
+Inputs are what the tracer recorded: the raw register values, the bytes the
+:class:`~pytest_renacer.decode.capture.Capturer` read (``captured``, keyed by argument
+index; see capture.py for what each kind stores) and the raw return value (``-errno``
+when the call failed).  Nothing here touches the traced process.
+
+Every kind of ``tables.ARG_KINDS`` has a formatter in :data:`FORMATTERS`; an unknown kind
+prints as hex.  A few syscalls whose strace output is not a plain positional list
+(``openat`` hides its mode without O_CREAT, ``clone`` names its arguments, ``fcntl`` and
+``ioctl`` decode their third argument by command, ...) have a whole-call printer in
+:data:`SPECIAL`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..tables import SyscallInfo, host_arch
+from . import flags as F
+from . import structs as S
+from .errno import format_errno_retval, format_wait_status, signal_name
+from .strings import addr_text, format_buffer, format_cstring, format_path, quote
+
+__all__ = [
+    "FORMATTERS",
+    "decode_args",
+    "entry_arg_count",
+    "format_arg_list",
+    "format_args",
+    "format_retval",
+    "kind_overrides",
+    "paths",
+]
+
+M64 = 0xFFFFFFFFFFFFFFFF
+M32 = 0xFFFFFFFF
+AT_FDCWD = -100
+_HOST_ARCH = host_arch()
+_EMPTY: Mapping[Any, object] = {}
+
+
+def s32(v: int) -> int:
+    v &= M32
+    return v - (1 << 32) if v & 0x80000000 else v
+
+
+def s64(v: int) -> int:
+    v &= M64
+    return v - (1 << 64) if v & 0x8000000000000000 else v
+
+
+class Call:
+    """One syscall being decoded: the inputs every formatter gets."""
+
+    __slots__ = ("arch", "cap", "failed", "fd_paths", "info", "kinds", "raw", "retval",
+                 "strsize")
+
+    def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
+                 captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
+                 fd_paths: bool, arch: str | None) -> None:
+        self.info = info
+        self.raw = raw
+        self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
+        if retval is not None and not -0x8000000000000000 <= retval < 0x8000000000000000:
+            retval = s64(retval)
+        self.retval = retval
+        self.failed = retval is not None and -4096 < retval < 0
+        self.strsize = strsize if strsize > 0 else 0
+        self.fd_paths = fd_paths
+        self.arch = arch or _HOST_ARCH
+        self.kinds = kinds_of(info)
+
+    def arg(self, i: int) -> int:
+        raw = self.raw
+        return raw[i] & M64 if 0 <= i < len(raw) else 0
+
+    @property
+    def ok(self) -> bool:
+        """The call returned and did not fail: its out-parameters are meaningful."""
+        return self.retval is not None and not self.failed
+
+    def length(self, param: str | None) -> int:
+        """The length a ``:N`` / ``:ret`` parameter designates."""
+        if param == "ret":
+            return self.retval if self.retval is not None and self.retval > 0 else 0
+        if param is not None and param.isdigit():
+            return self.arg(int(param))
+        return 0
+
+
+# --- kind overrides ----------------------------------------------------------------------
+
+#: Where strace decodes an argument differently from what the generic table kind says.
+_OVERRIDES: dict[str, dict[int, str]] = {
+    "statx": {2: "statx_flags"},
+    "faccessat2": {3: "faccessat_flags"},
+    "timerfd_create": {1: "tfd_flags"},
+    "timerfd_settime": {1: "tfd_timer_flags", 3: "itimerspec_out"},
+    "timerfd_gettime": {1: "itimerspec_out"},
+    "signalfd4": {3: "sfd_flags"},
+    "getitimer": {1: "itimerval_out"},
+    "setitimer": {1: "itimerval", 2: "itimerval_out"},
+    "sched_getparam": {1: "sched_param_out"},
+    "getrusage": {0: "rusage_who"},
+    "truncate": {1: "ulong"},
+    "ftruncate": {1: "ulong"},
+    "close_range": {0: "uint", 1: "uint"},
+    "rseq": {0: "hex", 1: "hex", 2: "hex", 3: "hex"},
+    "setsockopt": {3: "sockopt_val:4"},
+    "getsockopt": {3: "sockopt_val_out:4"},
+    "mmap": {5: "hex"},
+    "setns": {1: "clone_flags"},
+    "nanosleep": {1: "timespec_rem"},
+    "clock_nanosleep": {3: "timespec_rem"},
+    "fadvise64": {3: "fadvise_advice"},
+    "getgroups": {1: "gid_list_out:ret"},
+    "setgroups": {1: "gid_list:0"},
+}
+_ADDRESS_NAMES = frozenset({"addr", "start", "brk", "new_addr", "shmaddr", "from"})
+Kinds = tuple[tuple[str, "str | None"], ...]
+_KINDS_CACHE: dict[int, tuple[SyscallInfo, Kinds]] = {}
+
+
+def kind_overrides(name: str) -> dict[int, str]:
+    """The argument kinds strace decodes differently from the table for ``name``."""
+    return _OVERRIDES.get(name, {})
+
+
+def kinds_of(info: SyscallInfo) -> Kinds:
+    """(base kind, parameter) of each argument, overrides applied."""
+    hit = _KINDS_CACHE.get(id(info))
+    if hit is not None and hit[0] is info:
+        return hit[1]
+    over = _OVERRIDES.get(info.name, {})
+    out = []
+    for i, spec in enumerate(info.args):
+        kind = over.get(i, spec.kind)
+        base, sep, param = kind.partition(":")
+        if base == "hex" and spec.name in _ADDRESS_NAMES:
+            base = "addr"
+        if base == "open_how" and not sep:  # its size is the next argument
+            sep, param = ":", str(i + 1)
+        out.append((base, param if sep else None))
+    kinds = tuple(out)
+    if len(_KINDS_CACHE) >= 8192:
+        _KINDS_CACHE.clear()
+    _KINDS_CACHE[id(info)] = (info, kinds)
+    return kinds
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _bytes(v: object) -> bytes | None:
+    return bytes(v) if isinstance(v, (bytes, bytearray)) else None
+
+
+def fd_path_text(path: object) -> str:
+    """The ``<...>`` part of ``-y`` output: escaped like strace, without quotes."""
+    if isinstance(path, str):
+        path = os.fsencode(path)
+    if not isinstance(path, (bytes, bytearray)):
+        return ""
+    text = quote(bytes(path))[1:-1]
+    return "<" + text.replace("<", "\\74").replace(">", "\\76") + ">"
+
+
+def _fd(c: Call, i: int, value: int) -> str:
+    text = str(value)
+    if c.fd_paths:
+        path = c.cap.get(("fd", i))
+        if path is not None:
+            text += fd_path_text(path)
+    return text
+
+
+def _fd_n(c: Call, fd: int) -> str:
+    """An fd that is not an argument (pipe pair, fd_set member): its path by number."""
+    text = str(fd)
+    if c.fd_paths:
+        path = c.cap.get(("fdn", fd))
+        if path is not None:
+            text += fd_path_text(path)
+    return text
+
+
+def _out_ready(c: Call, i: int) -> bytes | None:
+    """The bytes an out-parameter captured, when the call succeeded."""
+    if not c.ok:
+        return None
+    return _bytes(c.cap.get(i))
+
+
+# --- plain numbers --------------------------------------------------------------------------
+
+def _num(fn: Callable[[int], object]) -> tuple[Callable[[Call, int, str | None], str],
+                                               Callable[[Call, int, str | None], object]]:
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        return str(fn(c.arg(i)))
+
+    def dec(c: Call, i: int, p: str | None) -> object:
+        return fn(c.arg(i))
+    return fmt, dec
+
+
+def _id(v: int) -> str | int:
+    v &= M32
+    return "-1" if v == M32 else v
+
+
+def _dec_id(c: Call, i: int, p: str | None) -> object:
+    v = c.arg(i) & M32
+    return -1 if v == M32 else v
+
+
+def _fmt_hex(c: Call, i: int, p: str | None) -> str:
+    return F.hexc(c.arg(i))
+
+
+def _fmt_addr(c: Call, i: int, p: str | None) -> str:
+    return addr_text(c.arg(i))
+
+
+def _dec_ptr(c: Call, i: int, p: str | None) -> object:
+    v = c.arg(i)
+    return None if v == 0 else v
+
+
+def _fmt_octal(c: Call, i: int, p: str | None) -> str:
+    return F.octal(c.arg(i) & M32)
+
+
+def _dec_octal(c: Call, i: int, p: str | None) -> object:
+    return c.arg(i) & M32
+
+
+def _fmt_fd(c: Call, i: int, p: str | None) -> str:
+    return _fd(c, i, s32(c.arg(i)))
+
+
+def _dec_fd(c: Call, i: int, p: str | None) -> object:
+    return s32(c.arg(i))
+
+
+def _fmt_dirfd(c: Call, i: int, p: str | None) -> str:
+    v = s32(c.arg(i))
+    if v == AT_FDCWD:
+        text = "AT_FDCWD"
+        if c.fd_paths:
+            path = c.cap.get(("fd", i))
+            if path is not None:
+                text += fd_path_text(path)
+        return text
+    return _fd(c, i, v)
+
+
+def _dec_dirfd(c: Call, i: int, p: str | None) -> object:
+    v = s32(c.arg(i))
+    return "AT_FDCWD" if v == AT_FDCWD else v
+
+
+# --- memory -------------------------------------------------------------------------------------
+
+def _fsdecode(b: bytes) -> str:
+    return os.fsdecode(b)
+
+
+def _fmt_path(c: Call, i: int, p: str | None) -> str:
+    return format_path(c.cap.get(i), c.arg(i))
+
+
+def _dec_str(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    data = _bytes(c.cap.get(i))
+    return _fsdecode(data) if data is not None else addr
+
+
+def _fmt_str(c: Call, i: int, p: str | None) -> str:
+    return format_cstring(c.cap.get(i), c.arg(i), c.strsize)
+
+
+def _fmt_path_out(c: Call, i: int, p: str | None) -> str:
+    if not c.ok:
+        return addr_text(c.arg(i))
+    return format_path(c.cap.get(i), c.arg(i))
+
+
+def _dec_path_out(c: Call, i: int, p: str | None) -> object:
+    if not c.ok:
+        return _dec_ptr(c, i, p)
+    return _dec_str(c, i, p)
+
+
+def _fmt_buf_in(c: Call, i: int, p: str | None) -> str:
+    return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize)
+
+
+def _dec_buf(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    data = _bytes(c.cap.get(i))
+    return data if data is not None else addr
+
+
+def _fmt_buf_out(c: Call, i: int, p: str | None) -> str:
+    if not c.ok:
+        return addr_text(c.arg(i))
+    return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize,
+                         force_hex=c.info.name == "getrandom")
+
+
+def _dec_buf_out(c: Call, i: int, p: str | None) -> object:
+    if not c.ok:
+        return _dec_ptr(c, i, p)
+    return _dec_buf(c, i, p)
+
+
+def _argv_items(c: Call, i: int) -> tuple[list[bytes], bool] | None:
+    value = c.cap.get(i)
+    if not isinstance(value, (list, tuple)):
+        return None
+    items = [bytes(v) for v in value if isinstance(v, (bytes, bytearray))]
+    more = bool(value) and value[-1] is None  # a trailing None: the array went on
+    return items, more
+
+
+def _fmt_argv(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    got = _argv_items(c, i)
+    if got is None:
+        return addr_text(addr)
+    items, more = got
+    n = c.strsize
+    parts = [format_cstring(s, 1, c.strsize) for s in items[:n]]
+    if more or len(items) > n:
+        parts.append("...")
+    return "[" + ", ".join(parts) + "]"
+
+
+def _dec_argv(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    got = _argv_items(c, i)
+    if got is None:
+        return addr
+    return [_fsdecode(s) for s in got[0]]
+
+
+def _fmt_envp(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    n = c.cap.get(i)
+    if not isinstance(n, int) or isinstance(n, bool):
+        return addr_text(addr)
+    return f"{addr_text(addr)} /* {n} var{'' if n == 1 else 's'} */"
+
+
+def _dec_envp(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    n = c.cap.get(i)
+    if not isinstance(n, int) or isinstance(n, bool):
+        return addr
+    return {"addr": addr, "count": n}
+
+
+# --- symbolic flags and enums ------------------------------------------------------------------
+
+def _flagfn(x: F.Xlat) -> Callable[[int], str]:
+    return lambda v: F.flags(x, v & M32)
+
+
+def _xvalfn(x: F.Xlat) -> Callable[[int], str]:
+    return lambda v: F.xval(x, v & M32)
+
+
+_SIMPLE: dict[str, Callable[[int], str]] = {
+    "access_mode": _flagfn(F.ACCESS_MODES),
+    "at_flags": _flagfn(F.AT_FLAGS),
+    "unlinkat_flags": _flagfn(F.AT_FLAGS),
+    "faccessat_flags": _flagfn(F.FACCESSAT_FLAGS),
+    "statx_flags": F.statx_flags,
+    "mmap_prot": _flagfn(F.MMAP_PROT),
+    "mmap_flags": F.mmap_flags,
+    "madvise": _xvalfn(F.MADVISE),
+    "mremap_flags": _flagfn(F.MREMAP_FLAGS),
+    "msync_flags": _flagfn(F.MSYNC_FLAGS),
+    "clone_flags": lambda v: F.flags(F.CLONE_FLAGS, v),
+    "socket_family": _xvalfn(F.ADDRESS_FAMILIES),
+    "socket_type": F.socket_type,
+    "socket_level": _xvalfn(F.SOCKET_LEVELS),
+    "msg_flags": _flagfn(F.MSG_FLAGS),
+    "shutdown_how": _xvalfn(F.SHUTDOWN_HOW),
+    "signal": lambda v: signal_name(s32(v)),
+    "sig_how": _xvalfn(F.SIG_HOW),
+    "fcntl_cmd": _xvalfn(F.FCNTL_CMDS),
+    "ioctl_req": F.ioctl_request,
+    "whence": _xvalfn(F.WHENCE),
+    "wait_options": _flagfn(F.WAIT_OPTIONS),
+    "clock_id": _xvalfn(F.CLOCK_IDS),
+    "timer_flags": _flagfn(F.TIMER_FLAGS),
+    "tfd_timer_flags": _flagfn(F.TFD_TIMER_FLAGS),
+    "tfd_flags": _flagfn(F.TFD_FLAGS),
+    "sfd_flags": _flagfn(F.SFD_FLAGS),
+    "futex_op": F.futex_op,
+    "prctl_option": _xvalfn(F.PRCTL_OPTIONS),
+    "arch_prctl_code": _xvalfn(F.ARCH_PRCTL),
+    "rlimit_resource": _xvalfn(F.RLIMIT_RESOURCES),
+    "rusage_who": _xvalfn(F.RUSAGE_WHO),
+    "getrandom_flags": _flagfn(F.GETRANDOM_FLAGS),
+    "pipe_flags": _flagfn(F.OPEN_MODE_FLAGS),
+    "dup3_flags": _flagfn(F.OPEN_MODE_FLAGS),
+    "eventfd_flags": _flagfn(F.EVENTFD_FLAGS),
+    "epoll_ctl_op": _xvalfn(F.EPOLL_CTL_OPS),
+    "epoll_flags": _flagfn(F.EPOLL_FLAGS),
+    "inotify_mask": _flagfn(F.INOTIFY_MASK),
+    "statx_mask": _flagfn(F.STATX_MASK),
+    "renameat_flags": _flagfn(F.RENAME_FLAGS),
+    "mount_flags": F.mount_flags,
+    "seccomp_op": _xvalfn(F.SECCOMP_OPS),
+    "personality": F.personality,
+    "poll_events": _flagfn(F.POLL_EVENTS),
+    "fd_flags": _flagfn(F.FD_FLAGS),
+    "file_mode_type": F.file_mode,
+    "memfd_flags": F.memfd_flags,
+    "close_range_flags": _flagfn(F.CLOSE_RANGE_FLAGS),
+    "rseq_flags": _flagfn(F.RSEQ_FLAGS),
+    "membarrier_cmd": _xvalfn(F.MEMBARRIER_CMDS),
+    "ptrace_request": lambda v: F.xval(F.PTRACE_REQUESTS, v),
+    "which_timer": _xvalfn(F.ITIMER_WHICH),
+    "idtype": _xvalfn(F.IDTYPES),
+    "sched_policy": _xvalfn(F.SCHED_POLICIES),
+    "fallocate_mode": _flagfn(F.FALLOC_FLAGS),
+    "splice_flags": _flagfn(F.SPLICE_FLAGS),
+    "xattr_flags": _flagfn(F.XATTR_FLAGS),
+    "lock_op": _flagfn(F.LOCK_OPS),
+    "fadvise_advice": _xvalfn(F.FADVISE_ADVICE),
+}
+
+
+def _fmt_open_flags(c: Call, i: int, p: str | None) -> str:
+    return F.open_flags(c.arg(i), aarch64=c.arch == "aarch64")
+
+
+def _fmt_sockopt(c: Call, i: int, p: str | None) -> str:
+    level = c.arg(i - 1) & M32 if i > 0 else -1
+    x = F.SOCKOPTS_BY_LEVEL.get(level)
+    v = c.arg(i) & M32
+    if v == 26 and level == F.SOL_SOCKET and c.info.name == "getsockopt":
+        return "SO_GET_FILTER"  # SO_ATTACH_FILTER's getsockopt name
+    return F.xval(x, v) if x is not None else str(v)
+
+
+# --- structs -----------------------------------------------------------------------------------
+
+Parser = Callable[[object], "dict[str, Any] | None"]
+Printer = Callable[[dict[str, Any]], str]
+
+
+def _struct_kind(parse: Parser, text: Printer, out: bool) -> tuple[
+        Callable[[Call, int, str | None], str], Callable[[Call, int, str | None], object]]:
+    """Formatter and decoder of a fixed-size struct read at entry (in) or exit (out)."""
+
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        if out and not c.ok:
+            return addr_text(addr)
+        st = parse(c.cap.get(i))
+        return text(st) if st is not None else addr_text(addr)
+
+    def dec(c: Call, i: int, p: str | None) -> object:
+        addr = c.arg(i)
+        if addr == 0:
+            return None
+        if out and not c.ok:
+            return addr
+        st = parse(c.cap.get(i))
+        return S.public(st) if st is not None else addr
+    return fmt, dec
+
+
+def _parse_stat_for(c: Call) -> Parser:
+    return lambda data: S.parse_stat(data, c.arch)
+
+
+def _fmt_stat(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if not c.ok:
+        return addr_text(addr)
+    text = S.stat_text(c.cap.get(i), c.arch)
+    return text if text is not None else addr_text(addr)
+
+
+def _dec_stat(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    if not c.ok:
+        return addr
+    st = S.parse_stat(c.cap.get(i), c.arch)
+    return S.public(st) if st is not None else addr
+
+
+def _parse_sched_param(data: object) -> dict[str, Any] | None:
+    if not S.is_bytes(data, 4):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"sched_priority": S.i32(data)}
+
+
+def _text_sched_param(d: dict[str, Any]) -> str:
+    return f"[{d['sched_priority']}]"
+
+
+_RESTART_ERRNOS = frozenset({4, 512, 513, 514, 516})
+
+
+def _fmt_timespec_rem(c: Call, i: int, p: str | None) -> str:
+    """nanosleep's remainder: only meaningful (and printed) when the sleep was interrupted."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if c.retval is None or not c.failed or -c.retval not in _RESTART_ERRNOS:
+        return addr_text(addr)
+    t = S.parse_timespec(c.cap.get(i))
+    return S.text_timespec(t) if t is not None else addr_text(addr)
+
+
+def _dec_timespec_rem(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    t = S.parse_timespec(c.cap.get(i))
+    return t if t is not None and c.failed else addr
+
+
+def _parse_open_how(data: object) -> dict[str, Any] | None:
+    return S.parse_open_how(data)
+
+
+def _sockaddr_len(c: Call, i: int, p: str | None, out: bool) -> int | None:
+    """The byte count of a sockaddr argument: the length argument or what it points to."""
+    if p is None or not p.isdigit():
+        return None
+    j = int(p)
+    kind = c.kinds[j][0] if j < len(c.kinds) else "int"
+    if kind == "int_out":
+        v = c.cap.get(j) if out else c.cap.get(("in", j))
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+    return s32(c.arg(j))
+
+
+def _fmt_sockaddr(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    sa = S.parse_sockaddr(c.cap.get(i))
+    return S.text_sockaddr(sa) if sa is not None else addr_text(addr)
+
+
+def _dec_sockaddr(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    sa = S.parse_sockaddr(c.cap.get(i))
+    return S.public(sa) if sa is not None else addr
+
+
+def _fmt_sockaddr_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if not c.ok:
+        return addr_text(addr)
+    return _fmt_sockaddr(c, i, p)
+
+
+def _dec_sockaddr_out(c: Call, i: int, p: str | None) -> object:
+    if not c.ok:
+        return _dec_ptr(c, i, p)
+    return _dec_sockaddr(c, i, p)
+
+
+def _value_result(c: Call, i: int) -> bool:
+    """Whether int_out argument ``i`` is the in/out length of another argument."""
+    for base, param in c.kinds:
+        if param == str(i) and base in ("sockaddr_out", "sockopt_val_out"):
+            return True
+    return False
+
+
+def _fmt_int_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    before = c.cap.get(("in", i))
+    if not c.ok:
+        if isinstance(before, int) and c.retval is not None:
+            return f"[{before}]"
+        return addr_text(addr)
+    after = c.cap.get(i)
+    if not isinstance(after, int):
+        return addr_text(addr)
+    if isinstance(before, int) and before != after:
+        return f"[{before} => {after}]"
+    return f"[{after}]"
+
+
+def _dec_int_out(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    v = c.cap.get(i) if c.ok else c.cap.get(("in", i))
+    return v if isinstance(v, int) else addr
+
+
+def _sockopt_int(data: bytes | None) -> str | None:
+    if data is not None and len(data) == 4:
+        return f"[{S.i32(data)}]"
+    return None
+
+
+def _fmt_sockopt_val(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _bytes(c.cap.get(i))
+    length = c.length(p)
+    level, opt = c.arg(i - 2) & M32, c.arg(i - 1) & M32
+    if data is not None and level == F.SOL_SOCKET and opt == 13 and len(data) >= 8:  # SO_LINGER
+        return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"
+    if data is not None and length == 4 and len(data) >= 4:
+        return f"[{S.i32(data)}]"
+    return format_buffer(data, length, addr, c.strsize)
+
+
+def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if not c.ok:
+        return addr_text(addr)
+    data = _bytes(c.cap.get(i))
+    text = _sockopt_int(data)
+    if text is not None:
+        return text
+    length = c.cap.get(int(p)) if p is not None and p.isdigit() else None
+    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize)
+
+
+def _sigset_ok(c: Call, p: str | None) -> bool:
+    return c.length(p) == 8
+
+
+def _fmt_sigset(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _bytes(c.cap.get(i))
+    if data is None or len(data) < 8 or not _sigset_ok(c, p):
+        return addr_text(addr)
+    return S.sigset_text(S.u64(data))
+
+
+def _dec_sigset(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    data = _bytes(c.cap.get(i))
+    if data is None or len(data) < 8 or not _sigset_ok(c, p):
+        return addr
+    return S.sigset_names(S.u64(data))
+
+
+def _fmt_sigset_out(c: Call, i: int, p: str | None) -> str:
+    if c.arg(i) and not c.ok:
+        return addr_text(c.arg(i))
+    return _fmt_sigset(c, i, p)
+
+
+def _dec_sigset_out(c: Call, i: int, p: str | None) -> object:
+    if c.arg(i) and not c.ok:
+        return c.arg(i)
+    return _dec_sigset(c, i, p)
+
+
+def _iov_items(c: Call, i: int) -> list[tuple[int, int, bytes | None]] | None:
+    value = c.cap.get(i)
+    if not isinstance(value, (list, tuple)):
+        return None
+    out = []
+    for item in value:
+        if isinstance(item, (list, tuple)) and len(item) == 3:
+            base, length, data = item
+            if isinstance(base, int) and isinstance(length, int):
+                out.append((base, length, _bytes(data)))
+    return out
+
+
+def _text_iov(c: Call, items: list[tuple[int, int, bytes | None]], count: int,
+              data_size: int | None, decode_data: bool) -> str:
+    parts = []
+    remaining = data_size
+    for base, length, data in items[: c.strsize]:
+        if decode_data:
+            shown = length if remaining is None else max(0, min(length, remaining))
+            if remaining is not None:
+                remaining -= shown
+            base_text = format_buffer(data, shown, base, c.strsize)
+        else:
+            base_text = addr_text(base)
+        parts.append(f"{{iov_base={base_text}, iov_len={length}}}")
+    if count > min(len(items), c.strsize) or len(items) > c.strsize:
+        parts.append("...")
+    return "[" + ", ".join(parts) + "]"
+
+
+def _fmt_iovec_in(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    items = _iov_items(c, i)
+    if items is None:
+        return addr_text(addr)
+    return _text_iov(c, items, c.length(p), None, True)
+
+
+def _fmt_iovec_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    items = _iov_items(c, i)
+    if items is None or c.retval is None:
+        return addr_text(addr)
+    return _text_iov(c, items, c.length(p), c.retval if c.ok else 0, c.ok)
+
+
+def _dec_iovec(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    items = _iov_items(c, i)
+    if items is None:
+        return addr
+    return [{"iov_base": data if data is not None else base, "iov_len": length}
+            for base, length, data in items]
+
+
+def _msghdr_fields(c: Call, i: int) -> dict[str, Any] | None:
+    value = c.cap.get(i)
+    if not isinstance(value, dict):
+        return None
+    hdr = _bytes(value.get("hdr"))
+    if hdr is None or len(hdr) < 56:
+        return None
+    name, namelen, iov, iovlen, control, controllen, mflags = (
+        S.u64(hdr), S.u32(hdr, 8), S.u64(hdr, 16), S.u64(hdr, 24), S.u64(hdr, 32),
+        S.u64(hdr, 40), S.u32(hdr, 48))
+    return {"msg_name": name, "msg_namelen": namelen, "msg_iov": iov, "msg_iovlen": iovlen,
+            "msg_control": control, "msg_controllen": controllen, "msg_flags": mflags,
+            "_cap": value}
+
+
+def _text_cmsgs(c: Call, data: bytes, controllen: int) -> str:
+    items = []
+    off = 0
+    while off + 16 <= len(data):
+        clen = S.u64(data, off)
+        level, ctype = S.i32(data, off + 8), S.i32(data, off + 12)
+        if clen < 16:
+            break
+        lvl = F.xval(F.SOCKET_LEVELS, level & M32)
+        text = f"{{cmsg_len={clen}, cmsg_level={lvl}"
+        payload = data[off + 16 : off + clen]
+        if level == F.SOL_SOCKET:
+            text += f", cmsg_type={F.xval(F.SCM_TYPES, ctype & M32)}"
+            if ctype == 1:  # SCM_RIGHTS
+                fds = [str(S.i32(payload, k)) for k in range(0, len(payload) - 3, 4)]
+                text += f", cmsg_data=[{', '.join(fds)}]"
+            elif ctype == 2 and len(payload) >= 12:  # SCM_CREDENTIALS
+                text += (f", cmsg_data={{pid={S.i32(payload)}, uid={S.u32(payload, 4)}, "
+                         f"gid={S.u32(payload, 8)}}}")
+        else:
+            text += f", cmsg_type={F.hexc(ctype & M32)}"
+        items.append(text + "}")
+        off += (clen + 7) & ~7
+    if len(data) < controllen and data:
+        items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _text_msghdr(c: Call, m: dict[str, Any], out: bool) -> str:
+    cap = m["_cap"]
+    parts = []
+    name = _bytes(cap.get("name"))
+    sa = S.parse_sockaddr(name) if name is not None and m["msg_namelen"] else None
+    if m["msg_name"] == 0:
+        parts.append("msg_name=NULL")
+    elif sa is not None:
+        parts.append(f"msg_name={S.text_sockaddr(sa)}")
+    else:
+        parts.append(f"msg_name={addr_text(m['msg_name'])}")
+    namelen_in = cap.get("namelen_in")
+    if out and isinstance(namelen_in, int) and namelen_in != m["msg_namelen"]:
+        parts.append(f"msg_namelen={namelen_in} => {m['msg_namelen']}")
+    else:
+        parts.append(f"msg_namelen={m['msg_namelen']}")
+    iov = cap.get("iov")
+    if m["msg_iov"] == 0:
+        parts.append("msg_iov=NULL")
+    elif isinstance(iov, list):
+        items = [(b, n, _bytes(d)) for b, n, d in iov]
+        size = c.retval if out and c.ok else None
+        parts.append(f"msg_iov={_text_iov(c, items, m['msg_iovlen'], size, True)}")
+    else:
+        parts.append(f"msg_iov={addr_text(m['msg_iov'])}")
+    parts.append(f"msg_iovlen={m['msg_iovlen']}")
+    if m["msg_controllen"]:
+        control = _bytes(cap.get("control"))
+        if m["msg_control"] and control is not None:
+            parts.append(f"msg_control={_text_cmsgs(c, control, m['msg_controllen'])}")
+        else:
+            parts.append(f"msg_control={addr_text(m['msg_control'])}")
+    parts.append(f"msg_controllen={m['msg_controllen']}")
+    parts.append(f"msg_flags={F.flags(F.MSG_FLAGS, m['msg_flags'])}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _fmt_msghdr(out: bool) -> Callable[[Call, int, str | None], str]:
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        if out and not c.ok:
+            return addr_text(addr)
+        m = _msghdr_fields(c, i)
+        return _text_msghdr(c, m, out) if m is not None else addr_text(addr)
+    return fmt
+
+
+def _dec_msghdr(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    m = _msghdr_fields(c, i)
+    if m is None:
+        return addr
+    cap = m.pop("_cap")
+    name = _bytes(cap.get("name"))
+    sa = S.parse_sockaddr(name) if name is not None and m["msg_namelen"] else None
+    if sa is not None:
+        m["msg_name"] = S.public(sa)
+    iov = cap.get("iov")
+    if isinstance(iov, list):
+        m["msg_iov"] = [{"iov_base": _bytes(d) if d is not None else b, "iov_len": n}
+                        for b, n, d in iov]
+    m["msg_flags"] = F.flags(F.MSG_FLAGS, m["msg_flags"])
+    return m
+
+
+def _fmt_pollfd(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    count = c.length(p)
+    fds = S.parse_pollfds(c.cap.get(i), min(count, c.strsize + 1, 1024))
+    if fds is None:
+        return addr_text(addr)
+    return S.text_pollfds(fds, c.strsize, count, lambda fd: _fd_n(c, fd))
+
+
+def _dec_pollfd(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    data = c.cap.get(("out", i)) if c.ok else None
+    fds = S.parse_pollfds(data if data is not None else c.cap.get(i), min(c.length(p), 1024))
+    if fds is None:
+        fds = S.parse_pollfds(c.cap.get(i), min(c.length(p), 1024))
+    if fds is None:
+        return addr
+    for d in fds:
+        d["events"] = F.flags(F.POLL_EVENTS, d["events"])
+        d["revents"] = F.flags(F.POLL_EVENTS, d["revents"])
+    return fds
+
+
+def _fd_pair(c: Call, i: int) -> tuple[int, int] | None:
+    data = _out_ready(c, i)
+    if data is None or len(data) < 8:
+        return None
+    return S.i32(data), S.i32(data, 4)
+
+
+def _fmt_fd_pair(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    pair = _fd_pair(c, i)
+    if pair is None:
+        return addr_text(addr)
+    return f"[{_fd_n(c, pair[0])}, {_fd_n(c, pair[1])}]"
+
+
+def _dec_fd_pair(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    pair = _fd_pair(c, i)
+    return list(pair) if pair is not None else addr
+
+
+def _fmt_wstatus(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _out_ready(c, i)
+    if data is None or len(data) < 4 or c.retval == 0:
+        return addr_text(addr)
+    return format_wait_status(S.u32(data))
+
+
+def _dec_wstatus(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    data = _out_ready(c, i)
+    if data is None or len(data) < 4 or c.retval == 0:
+        return addr
+    return S.u32(data)
+
+
+def _fmt_epoll_event(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    evs = S.parse_epoll_events(c.cap.get(i), 1, c.arch)
+    return S.text_epoll_event(evs[0]) if evs else addr_text(addr)
+
+
+def _dec_epoll_event(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    evs = S.parse_epoll_events(c.cap.get(i), 1, c.arch)
+    return evs[0] if evs else addr
+
+
+def _fmt_epoll_events_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if not c.ok:
+        return addr_text(addr)
+    count = c.length(p)
+    if count == 0:
+        return "[]"
+    evs = S.parse_epoll_events(c.cap.get(i), min(count, c.strsize + 1), c.arch)
+    if evs is None:
+        return addr_text(addr)
+    items = [S.text_epoll_event(e) for e in evs[: c.strsize]]
+    if count > c.strsize:
+        items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _dec_epoll_events_out(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if not c.ok:
+        return addr
+    if c.length(p) == 0:
+        return []
+    evs = S.parse_epoll_events(c.cap.get(i), c.length(p), c.arch)
+    return evs if evs is not None else addr
+
+
+def _fmt_dirents(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    n = c.cap.get(i)
+    if not c.ok or not isinstance(n, int):
+        return addr_text(addr)
+    return f"{addr_text(addr)} /* {n} entr{'y' if n == 1 else 'ies'} */"
+
+
+def _dec_dirents(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    n = c.cap.get(i)
+    if not c.ok or not isinstance(n, int):
+        return addr
+    return {"addr": addr, "entries": n}
+
+
+def _fmt_fd_set(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    bits = S.fd_set_bits(c.cap.get(i), s32(c.arg(int(p))) if p and p.isdigit() else 0)
+    if bits is None:
+        return addr_text(addr)
+    return "[" + " ".join(_fd_n(c, fd) for fd in bits) + "]"
+
+
+def _dec_fd_set(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    bits = S.fd_set_bits(c.cap.get(i), s32(c.arg(int(p))) if p and p.isdigit() else 0)
+    return bits if bits is not None else addr
+
+
+def _gid_list(out: bool) -> tuple[Callable[[Call, int, str | None], str],
+                                  Callable[[Call, int, str | None], object]]:
+    """getgroups/setgroups: an array of gid_t, as many as the size argument (or return)."""
+
+    def values(c: Call, i: int, p: str | None) -> list[int] | None:
+        data = _bytes(c.cap.get(i))
+        if data is None or (out and not c.ok):
+            return None
+        n = min(len(data) // 4, c.length(p))
+        return [S.u32(data, 4 * k) for k in range(n)]
+
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        gids = values(c, i, p)
+        if gids is None or (c.length(p) == 0 and not out):
+            return addr_text(addr)
+        parts = [str(g) for g in gids[: c.strsize]]
+        if c.length(p) > c.strsize:
+            parts.append("...")
+        return "[" + ", ".join(parts) + "]"
+
+    def dec(c: Call, i: int, p: str | None) -> object:
+        addr = c.arg(i)
+        if addr == 0:
+            return None
+        gids = values(c, i, p)
+        return gids if gids is not None else addr
+    return fmt, dec
+
+
+def _cpu_set(out: bool) -> tuple[Callable[[Call, int, str | None], str],
+                                 Callable[[Call, int, str | None], object]]:
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        if out and not c.ok:
+            return addr_text(addr)
+        cpus = S.cpu_list(c.cap.get(i))
+        if cpus is None:
+            return addr_text(addr)
+        return "[" + " ".join(map(str, cpus)) + "]"
+
+    def dec(c: Call, i: int, p: str | None) -> object:
+        addr = c.arg(i)
+        if addr == 0:
+            return None
+        if out and not c.ok:
+            return addr
+        cpus = S.cpu_list(c.cap.get(i))
+        return cpus if cpus is not None else addr
+    return fmt, dec
+
+
+def _fmt_siginfo(out: bool) -> Callable[[Call, int, str | None], str]:
+    from .errno import format_siginfo
+
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        if out and not c.ok:
+            return addr_text(addr)
+        data = _bytes(c.cap.get(i))
+        if data is None or len(data) < 12:
+            return addr_text(addr)
+        return format_siginfo(data)
+    return fmt
+
+
+def _dec_siginfo(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    data = _bytes(c.cap.get(i))
+    if data is None or len(data) < 12:
+        return addr
+    signo, err, code = S.i32(data), S.i32(data, 4), S.i32(data, 8)
+    return {"si_signo": signal_name(signo), "si_errno": err, "si_code": code}
+
+
+def _fmt_clone_args(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    a = S.parse_clone_args(c.cap.get(i))
+    if a is None:
+        return addr_text(addr)
+    text = S.text_clone_args(a)
+    if c.ok:
+        after = []
+        pidfd, ptid = c.cap.get(("pidfd", i)), c.cap.get(("parent_tid", i))
+        if isinstance(pidfd, int):
+            after.append(f"pidfd=[{pidfd}]")
+        if isinstance(ptid, int):
+            after.append(f"parent_tid=[{ptid}]")
+        if after:
+            text += " => {" + ", ".join(after) + "}"
+    return text
+
+
+def _fmt_open_how(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    h = S.parse_open_how(c.cap.get(i)) if c.length(p) >= 24 else None
+    return S.text_open_how(h, c.arch == "aarch64") if h is not None else addr_text(addr)
+
+
+def _dec_open_how(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    h = S.parse_open_how(c.cap.get(i))
+    if h is None:
+        return addr
+    return {"flags": F.open_flags(h["flags"], aarch64=c.arch == "aarch64"),
+            "mode": h["mode"], "resolve": F.flags(F.RESOLVE_FLAGS, h["resolve"])}
+
+
+Formatter = Callable[[Call, int, str | None], str]
+Decoder = Callable[[Call, int, str | None], object]
+
+FORMATTERS: dict[str, Formatter] = {}
+DECODERS: dict[str, Decoder] = {}
+
+
+def _register(kind: str, fmt: Formatter, dec: Decoder) -> None:
+    FORMATTERS[kind] = fmt
+    DECODERS[kind] = dec
+
+
+for _kind, _fn in (("int", s32), ("long", s64), ("ssize", s64), ("off", s64),
+                   ("pid", s32), ("uint", lambda v: v & M32), ("ulong", lambda v: v & M64),
+                   ("size", lambda v: v & M64)):
+    _register(_kind, *_num(_fn))
+_register("uid", lambda c, i, p: str(_id(c.arg(i))), _dec_id)
+_register("gid", lambda c, i, p: str(_id(c.arg(i))), _dec_id)
+_register("hex", _fmt_hex, lambda c, i, p: c.arg(i))
+_register("addr", _fmt_addr, _dec_ptr)
+_register("ptr", _fmt_addr, _dec_ptr)
+_register("rseq", _fmt_addr, _dec_ptr)
+_register("robust_list", _fmt_addr, _dec_ptr)
+for _kind in ("octal", "mode", "umask"):
+    _register(_kind, _fmt_octal, _dec_octal)
+_register("fd", _fmt_fd, _dec_fd)
+_register("dirfd", _fmt_dirfd, _dec_dirfd)
+_register("path", _fmt_path, _dec_str)
+_register("str", _fmt_str, _dec_str)
+_register("path_out", _fmt_path_out, _dec_path_out)
+_register("buf_in", _fmt_buf_in, _dec_buf)
+_register("buf_out", _fmt_buf_out, _dec_buf_out)
+_register("argv", _fmt_argv, _dec_argv)
+_register("envp", _fmt_envp, _dec_envp)
+for _kind, _text in _SIMPLE.items():
+    _register(_kind, (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text),
+              (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
+_register("open_flags", _fmt_open_flags, _fmt_open_flags)
+_register("sockopt", _fmt_sockopt, _fmt_sockopt)
+_register("sockaddr", _fmt_sockaddr, _dec_sockaddr)
+_register("sockaddr_out", _fmt_sockaddr_out, _dec_sockaddr_out)
+_register("int_out", _fmt_int_out, _dec_int_out)
+_register("sockopt_val", _fmt_sockopt_val, _dec_buf)
+_register("sockopt_val_out", _fmt_sockopt_val_out, _dec_buf_out)
+_register("stat_out", _fmt_stat, _dec_stat)
+for _kind, _parse, _print, _out in (
+        ("statx_out", S.parse_statx, S.text_statx, True),
+        ("statfs_out", S.parse_statfs, S.text_statfs, True),
+        ("timespec", S.parse_timespec, S.text_timespec, False),
+        ("timespec_out", S.parse_timespec, S.text_timespec, True),
+        ("timeval", S.parse_timeval, S.text_timeval, False),
+        ("timeval_out", S.parse_timeval, S.text_timeval, True),
+        ("itimerspec", S.parse_itimerspec, S.text_itimerspec, False),
+        ("itimerspec_out", S.parse_itimerspec, S.text_itimerspec, True),
+        ("itimerval", S.parse_itimerval, S.text_itimerval, False),
+        ("itimerval_out", S.parse_itimerval, S.text_itimerval, True),
+        ("rlimit", S.parse_rlimit, S.text_rlimit, False),
+        ("rlimit_out", S.parse_rlimit, S.text_rlimit, True),
+        ("utsname_out", S.parse_utsname, S.text_utsname, True),
+        ("sysinfo_out", S.parse_sysinfo, S.text_sysinfo, True),
+        ("rusage_out", S.parse_rusage, S.text_rusage, True),
+        ("sigaction", S.parse_sigaction, S.text_sigaction, False),
+        ("sigaction_out", S.parse_sigaction, S.text_sigaction, True),
+        ("stack_t", S.parse_stack_t, S.text_stack_t, False),
+        ("stack_t_out", S.parse_stack_t, S.text_stack_t, True),
+        ("sched_param", _parse_sched_param, _text_sched_param, False),
+        ("sched_param_out", _parse_sched_param, _text_sched_param, True),
+        ("clone_args", S.parse_clone_args, S.text_clone_args, False),
+        ("winsize", S.parse_winsize, S.text_winsize, False),
+        ("winsize_out", S.parse_winsize, S.text_winsize, True),
+        ("termios", S.parse_termios, S.text_termios, False),
+        ("termios_out", S.parse_termios, S.text_termios, True),
+        ("flock", S.parse_flock, S.text_flock, False),
+):
+    _register(_kind, *_struct_kind(_parse, _print, _out))
+FORMATTERS["clone_args"] = _fmt_clone_args
+_register("open_how", _fmt_open_how, _dec_open_how)
+_register("timespec_rem", _fmt_timespec_rem, _dec_timespec_rem)
+_register("sigset", _fmt_sigset, _dec_sigset)
+_register("sigset_out", _fmt_sigset_out, _dec_sigset_out)
+_register("iovec_in", _fmt_iovec_in, _dec_iovec)
+_register("iovec_out", _fmt_iovec_out, _dec_iovec)
+_register("msghdr_in", _fmt_msghdr(False), _dec_msghdr)
+_register("msghdr_out", _fmt_msghdr(True), _dec_msghdr)
+_register("pollfd", _fmt_pollfd, _dec_pollfd)
+_register("fd_pair_out", _fmt_fd_pair, _dec_fd_pair)
+_register("wstatus_out", _fmt_wstatus, _dec_wstatus)
+_register("epoll_event", _fmt_epoll_event, _dec_epoll_event)
+_register("epoll_events_out", _fmt_epoll_events_out, _dec_epoll_events_out)
+_register("dirents_out", _fmt_dirents, _dec_dirents)
+_register("linux_dirent64_out", _fmt_dirents, _dec_dirents)
+_register("fd_set", _fmt_fd_set, _dec_fd_set)
+_register("gid_list", *_gid_list(False))
+_register("gid_list_out", *_gid_list(True))
+_register("cpu_set", *_cpu_set(False))
+_register("cpu_set_out", *_cpu_set(True))
+_register("siginfo", _fmt_siginfo(False), _dec_siginfo)
+_register("siginfo_out", _fmt_siginfo(True), _dec_siginfo)
+del _kind, _fn, _parse, _print, _out, _text
+
+
+# --- whole-call printers --------------------------------------------------------------------------
+
+def _one(c: Call, i: int) -> str:
+    """Argument ``i`` formatted per its (overridden) kind."""
+    if i >= len(c.kinds):
+        return F.hexc(c.arg(i))
+    base, param = c.kinds[i]
+    fmt = FORMATTERS.get(base)
+    if fmt is None:
+        return F.hexc(c.arg(i))
+    try:
+        return fmt(c, i, param)
+    except Exception:  # a garbage capture must never break a trace's output
+        return F.hexc(c.arg(i))
+
+
+def _sp_open(c: Call) -> list[str]:
+    """open/openat/mq_open: the mode only with O_CREAT or O_TMPFILE."""
+    nargs = len(c.info.args)
+    flags_i = nargs - 2
+    if c.info.name == "mq_open":
+        flags_i = 1
+    parts = [_one(c, i) for i in range(flags_i + 1)]
+    if c.arg(flags_i) & (F.O_CREAT | F.O_TMPFILE_BIT):
+        parts += [_one(c, i) for i in range(flags_i + 1, nargs)]
+    return parts
+
+
+def _sp_clone(c: Call) -> list[str]:
+    aarch64 = c.arch == "aarch64"
+    fl = c.arg(0)
+    sig = fl & F.CSIGNAL
+    fl &= ~F.CSIGNAL
+    if fl:
+        ftext = F.flags(F.CLONE_FLAGS, fl)
+        if sig:
+            ftext += "|" + signal_name(sig)
+    else:
+        ftext = signal_name(sig) if sig else "0"
+    parts = [f"child_stack={addr_text(c.arg(1))}", f"flags={ftext}"]
+    ptid_i, ctid_i, tls_i = (2, 4, 3) if aarch64 else (2, 3, 4)
+    if fl & (0x100000 | 0x1000):  # CLONE_PARENT_SETTID | CLONE_PIDFD
+        parts.append(f"parent_tid={addr_text(c.arg(ptid_i))}")
+    if fl & 0x80000:  # CLONE_SETTLS
+        parts.append(f"tls={addr_text(c.arg(tls_i))}")
+    if fl & (0x1000000 | 0x200000):  # CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
+        parts.append(f"child_tidptr={addr_text(c.arg(ctid_i))}")
+    return parts
+
+
+_FCNTL_NOARG = frozenset({1, 3, 9, 11, 1025, 1032, 1034})  # GETFD GETFL GETOWN GETSIG ...
+_FCNTL_LOCKS = frozenset({5, 6, 7, 36, 37, 38})
+
+
+def _sp_fcntl(c: Call) -> list[str]:
+    parts = [_one(c, 0), _one(c, 1)]
+    cmd = c.arg(1) & M32
+    arg = c.arg(2)
+    if cmd in _FCNTL_NOARG:
+        return parts
+    if cmd == 2:  # F_SETFD
+        parts.append(F.flags(F.FD_FLAGS, arg & M32))
+    elif cmd == 4:  # F_SETFL
+        parts.append(F.open_flags(arg, aarch64=c.arch == "aarch64"))
+    elif cmd in (0, 8, 1030, 1031):  # F_DUPFD F_SETOWN F_DUPFD_CLOEXEC F_SETPIPE_SZ
+        parts.append(str(s32(arg)))
+    elif cmd == 10:  # F_SETSIG
+        parts.append(signal_name(s32(arg)))
+    elif cmd == 1024:  # F_SETLEASE
+        parts.append(F.xval(F.LEASE_TYPES, arg & M32))
+    elif cmd == 1026:  # F_NOTIFY
+        parts.append(F.flags(F.DNOTIFY_FLAGS, arg & M32))
+    elif cmd == 1033:  # F_ADD_SEALS
+        parts.append(F.flags(F.SEAL_FLAGS, arg & M32))
+    elif cmd in _FCNTL_LOCKS:
+        st = S.parse_flock(c.cap.get(2))
+        parts.append(S.text_flock(st) if st is not None else addr_text(arg))
+    elif cmd in (15, 16):  # F_SETOWN_EX F_GETOWN_EX
+        parts.append(addr_text(arg))
+    else:
+        parts.append(F.hexc(arg))
+    return parts
+
+
+_IOCTL_INT_IN = frozenset({0x5421, 0x5452, 0x5410, 0x5423})  # FIONBIO FIOASYNC TIOCSPGRP TIOCSETD
+_IOCTL_INT_OUT = frozenset({0x541B, 0x5411, 0x540F, 0x5429, 0x5424, 0x80045430})
+_IOCTL_NOARG = frozenset({0x5450, 0x5451, 0x5422, 0x540C, 0x540D, 0x5437})
+_IOCTL_TERMIOS_IN = frozenset({0x5402, 0x5403, 0x5404})
+#: TCSBRK TCXONC TCFLSH TIOCSCTTY TCSBRKP: an int, not a pointer
+_IOCTL_INT_ARG = frozenset({0x5409, 0x540A, 0x540B, 0x540E, 0x5425})
+_IOCTL_NAMES_AMBIGUOUS = {0x5402: "SNDCTL_TMR_START or TCSETS",
+                          0x5403: "SNDCTL_TMR_STOP or TCSETSW",
+                          0x5404: "SNDCTL_TMR_CONTINUE or TCSETSF"}
+
+
+def _sp_ioctl(c: Call) -> list[str]:
+    req = c.arg(1) & M32
+    parts = [_one(c, 0), _IOCTL_NAMES_AMBIGUOUS.get(req) or F.ioctl_request(req)]
+    arg = c.arg(2)
+    if req in _IOCTL_NOARG:
+        return parts
+    data = _bytes(c.cap.get(2))
+    text = None
+    if req == 0x4B3A:  # KDSETMODE
+        text = {0: "KD_TEXT", 1: "KD_GRAPHICS"}.get(arg & M32)
+    elif req in _IOCTL_INT_ARG:
+        text = str(s32(arg))
+    elif arg == 0:
+        text = "NULL" if req in F.IOCTL_REQUESTS.by_value else "0"
+    elif (req in _IOCTL_INT_IN or (req in _IOCTL_INT_OUT and c.ok)) and (
+            data is not None and len(data) >= 4):
+        text = f"[{S.i32(data)}]"
+    elif (req == 0x5401 and c.ok) or req in _IOCTL_TERMIOS_IN:  # TCGETS, TCSETS*
+        st = S.parse_termios(data)
+        text = S.text_termios(st) if st is not None else None
+    elif (req == 0x5413 and c.ok) or req == 0x5414:  # TIOCGWINSZ / TIOCSWINSZ
+        ws = S.parse_winsize(data)
+        text = S.text_winsize(ws) if ws is not None else None
+    if text is None:
+        text = addr_text(arg) if req in F.IOCTL_REQUESTS.by_value else F.hexc(arg)
+    parts.append(text)
+    return parts
+
+
+_PR_NOARGS = frozenset({3, 7, 21, 30, 31, 32, 39, 42, 46, 58, 13, 19})
+_PR_ULONG1 = frozenset({4, 8, 29, 36, 41})
+
+
+def _sp_prctl(c: Call) -> list[str]:
+    opt = c.arg(0) & M32
+    parts = [F.xval(F.PRCTL_OPTIONS, opt)]
+    if opt in _PR_NOARGS and opt not in (13, 19):
+        return parts
+    if opt == 1:  # PR_SET_PDEATHSIG
+        parts.append(signal_name(s32(c.arg(1))))
+    elif opt == 15:  # PR_SET_NAME
+        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize))
+    elif opt == 16:  # PR_GET_NAME
+        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize) if c.ok
+                     else addr_text(c.arg(1)))
+    elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
+        data = _out_ready(c, 1)
+        parts.append(f"[{S.i32(data)}]" if data is not None and len(data) >= 4
+                     else addr_text(c.arg(1)))
+    elif opt in _PR_ULONG1:
+        parts.append(str(c.arg(1)))
+    elif opt == 38:  # PR_SET_NO_NEW_PRIVS
+        parts += [str(c.arg(k)) for k in range(1, 5)]
+    elif opt in (23, 24):  # PR_CAPBSET_READ PR_CAPBSET_DROP
+        parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
+    elif opt in (13, 19):  # PR_GET_TIMING PR_GET_ENDIAN
+        parts.append(addr_text(c.arg(1)))
+    else:
+        parts += [F.hexc(c.arg(k)) for k in range(1, 5)]
+    return parts
+
+
+def _sp_arch_prctl(c: Call) -> list[str]:
+    code = c.arg(0) & M32
+    parts = [F.xval(F.ARCH_PRCTL, code)]
+    arg = c.arg(1)
+    if code in (0x1001, 0x1002):  # SET_GS SET_FS
+        parts.append(F.hexc(arg))
+    elif code in (0x1003, 0x1004, 0x1021, 0x1022, 0x1024):  # GET_* (pointer out)
+        data = _out_ready(c, 1)
+        if arg and data is not None and len(data) >= 8:
+            parts.append(f"[{F.hexc(S.u64(data))}]")
+        else:
+            parts.append(addr_text(arg))
+    elif code == 0x1011:  # ARCH_GET_CPUID
+        pass
+    elif code == 0x1012:  # ARCH_SET_CPUID
+        parts.append(str(arg))
+    else:
+        parts.append(F.hexc(arg))
+    return parts
+
+
+def _timeout(c: Call, i: int) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    t = S.parse_timespec(c.cap.get(i))
+    return S.text_timespec(t) if t is not None else addr_text(addr)
+
+
+def _sp_futex(c: Call) -> list[str]:
+    op = c.arg(1) & M32
+    cmd = op & 127 & ~F.FUTEX_PRIVATE_FLAG
+    uaddr = addr_text(c.arg(0))
+    val = str(c.arg(2) & M32)
+    val2 = str(c.arg(3) & M32)
+    uaddr2 = addr_text(c.arg(4))
+    val3 = c.arg(5) & M32
+    parts = [uaddr, F.futex_op(op)]
+    if cmd == 0:  # WAIT
+        parts += [val, _timeout(c, 3)]
+    elif cmd in (1, 2):  # WAKE FD
+        parts.append(val)
+    elif cmd == 3:  # REQUEUE
+        parts += [val, val2, uaddr2]
+    elif cmd in (4, 12):  # CMP_REQUEUE CMP_REQUEUE_PI
+        parts += [val, val2, uaddr2, str(val3)]
+    elif cmd == 5:  # WAKE_OP
+        wop = (val3 >> 28) & 7
+        oparg_shift = (val3 >> 31) & 1
+        text = (F.xval(F.FUTEX_WAKE_OPS, wop) + ("|FUTEX_OP_OPARG_SHIFT" if oparg_shift
+                                                  else "") + "<<28")
+        cmp_ = (val3 >> 24) & 15
+        text += f"|{(val3 >> 12) & 0xFFF}<<12|{F.xval(F.FUTEX_WAKE_CMPS, cmp_)}<<24"
+        text += f"|{F.hexc(val3 & 0xFFF)}"
+        parts += [val, val2, uaddr2, text]
+    elif cmd in (6, 13):  # LOCK_PI LOCK_PI2
+        parts.append(_timeout(c, 3))
+    elif cmd in (7, 8):  # UNLOCK_PI TRYLOCK_PI
+        pass
+    elif cmd == 9:  # WAIT_BITSET
+        parts += [val, _timeout(c, 3),
+                  "FUTEX_BITSET_MATCH_ANY" if val3 == M32 else F.hexc(val3)]
+    elif cmd == 10:  # WAKE_BITSET
+        parts += [val, "FUTEX_BITSET_MATCH_ANY" if val3 == M32 else F.hexc(val3)]
+    elif cmd == 11:  # WAIT_REQUEUE_PI
+        parts += [val, _timeout(c, 3), uaddr2]
+    else:
+        parts += [val, addr_text(c.arg(3)), uaddr2, F.hexc(val3)]
+    return parts
+
+
+def _sp_ptrace(c: Call) -> list[str]:
+    req = c.arg(0) & M64
+    parts = [F.xval(F.PTRACE_REQUESTS, req), str(s32(c.arg(1)))]
+    if req == 0:  # TRACEME
+        return parts[:1]
+    if req in (8, 16, 0x4207, 0x4208):  # KILL ATTACH INTERRUPT LISTEN
+        return parts
+    addr, data = c.arg(2), c.arg(3)
+    if req in (12, 13, 14, 15, 18, 19):  # GET/SETREGS, GET/SETFPREGS, GET/SETFPXREGS
+        if req in (18, 19):
+            parts.append(addr_text(addr))
+        parts.append(addr_text(data))
+        return parts
+    if req in (3, 6):  # PEEKUSER POKEUSER: an offset in struct user
+        regs = F.USER_REGS_X86_64
+        if c.arch != "aarch64" and addr % 8 == 0 and addr // 8 < len(regs):
+            parts.append(f"8*{regs[addr // 8]}")
+        else:
+            parts.append(F.hexc(addr))
+    elif req in (0x4204, 0x4205):  # GETREGSET SETREGSET
+        parts.append(F.xval(F.NT_TYPES, addr & M32))
+    elif req in (0x420A, 0x420B, 0x420C, 0x420D, 0x420E):  # sizes and indexes
+        parts.append(str(addr))
+    else:
+        parts.append(addr_text(addr))
+    if req in (7, 9, 17, 24, 31, 32, 33):  # CONT SINGLESTEP DETACH SYSCALL SYSEMU*
+        parts.append(signal_name(s32(data)))
+    elif req in (0x4200, 0x4206):  # SETOPTIONS SEIZE
+        parts.append(F.flags(F.PTRACE_OPTIONS, data & M32))
+    else:
+        parts.append(addr_text(data))
+    return parts
+
+
+def _sp_mount(c: Call) -> list[str]:
+    """mount: the fs type is an address for remount/bind/move/propagation changes."""
+    parts = [_one(c, i) for i in range(len(c.info.args))]
+    fl = c.arg(3) & M32
+    if fl & F.MS_MGC_MSK == F.MS_MGC_VAL:
+        fl &= ~F.MS_MGC_MSK
+    if fl & (0x20 | 0x1000 | 0x2000 | 0x20000 | 0x40000 | 0x80000 | 0x100000):
+        parts[2] = addr_text(c.arg(2))
+    return parts
+
+
+def _sp_socket(c: Call) -> list[str]:
+    fam = c.arg(0) & M32
+    parts = [_one(c, 0), _one(c, 1)]
+    proto = c.arg(2) & M32
+    if fam in (F.AF_INET, F.AF_INET6):
+        parts.append(F.xval(F.IPPROTOS, proto))
+    elif fam == F.AF_NETLINK:
+        parts.append(F.xval(F.NETLINK_PROTOS, proto))
+    elif fam == F.AF_PACKET:
+        be = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
+        parts.append(f"htons({F.xval(F.ETH_PROTOS, be)})")
+    else:
+        parts.append(str(proto))
+    parts += [_one(c, i) for i in range(3, len(c.info.args))]
+    return parts
+
+
+def _sp_seccomp(c: Call) -> list[str]:
+    op = c.arg(0) & M32
+    fl = c.arg(1) & M32
+    ftext = F.flags(F.SECCOMP_FILTER_FLAGS, fl) if op == 1 else F.hexc(fl)
+    return [_one(c, 0), ftext, _one(c, 2)]
+
+
+def _sp_mknod(c: Call) -> list[str]:
+    n = len(c.info.args)
+    parts = [_one(c, i) for i in range(n - 1)]
+    mode = c.arg(n - 2) & F.S_IFMT
+    if mode in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+        parts.append(S.makedev(c.arg(n - 1)))
+    return parts
+
+
+def _sp_first(n: int) -> Callable[[Call], list[str]]:
+    return lambda c: [_one(c, i) for i in range(min(n, len(c.info.args)))]
+
+
+SPECIAL: dict[str, Callable[[Call], list[str]]] = {
+    "open": _sp_open, "openat": _sp_open, "mq_open": _sp_open,
+    "clone": _sp_clone, "fcntl": _sp_fcntl, "ioctl": _sp_ioctl, "prctl": _sp_prctl,
+    "arch_prctl": _sp_arch_prctl, "futex": _sp_futex, "ptrace": _sp_ptrace,
+    "socket": _sp_socket, "socketpair": _sp_socket, "seccomp": _sp_seccomp,
+    "mknod": _sp_mknod, "mknodat": _sp_mknod, "membarrier": _sp_first(2),
+    "mount": _sp_mount,
+}
+
+#: How many leading arguments a whole-call printer shows at entry (the rest at exit).
+_ENTRY_COUNTS = {"ioctl": 2, "prctl": 1, "arch_prctl": 1, "clone": 2, "clone3": 0}
+
+
+def entry_arg_count(info: SyscallInfo) -> int:
+    """How many of :func:`format_arg_list`'s leading items are final at syscall entry.
+
+    strace prints those when the call starts and the others (out-parameters, decoded only
+    once the call returned) after ``<... resumed>``; this accounts for the per-syscall
+    decoding (``getsockopt``'s value, ``ioctl``'s argument) that the table's kinds alone
+    do not show.
+    """
+    count = _ENTRY_COUNTS.get(info.name)
+    if count is not None:
+        return count
+    for i, (base, _) in enumerate(kinds_of(info)):
+        if base.endswith("_out") or base == "timespec_rem":
+            return i
+    return len(info.args)
+
+
+# --- public entry points ------------------------------------------------------------------------
+
+def format_arg_list(info: SyscallInfo, raw: tuple[int, ...],
+                    captured: Mapping[Any, object] | None, retval: int | None, *,
+                    strsize: int = 32, fd_paths: bool = False,
+                    arch: str | None = None) -> list[str]:
+    """Each argument as strace prints it (a special syscall may print fewer or named ones)."""
+    c = Call(info, raw, captured, retval, strsize, fd_paths, arch)
+    special = SPECIAL.get(info.name)
+    if special is not None:
+        try:
+            return special(c)
+        except Exception:
+            pass
+    return [_one(c, i) for i in range(len(info.args))]
+
+
+def format_args(info: SyscallInfo, raw: tuple[int, ...],
+                captured: Mapping[Any, object] | None, retval: int | None, *,
+                strsize: int = 32, fd_paths: bool = False, arch: str | None = None) -> str:
+    """strace's text between the parentheses: ``AT_FDCWD, "/etc/ld.so.cache", O_RDONLY``."""
+    return ", ".join(format_arg_list(info, raw, captured, retval, strsize=strsize,
+                                     fd_paths=fd_paths, arch=arch))
+
+
+def decode_args(info: SyscallInfo, raw: tuple[int, ...],
+                captured: Mapping[Any, object] | None, retval: int | None, *,
+                arch: str | None = None) -> tuple[object, ...]:
+    """The values of ``SyscallEvent.args``: ints, strs, bytes, dicts, lists, None."""
+    c = Call(info, raw, captured, retval, 1 << 30, False, arch)
+    out: list[object] = []
+    for i in range(len(info.args)):
+        base, param = c.kinds[i]
+        dec = DECODERS.get(base)
+        value: object
+        if dec is None:
+            value = c.arg(i)
+        else:
+            try:
+                value = dec(c, i, param)
+            except Exception:
+                value = c.arg(i)
+        out.append(value)
+    return tuple(out)
+
+
+def paths(info: SyscallInfo, raw: tuple[int, ...],
+          captured: Mapping[Any, object] | None) -> list[str]:
+    """The path arguments of one call, decoded (unreadable ones left out)."""
+    cap = captured if captured is not None else {}
+    out = []
+    for i, spec in enumerate(info.args):
+        base = spec.base
+        if base == "path" or (base == "path_out" and isinstance(cap.get(i), bytes)):
+            data = cap.get(i)
+            if isinstance(data, (bytes, bytearray)):
+                out.append(os.fsdecode(bytes(data)))
+    return out
+
+
+# --- return values -------------------------------------------------------------------------
+
+def _ret_fcntl(c: Call, r: int) -> str | None:
+    cmd = c.arg(1) & M32
+    if cmd == 1:  # F_GETFD
+        return f"{F.hexc(r)} (flags {F.flags(F.FD_FLAGS, r & M32)})" if r else "0"
+    if cmd == 3:  # F_GETFL
+        return f"{F.hexc(r)} (flags {F.open_flags(r, aarch64=c.arch == 'aarch64')})"
+    if cmd == 1025:  # F_GETLEASE
+        return f"{F.hexc(r)} ({F.xval(F.LEASE_TYPES, r & M32)})"
+    if cmd == 11:  # F_GETSIG
+        return f"{r} ({signal_name(r)})" if r else "0"
+    if cmd == 1034:  # F_GET_SEALS
+        return f"{F.hexc(r)} (seals {F.flags(F.SEAL_FLAGS, r & M32)})" if r else "0"
+    if cmd in (0, 1030):  # F_DUPFD F_DUPFD_CLOEXEC: a new fd
+        return _ret_fd(c, r)
+    return None
+
+
+def _ret_fd(c: Call, r: int) -> str:
+    text = str(r)
+    path = c.cap.get(("fd", "ret"))
+    if c.fd_paths and path is not None:
+        text += fd_path_text(path)
+    return text
+
+
+def _ret_poll(c: Call, r: int) -> str:
+    if r == 0:
+        return "0 (Timeout)"
+    count = c.length(c.kinds[0][1]) if c.kinds else 0
+    fds = S.parse_pollfds(c.cap.get(("out", 0)), min(count, 1024))
+    if fds is None:
+        return str(r)
+    return f"{r} ({S.text_revents(fds)})"
+
+
+def _ret_select(c: Call, r: int) -> str:
+    if r == 0:
+        return "0 (Timeout)"
+    nfds = s32(c.arg(0))
+    parts = []
+    left = r
+    for i, label in ((1, "in"), (2, "out"), (3, "except")):
+        if left <= 0:
+            break
+        bits = S.fd_set_bits(c.cap.get(("out", i)), nfds)
+        if not bits:
+            continue
+        bits = bits[:left]
+        left -= len(bits)
+        parts.append(f"{label} [{' '.join(map(str, bits))}]")
+    if c.arg(4):
+        timeout = c.cap.get(("out", 4))
+        if c.info.name == "select":
+            tv = S.parse_timeval(timeout)
+            if tv is not None:
+                parts.append(f"left {S.text_timeval(tv)}")
+        else:
+            ts = S.parse_timespec(timeout)
+            if ts is not None:
+                parts.append(f"left {S.text_timespec(ts)}")
+    return f"{r} ({', '.join(parts)})" if parts else str(r)
+
+
+def _ret_prctl(c: Call, r: int) -> str | None:
+    if c.arg(0) & M32 == 3:  # PR_GET_DUMPABLE
+        name = F.SUID_DUMP.by_value.get(r)
+        return f"{r} ({name})" if name else None
+    return None
+
+
+def _ret_membarrier(c: Call, r: int) -> str | None:
+    if c.arg(0) & M32 == 0 and r:
+        return f"{F.hexc(r)} ({F.flags(F.MEMBARRIER_CMDS, r)})"
+    return None
+
+
+def _ret_personality(c: Call, r: int) -> str:
+    return f"{F.hexc(r & M32)} ({F.personality(r)})"
+
+
+_RET_SPECIAL: dict[str, Callable[[Call, int], str | None]] = {
+    "fcntl": _ret_fcntl, "poll": _ret_poll, "ppoll": _ret_poll, "select": _ret_select,
+    "pselect6": _ret_select, "prctl": _ret_prctl, "membarrier": _ret_membarrier,
+}
+
+
+def format_retval(info: SyscallInfo, retval: int | None, errno: int | None,
+                  captured: Mapping[Any, object] | None = None, *,
+                  raw: tuple[int, ...] | None = None, fd_paths: bool | None = None,
+                  arch: str | None = None) -> str:
+    """What strace prints after ``=``: ``3``, ``0x7f3c2a1b2000``, ``-1 ENOENT (...)``, ``?``.
+
+    ``captured`` and ``raw`` (the arguments) are optional; with them the annotations
+    strace adds appear (``3</etc/passwd>`` with fd paths, ``0 (Timeout)`` for poll, the
+    flags of fcntl(F_GETFL)...).  ``fd_paths=None`` shows an fd's path when one was
+    captured.
+    """
+    if errno is not None:
+        return format_errno_retval(errno)
+    if retval is None:
+        return "?"
+    show_paths = fd_paths if fd_paths is not None else captured is not None
+    c = Call(info, raw if raw is not None else (), captured, retval, 32, bool(show_paths),
+             arch)
+    r = c.retval if c.retval is not None else 0
+    if c.failed:
+        return format_errno_retval(-r)
+    special = _RET_SPECIAL.get(info.name)
+    if special is not None and (raw is not None or info.name in ("poll", "ppoll")):
+        try:
+            text = special(c, r)
+        except Exception:
+            text = None
+        if text is not None:
+            return text
+    kind = info.ret
+    if kind in ("hex", "ptr"):
+        return F.hexc(r & M64)
+    if kind == "fd":
+        return _ret_fd(c, r)
+    if kind in ("umask", "octal", "mode"):
+        return F.octal(r & M32)
+    if kind == "personality":
+        return _ret_personality(c, r)
+    if kind == "sched_policy":
+        name = F.SCHED_POLICIES.by_value.get(r)
+        return f"{r} ({name})" if name else str(r)
+    if kind == "signal":
+        return f"{r} ({signal_name(r)})" if r > 0 else str(r)
+    if kind in ("uint", "uid", "gid"):
+        return str(r & M32)
+    if kind in ("ulong", "size"):
+        return str(r & M64)
+    return str(r)

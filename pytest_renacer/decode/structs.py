@@ -1,0 +1,631 @@
+"""Kernel structs: their layout (x86_64; aarch64 where it differs) and strace's text.
+
+Each struct has a *parser* (raw bytes -> a dict of plain values, ``None`` when the bytes
+are too short) and a *printer* (that dict -> strace's text).  The dicts are what
+``SyscallEvent.args`` holds for struct arguments.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+from . import flags as F
+from .errno import signal_name
+from .strings import addr_text, quote
+
+__all__ = [
+    "makedev",
+    "parse_sockaddr",
+    "parse_stat",
+    "sigset_names",
+    "sigset_text",
+    "text_sockaddr",
+    "text_stat",
+]
+
+_U32 = struct.Struct("<I")
+_I32 = struct.Struct("<i")
+_U64 = struct.Struct("<Q")
+_I64 = struct.Struct("<q")
+
+
+def u32(data: bytes | bytearray, off: int = 0) -> int:
+    return int(_U32.unpack_from(data, off)[0])
+
+
+def i32(data: bytes | bytearray, off: int = 0) -> int:
+    return int(_I32.unpack_from(data, off)[0])
+
+
+def u64(data: bytes | bytearray, off: int = 0) -> int:
+    return int(_U64.unpack_from(data, off)[0])
+
+
+def i64(data: bytes | bytearray, off: int = 0) -> int:
+    return int(_I64.unpack_from(data, off)[0])
+
+
+def is_bytes(data: object, size: int) -> bool:
+    return isinstance(data, (bytes, bytearray)) and len(data) >= size
+
+
+# --- stat, statx, statfs -------------------------------------------------------------------
+
+STAT_SIZE = {"x86_64": 144, "aarch64": 128}
+_STAT_X86_64 = struct.Struct("<QQQIII4xQqqq qQ qQ qQ")
+_STAT_AARCH64 = struct.Struct("<QQIIIIQ8xqi4xq qQ qQ qQ")
+
+
+def makedev(dev: int) -> str:
+    """``makedev(0x1, 0x3)`` (glibc's major/minor split of a dev_t)."""
+    major = ((dev >> 8) & 0xFFF) | ((dev >> 32) & ~0xFFF)
+    minor = (dev & 0xFF) | ((dev >> 12) & ~0xFF)
+    return f"makedev({F.hexc(major)}, {F.hexc(minor)})"
+
+
+def parse_stat(data: object, arch: str = "x86_64") -> dict[str, Any] | None:
+    """struct stat as the kernel fills it (fstat, newfstatat; aarch64: fstat, fstatat)."""
+    if not is_bytes(data, STAT_SIZE.get(arch, 144)):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    if arch == "aarch64":
+        (dev, ino, mode, nlink, uid, gid, rdev, size, blksize, blocks, atime, atime_ns,
+         mtime, mtime_ns, ctime, ctime_ns) = _STAT_AARCH64.unpack_from(data)
+    else:
+        (dev, ino, nlink, mode, uid, gid, rdev, size, blksize, blocks, atime, atime_ns,
+         mtime, mtime_ns, ctime, ctime_ns) = _STAT_X86_64.unpack_from(data)
+    return {
+        "st_dev": dev, "st_ino": ino, "st_mode": F.stat_mode(mode), "st_nlink": nlink,
+        "st_uid": uid, "st_gid": gid, "st_rdev": rdev, "st_size": size,
+        "st_blksize": blksize, "st_blocks": blocks, "st_atime": atime,
+        "st_atime_nsec": atime_ns, "st_mtime": mtime, "st_mtime_nsec": mtime_ns,
+        "st_ctime": ctime, "st_ctime_nsec": ctime_ns, "_mode": mode,
+    }
+
+
+_STAT_FIELDS = {"x86_64": (struct.Struct("<I"), 24, struct.Struct("<Qq"), 40),
+                "aarch64": (struct.Struct("<I"), 16, struct.Struct("<Q8xq"), 32)}
+
+
+def stat_text(data: object, arch: str = "x86_64") -> str | None:
+    """strace's abbreviated stat straight from the bytes (None when too short)."""
+    if not is_bytes(data, STAT_SIZE.get(arch, 144)):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    mode_s, mode_off, rest_s, rest_off = _STAT_FIELDS.get(arch, _STAT_FIELDS["x86_64"])
+    (mode,) = mode_s.unpack_from(data, mode_off)
+    rdev, size = rest_s.unpack_from(data, rest_off)
+    if mode & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+        return f"{{st_mode={F.stat_mode(mode)}, st_rdev={makedev(rdev)}, ...}}"
+    return f"{{st_mode={F.stat_mode(mode)}, st_size={size}, ...}}"
+
+
+def text_stat(st: dict[str, Any]) -> str:
+    """strace's abbreviated stat: ``{st_mode=S_IFREG|0644, st_size=1234, ...}``."""
+    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+        second = f"st_rdev={makedev(st['st_rdev'])}"
+    else:
+        second = f"st_size={st['st_size']}"
+    return f"{{st_mode={st['st_mode']}, {second}, ...}}"
+
+
+def parse_statx(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 0x100):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    mask, blksize, attributes, nlink, uid, gid, mode = struct.unpack_from("<IIQIIIH", data)
+    ino, size, blocks, attributes_mask = struct.unpack_from("<QQQQ", data, 32)
+    return {
+        "stx_mask": F.flags(F.STATX_MASK, mask), "stx_blksize": blksize,
+        "stx_attributes": F.flags(F.STATX_ATTRS, attributes), "stx_nlink": nlink,
+        "stx_uid": uid, "stx_gid": gid, "stx_mode": F.stat_mode(mode), "stx_ino": ino,
+        "stx_size": size, "stx_blocks": blocks,
+        "stx_attributes_mask": F.flags(F.STATX_ATTRS, attributes_mask),
+    }
+
+
+def text_statx(st: dict[str, Any]) -> str:
+    return (f"{{stx_mask={st['stx_mask']}, stx_attributes={st['stx_attributes']}, "
+            f"stx_mode={st['stx_mode']}, stx_size={st['stx_size']}, ...}}")
+
+
+_STATFS = struct.Struct("<qqQQQQQiiqqq")
+
+
+def parse_statfs(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 120):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    (ftype, bsize, blocks, bfree, bavail, files, ffree, fsid0, fsid1, namelen, frsize,
+     fflags) = _STATFS.unpack_from(data)
+    magic = F.FS_MAGIC.by_value.get(ftype & 0xFFFFFFFF)
+    return {
+        "f_type": magic if magic is not None else F.hexc(ftype & 0xFFFFFFFFFFFFFFFF),
+        "f_bsize": bsize, "f_blocks": blocks, "f_bfree": bfree, "f_bavail": bavail,
+        "f_files": files, "f_ffree": ffree,
+        "f_fsid": [fsid0 & 0xFFFFFFFF, fsid1 & 0xFFFFFFFF], "f_namelen": namelen,
+        "f_frsize": frsize, "f_flags": F.flags(F.STATFS_FLAGS, fflags & 0xFFFFFFFFFFFFFFFF),
+    }
+
+
+def text_statfs(st: dict[str, Any]) -> str:
+    fsid = st["f_fsid"]
+    return (f"{{f_type={st['f_type']}, f_bsize={st['f_bsize']}, f_blocks={st['f_blocks']}, "
+            f"f_bfree={st['f_bfree']}, f_bavail={st['f_bavail']}, f_files={st['f_files']}, "
+            f"f_ffree={st['f_ffree']}, f_fsid={{val=[{F.hexc(fsid[0])}, "
+            f"{F.hexc(fsid[1])}]}}, f_namelen={st['f_namelen']}, "
+            f"f_frsize={st['f_frsize']}, f_flags={st['f_flags']}}}")
+
+
+# --- time -----------------------------------------------------------------------------------
+
+def parse_timespec(data: object, off: int = 0) -> dict[str, Any] | None:
+    if not is_bytes(data, off + 16):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    sec, nsec = struct.unpack_from("<qq", data, off)
+    return {"tv_sec": sec, "tv_nsec": nsec}
+
+
+def text_timespec(t: dict[str, Any]) -> str:
+    return f"{{tv_sec={t['tv_sec']}, tv_nsec={t['tv_nsec']}}}"
+
+
+def parse_timeval(data: object, off: int = 0) -> dict[str, Any] | None:
+    if not is_bytes(data, off + 16):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    sec, usec = struct.unpack_from("<qq", data, off)
+    return {"tv_sec": sec, "tv_usec": usec}
+
+
+def text_timeval(t: dict[str, Any]) -> str:
+    return f"{{tv_sec={t['tv_sec']}, tv_usec={t['tv_usec']}}}"
+
+
+def parse_itimerspec(data: object) -> dict[str, Any] | None:
+    interval, value = parse_timespec(data), parse_timespec(data, 16)
+    if interval is None or value is None:
+        return None
+    return {"it_interval": interval, "it_value": value}
+
+
+def text_itimerspec(t: dict[str, Any]) -> str:
+    return (f"{{it_interval={text_timespec(t['it_interval'])}, "
+            f"it_value={text_timespec(t['it_value'])}}}")
+
+
+def parse_itimerval(data: object) -> dict[str, Any] | None:
+    interval, value = parse_timeval(data), parse_timeval(data, 16)
+    if interval is None or value is None:
+        return None
+    return {"it_interval": interval, "it_value": value}
+
+
+def text_itimerval(t: dict[str, Any]) -> str:
+    return (f"{{it_interval={text_timeval(t['it_interval'])}, "
+            f"it_value={text_timeval(t['it_value'])}}}")
+
+
+# --- signals --------------------------------------------------------------------------------
+
+def _short_signame(n: int) -> str:
+    name = signal_name(n)
+    return name[3:] if name.startswith("SIG") else name
+
+
+def sigset_names(mask: int, nbits: int = 64) -> list[str]:
+    """The full names of the signals in a mask (bit n-1 is signal n)."""
+    return [signal_name(i + 1) for i in range(nbits) if mask >> i & 1]
+
+
+def sigset_text(mask: int, nbits: int = 64) -> str:
+    """``[INT CHLD]``, or ``~[RTMIN RT_1]`` when more than half the bits are set."""
+    mask &= (1 << nbits) - 1
+    prefix = ""
+    if bin(mask).count("1") * 2 > nbits:
+        prefix = "~"
+        mask ^= (1 << nbits) - 1
+    names = []
+    i = 0
+    while mask:
+        if mask & 1:
+            names.append(_short_signame(i + 1))
+        mask >>= 1
+        i += 1
+    return prefix + "[" + " ".join(names) + "]"
+
+
+def parse_sigaction(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 32):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    handler, sa_flags, restorer, mask = struct.unpack_from("<QQQQ", data)
+    hname = {0: "SIG_DFL", 1: "SIG_IGN", 0xFFFFFFFFFFFFFFFF: "SIG_ERR"}.get(handler)
+    out: dict[str, Any] = {
+        "sa_handler": hname if hname is not None else handler,
+        "sa_mask": sigset_names(mask), "sa_flags": F.flags(F.SA_FLAGS, sa_flags),
+        "_mask": mask,
+    }
+    if sa_flags & F.SA_RESTORER:
+        out["sa_restorer"] = restorer
+    return out
+
+
+def text_sigaction(sa: dict[str, Any]) -> str:
+    handler = sa["sa_handler"]
+    text = (f"{{sa_handler={handler if isinstance(handler, str) else addr_text(handler)}, "
+            f"sa_mask={sigset_text(sa['_mask'])}, sa_flags={sa['sa_flags']}")
+    if "sa_restorer" in sa:
+        text += f", sa_restorer={addr_text(sa['sa_restorer'])}"
+    return text + "}"
+
+
+def parse_stack_t(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 24):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    sp, ss_flags, size = struct.unpack_from("<Qi4xQ", data)
+    return {"ss_sp": sp, "ss_flags": F.flags(F.SS_FLAGS, ss_flags & 0xFFFFFFFF),
+            "ss_size": size}
+
+
+def text_stack_t(s: dict[str, Any]) -> str:
+    return f"{{ss_sp={addr_text(s['ss_sp'])}, ss_flags={s['ss_flags']}, ss_size={s['ss_size']}}}"
+
+
+# --- resources and system --------------------------------------------------------------------
+
+RLIM64_INFINITY = 0xFFFFFFFFFFFFFFFF
+
+
+def _rlim(v: int) -> str:
+    if v == RLIM64_INFINITY:
+        return "RLIM64_INFINITY"
+    if v > 1024 and v % 1024 == 0:
+        return f"{v // 1024}*1024"
+    return str(v)
+
+
+def parse_rlimit(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 16):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    cur, mx = struct.unpack_from("<QQ", data)
+    return {"rlim_cur": cur, "rlim_max": mx}
+
+
+def text_rlimit(r: dict[str, Any]) -> str:
+    return f"{{rlim_cur={_rlim(r['rlim_cur'])}, rlim_max={_rlim(r['rlim_max'])}}}"
+
+
+_UTS_FIELDS = ("sysname", "nodename", "release", "version", "machine", "domainname")
+
+
+def parse_utsname(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 390):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    out: dict[str, Any] = {}
+    for i, name in enumerate(_UTS_FIELDS):
+        field = bytes(data[i * 65 : (i + 1) * 65])
+        out[name] = field.split(b"\0", 1)[0].decode("utf-8", "backslashreplace")
+    return out
+
+
+def text_utsname(u: dict[str, Any]) -> str:
+    sysname = quote(u["sysname"].encode("utf-8", "backslashreplace"))
+    node = quote(u["nodename"].encode("utf-8", "backslashreplace"))
+    return f"{{sysname={sysname}, nodename={node}, ...}}"
+
+
+_SYSINFO = struct.Struct("<qQQQQQQQQQH6xQQI")
+
+
+def parse_sysinfo(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 108):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    (uptime, l1, l5, l15, total, free, shared, buffer, tswap, fswap, procs, thigh, fhigh,
+     unit) = _SYSINFO.unpack_from(data)
+    return {"uptime": uptime, "loads": [l1, l5, l15], "totalram": total, "freeram": free,
+            "sharedram": shared, "bufferram": buffer, "totalswap": tswap,
+            "freeswap": fswap, "procs": procs, "totalhigh": thigh, "freehigh": fhigh,
+            "mem_unit": unit}
+
+
+def text_sysinfo(s: dict[str, Any]) -> str:
+    loads = s["loads"]
+    return (f"{{uptime={s['uptime']}, loads=[{loads[0]}, {loads[1]}, {loads[2]}], "
+            f"totalram={s['totalram']}, freeram={s['freeram']}, "
+            f"sharedram={s['sharedram']}, bufferram={s['bufferram']}, "
+            f"totalswap={s['totalswap']}, freeswap={s['freeswap']}, procs={s['procs']}, "
+            f"totalhigh={s['totalhigh']}, freehigh={s['freehigh']}, "
+            f"mem_unit={s['mem_unit']}}}")
+
+
+_RUSAGE_LONGS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+                 "ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv",
+                 "ru_nsignals", "ru_nvcsw", "ru_nivcsw")
+
+
+def parse_rusage(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 144):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    out: dict[str, Any] = {"ru_utime": parse_timeval(data), "ru_stime": parse_timeval(data, 16)}
+    for i, name in enumerate(_RUSAGE_LONGS):
+        out[name] = i64(data, 32 + 8 * i)
+    return out
+
+
+def text_rusage(r: dict[str, Any]) -> str:
+    return (f"{{ru_utime={text_timeval(r['ru_utime'])}, "
+            f"ru_stime={text_timeval(r['ru_stime'])}, ...}}")
+
+
+# --- sockets ----------------------------------------------------------------------------------
+
+def parse_sockaddr(data: object) -> dict[str, Any] | None:
+    """A sockaddr of len(data) bytes: family-specific fields when long enough."""
+    if not isinstance(data, (bytes, bytearray)) or len(data) < 2:
+        return None
+    data = bytes(data[:128])
+    fam = struct.unpack_from("<H", data)[0]
+    fname = F.ADDRESS_FAMILIES.by_value.get(fam)
+    out: dict[str, Any] = {"sa_family": fname if fname is not None else fam}
+    n = len(data)
+    if n == 2:
+        return out
+    if fam == F.AF_INET and n >= 16:
+        out["sin_port"] = struct.unpack_from(">H", data, 2)[0]
+        out["sin_addr"] = socket.inet_ntop(socket.AF_INET, data[4:8])
+    elif fam == F.AF_INET6 and n >= 24:
+        out["sin6_port"] = struct.unpack_from(">H", data, 2)[0]
+        out["sin6_flowinfo"] = struct.unpack_from(">I", data, 4)[0]
+        out["sin6_addr"] = socket.inet_ntop(socket.AF_INET6, data[8:24])
+        if n >= 28:
+            out["sin6_scope_id"] = u32(data, 24)
+    elif fam == F.AF_UNIX:
+        path = data[2:]
+        if path[:1] == b"\0":
+            out["sun_path"] = "@" + path[1:].decode("utf-8", "surrogateescape")
+            out["_path"] = path[1:]
+            out["_abstract"] = True
+        else:
+            path = path.split(b"\0", 1)[0]
+            out["sun_path"] = path.decode("utf-8", "surrogateescape")
+            out["_path"] = path
+    elif fam == F.AF_NETLINK and n >= 12:
+        pad, pid, groups = struct.unpack_from("<HII", data, 2)
+        if pad:
+            out["nl_pad"] = pad
+        out["nl_pid"] = pid
+        out["nl_groups"] = groups
+    else:
+        out["sa_data"] = data[2:]
+    return out
+
+
+def _c_hex08(v: int) -> str:
+    """C's ``%#08x``: ``00000000`` for zero, ``0x000001`` otherwise."""
+    return f"{v:#08x}" if v else "00000000"
+
+
+def text_sockaddr(sa: dict[str, Any]) -> str:
+    fam = sa["sa_family"]
+    parts = [f"sa_family={fam if isinstance(fam, str) else F.xval(F.ADDRESS_FAMILIES, fam)}"]
+    if "sin_addr" in sa:
+        parts.append(f"sin_port=htons({sa['sin_port']})")
+        parts.append(f"sin_addr=inet_addr(\"{sa['sin_addr']}\")")
+    elif "sin6_addr" in sa:
+        parts.append(f"sin6_port=htons({sa['sin6_port']})")
+        parts.append(f"sin6_flowinfo=htonl({sa['sin6_flowinfo']})")
+        parts.append(f"inet_pton(AF_INET6, \"{sa['sin6_addr']}\", &sin6_addr)")
+        if "sin6_scope_id" in sa:
+            parts.append(f"sin6_scope_id={sa['sin6_scope_id']}")
+    elif "sun_path" in sa:
+        prefix = "@" if sa.get("_abstract") else ""
+        parts.append(f"sun_path={prefix}{quote(sa['_path'])}")
+    elif "nl_pid" in sa:
+        if "nl_pad" in sa:
+            parts.append(f"nl_pad={sa['nl_pad']:#x}")
+        parts.append(f"nl_pid={sa['nl_pid']}")
+        parts.append(f"nl_groups={_c_hex08(sa['nl_groups'])}")
+    elif "sa_data" in sa:
+        parts.append(f"sa_data={quote(sa['sa_data'])}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def public(d: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A parsed struct without its private (``_``) keys, for SyscallEvent.args."""
+    if d is None:
+        return None
+    return {k: v for k, v in d.items() if not k.startswith("_")}
+
+
+# --- polling ----------------------------------------------------------------------------------
+
+def parse_pollfds(data: object, count: int) -> list[dict[str, Any]] | None:
+    if not isinstance(data, (bytes, bytearray)) or len(data) < 8 * count:
+        return None
+    out = []
+    for i in range(count):
+        fd, events, revents = struct.unpack_from("<ihh", data, 8 * i)
+        out.append({"fd": fd, "events": events & 0xFFFF, "revents": revents & 0xFFFF})
+    return out
+
+
+def text_pollfds(fds: Sequence[dict[str, Any]], strsize: int, total: int,
+                 fd_text: Any = str) -> str:
+    items = [f"{{fd={fd_text(p['fd'])}, events={F.flags(F.POLL_EVENTS, p['events'])}}}"
+             for p in fds[:strsize]]
+    if total > strsize:
+        items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def text_revents(fds: Sequence[dict[str, Any]]) -> str:
+    items = [f"{{fd={p['fd']}, revents={F.flags(F.POLL_EVENTS, p['revents'])}}}"
+             for p in fds if p["revents"]]
+    return "[" + ", ".join(items) + "]"
+
+
+def epoll_event_size(arch: str) -> int:
+    return 16 if arch == "aarch64" else 12
+
+
+def parse_epoll_events(data: object, count: int, arch: str = "x86_64"
+                       ) -> list[dict[str, Any]] | None:
+    size = epoll_event_size(arch)
+    if not isinstance(data, (bytes, bytearray)) or len(data) < size * count:
+        return None
+    out = []
+    for i in range(count):
+        events = u32(data, size * i)
+        value = u64(data, size * i + size - 8)
+        out.append({"events": F.flags(F.EPOLL_EVENTS, events), "data": value})
+    return out
+
+
+def text_epoll_event(e: dict[str, Any]) -> str:
+    v = e["data"]
+    return f"{{events={e['events']}, data={{u32={v & 0xFFFFFFFF}, u64={v}}}}}"
+
+
+def fd_set_bits(data: object, nfds: int) -> list[int] | None:
+    if not isinstance(data, (bytes, bytearray)):
+        return None
+    nfds = max(0, min(nfds, len(data) * 8))
+    value = int.from_bytes(bytes(data), "little")
+    return [i for i in range(nfds) if value >> i & 1]
+
+
+def cpu_list(data: object) -> list[int] | None:
+    if not isinstance(data, (bytes, bytearray)):
+        return None
+    value = int.from_bytes(bytes(data), "little")
+    out = []
+    i = 0
+    while value:
+        if value & 1:
+            out.append(i)
+        value >>= 1
+        i += 1
+    return out
+
+
+# --- process structs ----------------------------------------------------------------------------
+
+def parse_clone_args(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 64):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    fields = ("flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack",
+              "stack_size", "tls", "set_tid", "set_tid_size", "cgroup")
+    values = [u64(data, 8 * i) if len(data) >= 8 * (i + 1) else 0 for i in range(11)]
+    out = dict(zip(fields, values, strict=True))
+    out["_size"] = len(data)
+    return out
+
+
+def text_clone_args(a: dict[str, Any]) -> str:
+    fl = a["flags"]
+    parts = [f"flags={F.flags(F.CLONE_FLAGS, fl)}"]
+    if fl & 0x1000:
+        parts.append(f"pidfd={addr_text(a['pidfd'])}")
+    if fl & (0x1000000 | 0x200000):
+        parts.append(f"child_tid={addr_text(a['child_tid'])}")
+    if fl & 0x100000:
+        parts.append(f"parent_tid={addr_text(a['parent_tid'])}")
+    sig = a["exit_signal"]
+    parts.append(f"exit_signal={signal_name(sig) if sig else '0'}")
+    parts.append(f"stack={addr_text(a['stack'])}")
+    parts.append(f"stack_size={F.hexc(a['stack_size'])}")
+    if fl & 0x80000:
+        parts.append(f"tls={addr_text(a['tls'])}")
+    if a["set_tid"] or a["set_tid_size"]:
+        parts.append(f"set_tid={addr_text(a['set_tid'])}")
+        parts.append(f"set_tid_size={a['set_tid_size']}")
+    if a["_size"] > 80 and (a["cgroup"] or fl & 0x200000000):
+        parts.append(f"cgroup={a['cgroup']}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def parse_open_how(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 24):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    fl, mode, resolve = struct.unpack_from("<QQQ", data)
+    return {"flags": fl, "mode": mode, "resolve": resolve}
+
+
+def text_open_how(h: dict[str, Any], aarch64: bool = False) -> str:
+    fl = h["flags"]
+    parts = [f"flags={F.open_flags(fl, aarch64=aarch64)}"]
+    if fl & (F.O_CREAT | F.O_TMPFILE_BIT):
+        parts.append(f"mode={F.octal(h['mode'])}")
+    parts.append(f"resolve={F.flags(F.RESOLVE_FLAGS, h['resolve'])}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def count_dirents(data: object) -> int | None:
+    """How many records a getdents/getdents64 buffer holds (d_reclen at offset 16)."""
+    if not isinstance(data, (bytes, bytearray)):
+        return None
+    n = 0
+    off = 0
+    end = len(data)
+    while off + 18 <= end:
+        reclen = struct.unpack_from("<H", data, off + 16)[0]
+        if reclen == 0:
+            break
+        n += 1
+        off += reclen
+    return n
+
+
+def parse_winsize(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 8):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    row, col, xp, yp = struct.unpack_from("<HHHH", data)
+    return {"ws_row": row, "ws_col": col, "ws_xpixel": xp, "ws_ypixel": yp}
+
+
+def text_winsize(w: dict[str, Any]) -> str:
+    return (f"{{ws_row={w['ws_row']}, ws_col={w['ws_col']}, ws_xpixel={w['ws_xpixel']}, "
+            f"ws_ypixel={w['ws_ypixel']}}}")
+
+
+def parse_termios(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 17):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    i, o, c, lf = struct.unpack_from("<IIII", data)
+    return {"c_iflag": i, "c_oflag": o, "c_cflag": c, "c_lflag": lf, "c_line": data[16]}
+
+
+def text_termios(t: dict[str, Any]) -> str:
+    return (f"{{c_iflag={F.flags(F.TC_IFLAGS, t['c_iflag'])}, "
+            f"c_oflag={F.termios_oflag(t['c_oflag'])}, "
+            f"c_cflag={F.termios_cflag(t['c_cflag'])}, "
+            f"c_lflag={F.flags(F.TC_LFLAGS, t['c_lflag'])}, ...}}")
+
+
+def parse_flock(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 32):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    ltype, whence, start, length, pid = struct.unpack_from("<hh4xqqi", data)
+    return {"l_type": ltype, "l_whence": whence, "l_start": start, "l_len": length,
+            "l_pid": pid}
+
+
+def text_flock(fl: dict[str, Any]) -> str:
+    return (f"{{l_type={F.xval(F.LEASE_TYPES, fl['l_type'] & 0xFFFF)}, "
+            f"l_whence={F.xval(F.WHENCE, fl['l_whence'] & 0xFFFF)}, "
+            f"l_start={fl['l_start']}, l_len={fl['l_len']}}}")
