@@ -25,7 +25,8 @@ from .errors import (
     TraceeError,
     TraceTimeout,
 )
-from .filters import SyscallSet, selector as make_selector
+from .filters import SyscallSet
+from .filters import selector as make_selector
 from .model import Trace, TraceRecorder, returncode_of
 from .tables import SyscallTable, table_for
 from .tracer import Engine, MemoryReader, Sink, resolve_command
@@ -63,21 +64,22 @@ class _Tee:
         self.sinks = tuple(sinks)
 
     def __getattr__(self, name: str) -> Any:
+        # Built once per method name, then found as a plain attribute on later calls.
         methods = [getattr(s, name) for s in self.sinks]
+        forward: Any
         if name == "syscall_entry":
-            def entry(*args: Any) -> Any:
+            def forward(*args: Any) -> Any:
                 return tuple(m(*args) for m in methods)
-            return entry
-        if name == "syscall_exit":
-            def exit_(token: Any, *args: Any) -> None:
+        elif name == "syscall_exit":
+            def forward(token: Any, *args: Any) -> None:
                 for m, tok in zip(methods, token, strict=True):
                     m(tok, *args)
-            return exit_
-
-        def fan(*args: Any) -> None:
-            for m in methods:
-                m(*args)
-        return fan
+        else:
+            def forward(*args: Any) -> None:
+                for m in methods:
+                    m(*args)
+        setattr(self, name, forward)
+        return forward
 
 
 class _ProcessesOnly:
@@ -146,14 +148,14 @@ def _stdio(input: bytes | None, capture_output: bool,
     files: list[IO[bytes]] = []
     stdin = 0
     if input is not None:
-        f = tempfile.TemporaryFile()
+        f = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         f.write(input)
         f.seek(0)
         files.append(f)
         stdin = f.fileno()
     out, err = 1, 2
     if capture_output:
-        fo, fe = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        fo, fe = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         files += [fo, fe]
         out, err = fo.fileno(), fe.fileno()
     return (stdin, out, err), files
@@ -458,7 +460,7 @@ def call(
     table = table_for()
     ioctl = table.by_name["ioctl"].nr
     engine, recorder = _make_engine(opts, table, (), marker=(ioctl, _MARKER_MAGIC))
-    result_file = tempfile.TemporaryFile()
+    result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
 
     marker = _marker_caller(ioctl)

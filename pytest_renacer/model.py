@@ -27,6 +27,7 @@ JSON_FORMAT = "renacer-json-v1"
 _FAILED = 1
 _UNFINISHED = 2  # the call never returned (process died in it, or trace stopped)
 _NO_RETVAL = 4  # count-only tracing: the exit was never observed on purpose
+_NAN = math.nan
 
 
 class Frame(NamedTuple):
@@ -259,7 +260,7 @@ class SyscallEvent:
                 return f"-1 {decode.errno_name(code)} ({decode.errno_message(code)})"
             return str(self.raw_retval)
         return decode.format_retval(info, self.raw_retval if self.finished else None,
-                                    self.errno_code)
+                                    self.errno_code, self.captured, raw=self.raw_args or None)
 
     @property
     def paths(self) -> list[str]:
@@ -595,6 +596,7 @@ class TraceRecorder:
         self.t0: int | None = None
         self.t_end: int | None = None
         self._no_retval = mode == "count"
+        self._bind()
 
     def _rel(self, t: int) -> float:
         if self.t0 is None:
@@ -607,16 +609,51 @@ class TraceRecorder:
         if pid == tid and pid not in self.processes:
             self.processes[pid] = Process(pid, ppid, list(argv or []))
 
+    # syscall_entry and syscall_exit run at every stop: they are EventStore.append and
+    # .finish inlined (same columns, same values), with the column methods bound once.
+    def _bind(self) -> None:
+        store = self.store
+        self._nr_append = store.nr.append
+        self._pid_append = store.pid.append
+        self._tid_append = store.tid.append
+        self._start_append = store.start.append
+        self._duration_append = store.duration.append
+        self._retval_append = store.retval.append
+        self._flags_append = store.flags.append
+        self._args_extend = store.args.extend if store.with_args else None
+        self._row_flags = _NO_RETVAL if self._no_retval else _UNFINISHED
+
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> int:
-        row = self.store.append(pid, tid, nr, args, self._rel(t), captured)
-        if self._no_retval:
-            self.store.mark_no_retval(row)
+        t0 = self.t0
+        if t0 is None:
+            t0 = self.t0 = t
+        nr_column = self.store.nr
+        row = len(nr_column)
+        self._nr_append(nr)
+        self._pid_append(pid)
+        self._tid_append(tid)
+        self._start_append((t - t0) / 1e9)
+        self._duration_append(_NAN)
+        self._retval_append(0)
+        self._flags_append(self._row_flags)
+        if self._args_extend is not None:
+            self._args_extend(args)
+        if captured:
+            self.store.captured[row] = captured
         return row
 
     def syscall_exit(self, token: int, pid: int, tid: int, nr: int, retval: int,
                      failed: bool, t: int, captured: dict[Any, object] | None) -> None:
-        self.store.finish(token, retval, failed, self._rel(t), captured)
+        t0 = self.t0
+        if t0 is None:
+            t0 = self.t0 = t
+        store = self.store
+        store.retval[token] = retval
+        store.duration[token] = (t - t0) / 1e9 - store.start[token]
+        store.flags[token] = _FAILED if failed else 0
+        if captured:
+            store.captured[token] = captured
 
     def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
         self.signals.append(SignalEvent(pid, tid, signo, self._rel(t), siginfo))

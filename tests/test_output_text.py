@@ -35,7 +35,7 @@ def plain_decoding(monkeypatch):
             out[1] = captured["buf"]
         return out
 
-    def retval(info, value, errno, captured=None):
+    def retval(info, value, errno, captured=None, *, raw=None):
         if value is None:
             return "?"
         if errno is not None:

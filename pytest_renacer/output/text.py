@@ -71,17 +71,9 @@ class TextOptions:
     source: SourceFunc | None = None  # --source: " @ file:line in function" (needs stack)
 
 
-def _is_out(kind: str) -> bool:
-    base = kind.partition(":")[0]
-    return base.endswith("_out")
-
-
-def _entry_count(info: SyscallInfo) -> int:
-    """How many leading arguments strace prints at the syscall's entry."""
-    for i, spec in enumerate(info.args):
-        if _is_out(spec.kind):
-            return i
-    return len(info.args)
+# How many leading arguments strace prints at the syscall's entry: decode knows the
+# syscalls whose arguments are decoded only once the call returned.
+_entry_count = decode.entry_arg_count
 
 
 def split_args(info: SyscallInfo | None, raw: Sequence[int], captured: dict[Any, object] | None,
@@ -355,7 +347,8 @@ class TextSink:
         if col < ACOLUMN:
             text += " " * (ACOLUMN - col)
         if p.info is not None:
-            ret = decode.format_retval(p.info, retval, -retval if failed else None, cap)
+            ret = decode.format_retval(p.info, retval, -retval if failed else None, cap,
+                                       raw=tuple(p.args))
         elif failed:
             ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
         else:
