@@ -585,7 +585,10 @@ class RenacerSession:
                                      else config.getini("renacer_skip_unavailable"))
         self.normalizer = PathNormalizer(rootdir=config.rootpath,
                                          basetemp=config.option.basetemp)
-        self.worker = os.environ.get("PYTEST_XDIST_WORKER")
+        # This session's own xdist worker id (not the environment's: a pytester run
+        # inside a worker inherits PYTEST_XDIST_WORKER but is a whole session itself).
+        workerinput = getattr(config, "workerinput", None)
+        self.worker: str | None = workerinput.get("workerid") if workerinput else None
         self.roots = [config.rootpath, config.invocation_params.dir]
 
     def _path(self, name: str) -> Path | None:

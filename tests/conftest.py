@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# The plugin is loaded here rather than through its entry point (addopts has
+# -p no:renacer), so that coverage, which starts before conftest files load, sees it import.
+pytest_plugins = ["pytest_renacer.plugin"]
+
 PROGRAMS = Path(__file__).parent / "programs"
 
 # Every process the tests start inherits this marker, so that a leaked one can be found.

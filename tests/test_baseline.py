@@ -252,9 +252,11 @@ def test_corrupt_baseline_fails_the_test_naming_the_file(project: pytest.Pyteste
     bad.write_text('{"format": "something-else"}')
     result = project.runpytest_inprocess("-p", "no:cacheprovider", "-rf")
     result.assert_outcomes(passed=3, failed=1)
+    # The failure's own line: the short summary's copy is cut to the terminal's width.
     result.stdout.fnmatch_lines([
-        f"FAILED test_prof.py::test_binary - Failed: renacer baseline: {bad}: its format is "
+        f"renacer baseline: {bad}: its format is "
         "'something-else', not 'renacer-baseline-v1'. It is not a pytest-renacer baseline*",
+        "FAILED test_prof.py::test_binary - Failed: renacer baseline: *",
     ])
 
 

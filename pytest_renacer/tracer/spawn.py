@@ -41,7 +41,7 @@ def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None,
     return found
 
 
-def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,
+def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,  # pragma: no cover
            fds: tuple[int, int, int], errw: int, filt: PreparedFilter | None,
            target: Callable[[], None] | None) -> None:
     """Runs in the forked child: never returns."""
