@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -375,3 +376,31 @@ def test_call_exception_carries_the_body_trace(tmp_path):
         api.call(open_then_fail)
     body = info.value.renacer_trace
     assert len([ev for ev in body.filter("openat") if ev.args[1] == str(p)]) == 2
+
+
+def test_tracer_killed_outright_takes_its_tracees_along(build):
+    """PTRACE_O_EXITKILL: a tracer that dies by SIGKILL leaves no tracee behind (the
+    autouse leak check finds any process carrying this session's marker)."""
+    code = (
+        "import os, signal, threading, sys\n"
+        "import pytest_renacer as rn\n"
+        "threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGKILL)).start()\n"
+        f"rn.trace([{build('hang')!r}], filter='pause')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=30)
+    assert out.returncode == -signal.SIGKILL
+
+
+def test_keyboard_interrupt_in_the_loop_kills_the_tree(build, monkeypatch):
+    """Whatever interrupts the loop, the spawned tree is killed and reaped first."""
+    prog = build("hang")
+    original = api.Engine.run
+
+    def interrupted_run(self):
+        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        original(self)
+
+    monkeypatch.setattr(api.Engine, "run", interrupted_run)
+    with pytest.raises(KeyboardInterrupt):
+        rn.trace([prog])
