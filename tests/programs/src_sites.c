@@ -5,7 +5,7 @@
  * Shapes: direct calls, static (inlinable) helpers, nested inline helpers, noinline
  * functions, recursion, calls through a function pointer, a callback from libc
  * (qsort), stdio internals (fdopen), syscall(2), a signal handler, a thread, a forked
- * child, and the vDSO's syscall fallback (a CPU-time clock). */
+ * child, a call in tail position, and the vDSO's syscall fallback (a CPU-time clock). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -75,6 +75,12 @@ static void *thread_body(void *arg) {
     return arg;
 }
 
+/* At -O1 and up, a call in tail position becomes a jump: this frame is gone when
+ * close(2) runs, and only the machine code tells where it was. */
+__attribute__((noinline)) int tail_close(void) {
+    return close(FD(17)); /* @site close 1017 */
+}
+
 __attribute__((noinline)) int stat_it(void) {
     struct stat st;
     int r = fstat(FD(11), &st); /* @site newfstatat 1011 */
@@ -98,6 +104,7 @@ int main(void) {
     signal(SIGUSR1, on_usr1);
     raise(SIGUSR1);
     sink += stat_it();
+    sink += tail_close();
     sink += (int)write(FD(14), "m", 1); /* @site write 1014 */
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* @site clock_gettime 2 */
     pid_t pid = fork();

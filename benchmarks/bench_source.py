@@ -1,0 +1,124 @@
+"""What source correlation costs: a 100k-syscall trace with and without ``source=True``.
+
+    python benchmarks/bench_source.py [N] [--rounds R] [--opt -O2]
+
+Builds tests/programs/write_loop.c with ``gcc -g`` into a temporary directory, then, in
+fresh interpreters (so that one-time costs such as reading libc's CFI count), alternates
+``trace([prog, N])`` and ``trace([prog, N], source=True)`` R times and prints the wall
+times (median, min), the ratio of the medians, and from one more run with a timer
+around the unwinder: the mean cost of the unwinder per syscall stop and how often its
+memo answered.  Finally the cost of symbolizing every event (``ev.source`` for all of
+them), which is lazy and not part of the trace's wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).parent
+SRC = HERE.parent / "tests" / "programs" / "write_loop.c"
+
+TRACE = r"""
+import json, resource, sys, time
+import pytest_renacer as rn
+prog, n, source = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c0 = cpu()
+t0 = time.perf_counter()
+t = rn.trace([prog, n], source=source)
+print(json.dumps({"wall_s": time.perf_counter() - t0, "cpu_s": cpu() - c0, "events": len(t)}))
+"""
+
+PROBE = r"""
+import json, sys, time
+import pytest_renacer as rn
+from pytest_renacer import source as src
+prog, n = sys.argv[1], sys.argv[2]
+made = src.make_unwinder
+stats = {"calls": 0, "s": 0.0, "unwinder": None}
+def make(arch):
+    unwinder, symbolize = made(arch)
+    stats["unwinder"] = unwinder
+    clock = time.perf_counter
+    def timed(pid, tid, ip, sp):
+        t = clock()
+        r = unwinder(pid, tid, ip, sp)
+        stats["s"] += clock() - t
+        stats["calls"] += 1
+        return r
+    return timed, symbolize
+src.make_unwinder = make
+t = rn.trace([prog, n], source=True)
+u = stats["unwinder"]
+t0 = time.perf_counter()
+where = {str(ev.source) for ev in t.events}
+sym_s = time.perf_counter() - t0
+ev = next(e for e in t.events if e.name == "write")
+print(json.dumps({
+    "per_stop_us": 1e6 * stats["s"] / max(1, stats["calls"]), "stops": stats["calls"],
+    "memo_hits": u.hits, "slow_unwinds": u.stops, "rule_misses": u.misses,
+    "register_fetches": u.regs_fetched, "symbolize_all_s": sym_s, "events": len(t),
+    "sources": sorted(where)[:3], "stack": [str(f) for f in ev.stack],
+}))
+"""
+
+
+def run(code: str, *args: str) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True,
+                         capture_output=True, text=True).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    n = "100000"
+    rounds = 5
+    opt = "-O2"
+    while argv:
+        a = argv.pop(0)
+        if a == "--rounds":
+            rounds = int(argv.pop(0))
+        elif a == "--opt":
+            opt = argv.pop(0)
+        else:
+            n = a
+    with tempfile.TemporaryDirectory() as tmp:
+        prog = str(Path(tmp) / "write_loop")
+        subprocess.run(["gcc", "-g", opt, "-o", prog, str(SRC)], check=True)
+        plain: list[dict[str, float]] = []
+        with_source: list[dict[str, float]] = []
+        for _ in range(rounds):  # interleaved: load changes hit both alike
+            plain.append(run(TRACE, prog, n, "0"))  # type: ignore[arg-type]
+            with_source.append(run(TRACE, prog, n, "1"))  # type: ignore[arg-type]
+        probe = run(PROBE, prog, n)
+    print(f"write_loop {n} ({opt} -g), {rounds} interleaved rounds, fresh interpreters")
+    for what, unit in (("wall_s", "wall time"), ("cpu_s", "tracer CPU time")):
+        p = [r[what] for r in plain]
+        s = [r[what] for r in with_source]
+        mp, ms = statistics.median(p), statistics.median(s)
+        print(f"  {unit}:")
+        print(f"    trace()              median {mp:.3f} s  min {min(p):.3f} s")
+        print(f"    trace(source=True)   median {ms:.3f} s  min {min(s):.3f} s")
+        print(f"    overhead             {100 * (ms / mp - 1):+.1f} % (medians), "
+              f"{100 * (min(s) / min(p) - 1):+.1f} % (minimums)")
+    print(f"  unwinder per stop    {probe['per_stop_us']:.2f} us over {probe['stops']} stops "
+          f"({probe['memo_hits']} memo hits, {probe['slow_unwinds']} full unwinds, "
+          f"{probe['rule_misses']} CFI rule computations, "
+          f"{probe['register_fetches']} register fetches)")
+    print(f"  symbolizing all {probe['events']} events (lazy, after the trace): "
+          f"{probe['symbolize_all_s']:.3f} s")
+    print("  stack of a write:")
+    for line in probe["stack"]:  # type: ignore[attr-defined]
+        print(f"    {line}")
+
+
+if __name__ == "__main__":
+    main()

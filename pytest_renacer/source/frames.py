@@ -1,0 +1,144 @@
+"""Which frame of a syscall's stack is "the program's own": ``SyscallEvent.source``.
+
+The rule, applied to the frames innermost first: the first frame that
+
+1. has source information (a file), and
+2. whose binary is not a system runtime library (:data:`SKIP_BINARIES`: libc, the
+   dynamic loader, the vDSO, libpthread, libstdc++, libgcc_s, libm, ...), and
+3. whose file is not runtime or system-header code (:data:`SKIP_FILES`: Rust's
+   standard library under ``/rustc/`` or ``library/{std,core,alloc}/``, ``/usr/include``,
+   glibc sources).
+
+Inlined frames count as frames: a ``read()`` inlined from ``/usr/include`` is skipped and
+its caller's line (the call site in your code) is chosen.
+
+Configuration:
+
+- replace or extend the module-level lists (regular expressions, searched in the
+  binary's file name and in the source path respectively), or
+- set ``RENACER_SOURCE_SKIP`` to extra regular expressions, comma-separated, that skip a
+  frame when they match its file or binary path; ``RENACER_SOURCE_KEEP`` to expressions
+  that keep a frame even when a skip pattern matches (e.g. ``libc\\.so`` while debugging
+  glibc itself), or
+- pass ``skip=``/``keep=`` to :func:`first_own_frame`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Protocol, TypeVar
+
+__all__ = ["SKIP_BINARIES", "SKIP_FILES", "first_own_frame", "is_own"]
+
+#: Binaries (matched against the file name of the binary) that are never "own code".
+SKIP_BINARIES: list[str] = [
+    r"^ld-linux.*\.so", r"^ld-.*\.so", r"^ld64\.so", r"^ld-musl", r"^libc\.so", r"^libc-[\d.]+\.so",
+    r"^libc\.musl", r"^libpthread", r"^libdl[.-]", r"^librt[.-]", r"^libm[.-]",
+    r"^libresolv", r"^libstdc\+\+", r"^libc\+\+", r"^libgcc_s", r"^libunwind",
+    r"^\[vdso\]$", r"^linux-vdso", r"^libasan", r"^libtsan", r"^libubsan",
+]
+#: Source paths (searched) that are runtime or system code, not the program's.
+SKIP_FILES: list[str] = [
+    r"^/rustc/", r"(^|/)library/(std|core|alloc|proc_macro|panic_unwind|panic_abort)/",
+    r"/\.rustup/toolchains/", r"^/usr/include/", r"^/usr/lib/gcc/",
+    r"(^|/)glibc[^/]*/", r"(^|/)sysdeps/", r"^/usr/src/debug/glibc",
+    r"/libstdc\+\+-v3/", r"/libgcc/",
+]
+
+
+class _FrameLike(Protocol):
+    @property
+    def file(self) -> str | None: ...
+
+    @property
+    def binary(self) -> str | None: ...
+
+
+F = TypeVar("F", bound=_FrameLike)
+
+
+def _env_patterns(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(p for p in (s.strip() for s in raw.split(",")) if p)
+
+
+@lru_cache(maxsize=32)
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    valid = []
+    for p in patterns:
+        try:
+            re.compile(p)
+            valid.append(f"(?:{p})")
+        except re.error:
+            continue
+    return re.compile("|".join(valid)) if valid else None
+
+
+class _Rule:
+    """The compiled rule for one configuration, with its per-(file, binary) answers."""
+
+    def __init__(self, skip: tuple[str, ...], keep: tuple[str, ...]) -> None:
+        self.keep = _compile(keep)
+        self.binaries = _compile(tuple(SKIP_BINARIES))
+        self.files = _compile(tuple(SKIP_FILES))
+        self.extra = _compile(skip)
+        self.answers: dict[tuple[str, str], bool] = {}
+
+    def own(self, file: str, binary: str) -> bool:
+        key = (file, binary)
+        got = self.answers.get(key)
+        if got is None:
+            got = self.answers[key] = self._own(file, binary)
+        return got
+
+    def _own(self, file: str, binary: str) -> bool:
+        if self.keep is not None and (self.keep.search(file) or self.keep.search(binary)):
+            return True
+        if self.binaries is not None and self.binaries.search(os.path.basename(binary)):
+            return False
+        if self.files is not None and self.files.search(file):
+            return False
+        extra = self.extra
+        return not (extra is not None and (extra.search(file) or extra.search(binary)))
+
+
+_RULES: dict[tuple[object, ...], _Rule] = {}
+
+
+def _rule(skip: Iterable[str], keep: Iterable[str]) -> _Rule:
+    env = os.environ
+    skip_t = skip if isinstance(skip, tuple) else tuple(skip)
+    keep_t = keep if isinstance(keep, tuple) else tuple(keep)
+    # the lists are recognized by identity and length (replace or extend them)
+    key = (env.get("RENACER_SOURCE_SKIP"), env.get("RENACER_SOURCE_KEEP"),
+           id(SKIP_BINARIES), len(SKIP_BINARIES), id(SKIP_FILES), len(SKIP_FILES),
+           skip_t, keep_t)
+    rule = _RULES.get(key)
+    if rule is None:
+        if len(_RULES) > 64:
+            _RULES.clear()
+        rule = _RULES[key] = _Rule((*_env_patterns("RENACER_SOURCE_SKIP"), *skip_t),
+                                   (*_env_patterns("RENACER_SOURCE_KEEP"), *keep_t))
+    return rule
+
+
+def is_own(frame: _FrameLike, *, skip: Iterable[str] = (), keep: Iterable[str] = ()) -> bool:
+    """Whether a frame counts as the traced program's own code (see the module doc)."""
+    file = frame.file
+    if not file:
+        return False
+    return _rule(skip, keep).own(file, frame.binary or "")
+
+
+def first_own_frame(frames: Sequence[F], *, skip: Iterable[str] = (),
+                    keep: Iterable[str] = ()) -> F | None:
+    """The first frame (innermost first) in the program's own code, or None."""
+    rule = _rule(skip, keep)
+    for f in frames:
+        file = f.file
+        if file and rule.own(file, f.binary or ""):
+            return f
+    return None
