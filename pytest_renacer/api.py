@@ -438,6 +438,27 @@ def _marker_caller(nr: int) -> Any:
     return functools.partial(syscall, nr, -1, _MARKER_MAGIC)
 
 
+def _make_fresh_chunk_runner() -> Any:
+    """``runner(fn)`` calls ``fn`` with its frame at the start of a new 16 KiB chunk of
+    CPython's frame stack (3.11+).
+
+    CPython maps and unmaps such a chunk (mmap/munmap of 16 KiB) whenever a call
+    crosses a chunk's end and returns. Had the traced body started near that end, even
+    an empty test would show those calls, differently on every pytest version. The
+    runner's frame is larger than a chunk, so it always gets a chunk of its own, and
+    ``fn``'s frame, which no longer fits in it, starts the next one: the body then has a
+    whole chunk to itself before the interpreter maps another.
+    """
+    names = [f"_v{i}" for i in range(2304)]  # 2304 locals * 8 bytes > 16 KiB
+    source = f"def runner(fn):\n    {' = '.join(names)} = None\n    return fn()\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<renacer-fresh-chunk>", "exec"), namespace)
+    return namespace["runner"]
+
+
+_on_fresh_frame_chunk = _make_fresh_chunk_runner()
+
+
 def call(
     fn: Any,
     /,
@@ -465,7 +486,7 @@ def call(
 
     marker = _marker_caller(ioctl)
 
-    def body() -> None:
+    def run_marked() -> tuple[Any, BaseException | None]:
         failure: BaseException | None = None
         value: Any = None
         marker(1)
@@ -474,6 +495,10 @@ def call(
         except BaseException as e:  # sent back to the parent, re-raised there
             failure = e
         marker(2)
+        return value, failure
+
+    def body() -> None:
+        value, failure = _on_fresh_frame_chunk(run_marked)
         # Formatting the traceback reads source files: after the end marker.
         outcome: tuple[str, Any, str] = (
             ("ok", value, "") if failure is None else

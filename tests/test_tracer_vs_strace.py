@@ -27,7 +27,10 @@ NONDETERMINISTIC = {
 PROGRAMS = [
     pytest.param(["ls", "-la", "/"], id="ls-la"),
     pytest.param(["sh", "-c", "ls / | wc -l"], id="sh-pipeline"),
-    pytest.param([sys.executable, "-c", "import json"], id="python-import-json"),
+    # -B: no .pyc written, so that a parallel test writing caches cannot make the two
+    # runs read different files; -I -S: nothing of the user's site or environment.
+    pytest.param([sys.executable, "-B", "-I", "-S", "-c", "import json"],
+                 id="python-import-json"),
 ]
 
 
