@@ -19,6 +19,9 @@ import struct
 from array import array
 from collections.abc import Callable
 
+from .leb128 import sleb as _sleb
+from .leb128 import uleb as _uleb
+
 __all__ = ["CFITable", "Rule", "eval_expr"]
 
 # Register rule kinds.
@@ -29,30 +32,6 @@ _U8 = struct.Struct("<B")
 
 class CFIError(Exception):
     pass
-
-
-def _uleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, pos
-        shift += 7
-
-
-def _sleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            if b & 0x40:
-                result -= 1 << shift
-            return result, pos
 
 
 class Rule:

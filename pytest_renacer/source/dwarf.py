@@ -21,35 +21,14 @@ import struct
 from array import array
 from typing import Any
 
+from .leb128 import sleb as _sleb
+from .leb128 import uleb as _uleb
+
 __all__ = ["CompUnit", "DwarfError", "DwarfInfo", "FuncNode", "LineTable"]
 
 
 class DwarfError(Exception):
     pass
-
-
-def _uleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, pos
-        shift += 7
-
-
-def _sleb(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if b < 0x80:
-            if b & 0x40:
-                result -= 1 << shift
-            return result, pos
 
 
 def _cstr(data: bytes, pos: int) -> tuple[bytes, int]:
