@@ -30,6 +30,7 @@ from .filters import selector as make_selector
 from .model import Trace, TraceRecorder, returncode_of
 from .tables import SyscallTable, table_for
 from .tracer import Engine, MemoryReader, Sink, resolve_command
+from .tracer.sink import IgnoringSink
 
 Selector = str | Iterable[str] | SyscallSet | None
 
@@ -82,25 +83,13 @@ class _Tee:
         return forward
 
 
-class _ProcessesOnly:
+class _ProcessesOnly(IgnoringSink):
     """record=False: the recorder sees processes come and go, not syscalls or signals."""
 
     def __init__(self, recorder: TraceRecorder) -> None:
-        self.task_started = recorder.task_started
-        self.exec = recorder.exec
-        self.task_exited = recorder.task_exited
-
-    def syscall_entry(self, *args: Any) -> None:
-        return None
-
-    def syscall_exit(self, *args: Any) -> None:
-        pass
-
-    def signal(self, *args: Any) -> None:
-        pass
-
-    def group_stop(self, *args: Any) -> None:
-        pass
+        self.task_started = recorder.task_started  # type: ignore[method-assign]
+        self.exec = recorder.exec  # type: ignore[method-assign]
+        self.task_exited = recorder.task_exited  # type: ignore[method-assign]
 
 
 def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[Sink],

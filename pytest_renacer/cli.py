@@ -32,6 +32,7 @@ from .errors import (
 from .filters import StatusFilter, SyscallSet, parse_e_option, parse_status, parse_trace
 from .model import Frame
 from .tables import table_for
+from .tracer.sink import IgnoringSink
 
 __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
@@ -272,7 +273,7 @@ def parse_args(argv: Sequence[str]) -> Config:
 # --------------------------------------------------------------------------- running
 
 
-class _Live:
+class _Live(IgnoringSink):
     """A sink that knows which traced threads are alive (for signals and detach notes),
     and prints strace's ``Process N attached`` for each new one (but the first)."""
 
@@ -287,18 +288,6 @@ class _Live:
             self.notes.write(f"renacer: Process {tid} attached\n")
             self.notes.flush()
         self.tids[tid] = pid
-
-    def syscall_entry(self, *args: Any) -> None:
-        return None
-
-    def syscall_exit(self, *args: Any) -> None:
-        pass
-
-    def signal(self, *args: Any) -> None:
-        pass
-
-    def group_stop(self, *args: Any) -> None:
-        pass
 
     def exec(self, pid: int, tid: int, former_tid: int, argv: list[str] | None,
              t: int) -> None:
