@@ -285,6 +285,9 @@ class Engine:
             raise
         finally:
             self._close_waker()
+            close = getattr(self.unwinder, "close", None)
+            if close is not None:  # it keeps /proc/PID/mem files open between stops
+                close()
 
     def exec_error(self) -> str | None:
         if self._errpipe is None:
@@ -312,24 +315,40 @@ class Engine:
                 self._task_gone(tid, status)
 
     def _loop(self) -> None:
+        # The hot path: one iteration per stop.  Everything it touches is a local, the
+        # ptrace calls skip ctypes' argument conversion (pt._ptrace_hot), the op comes
+        # from GET_SYSCALL_INFO's return value, and syscall-stops of a running recording
+        # (the common case) are handled inline; the rest goes to the methods below.
         tasks = self.tasks
         sink = self.sink
+        sink_entry = sink.syscall_entry
+        sink_exit = sink.syscall_exit
         waitpid = os.waitpid
         monotonic_ns = time.monotonic_ns
-        ptrace_raw = pt._ptrace
-        fetch = self._info.fetch
+        ptrace_hot = pt._ptrace_hot
+        buf = self._info.buf
         entry_unpack = self._info.entry_unpack
         exit_unpack = self._info.exit_unpack
         capture_entry = self.capture_entry
         capture_exit = self.capture_exit
         unwinder = self.unwinder
         wait_flags = pt.WALL | pt.WNOTHREAD
+        count_mode = self.mode == "count"
         restart_default = pt.PTRACE_SYSCALL if self.mode == "full" else pt.PTRACE_CONT
         PTRACE_SYSCALL = pt.PTRACE_SYSCALL
-        ENTRY, EXIT = pt.SYSCALL_INFO_ENTRY, pt.SYSCALL_INFO_EXIT
+        GET_INFO, INFO_SIZE = pt.PTRACE_GET_SYSCALL_INFO, pt.SyscallInfoReader.SIZE
+        ENTRY_SIZE = pt.SyscallInfoReader.ENTRY_SIZE
+        EXIT_SIZE = pt.SyscallInfoReader.EXIT_SIZE
+        SECCOMP_SIZE = pt.SyscallInfoReader.SECCOMP_SIZE
+        ENTRY, EXIT, SECCOMP = pt.SYSCALL_INFO_ENTRY, pt.SYSCALL_INFO_EXIT, pt.SYSCALL_INFO_SECCOMP
+        SYSCALL_TRAP, EVENT_SECCOMP = _SYSCALL_TRAP, pt.EVENT_SECCOMP
         waker_pid = self._waker[0] if self._waker else None
         nrs = self.nrs
         invert = self.invert
+        marker = self.marker
+        # Once recording has started for good (no start marker pending, no end marker to
+        # watch for), no entry is skipped: _skip_entry need not be asked any more.
+        recording = self._started and marker is None
 
         while tasks:
             try:
@@ -354,60 +373,106 @@ class Engine:
                 continue
 
             sig = (status >> 8) & 0xFF
-            if sig == _SYSCALL_TRAP:
-                try:
-                    buf = fetch(tid)
-                except OSError:
+            if sig == SYSCALL_TRAP:
+                size = ptrace_hot(GET_INFO, tid, INFO_SIZE, buf)
+                if size == ENTRY_SIZE:
+                    op = ENTRY
+                elif size == EXIT_SIZE:
+                    op = EXIT
+                elif size == -1:
                     continue  # died under us; its exit status follows
-                op = buf[0][0]
+                else:
+                    op = buf[0][0]
                 if op == ENTRY:
-                    _, _arch, ip, sp, nr, *argl = entry_unpack(buf)
-                    args = tuple(argl)
+                    info = entry_unpack(buf)
+                    nr = info[4]
+                    args = info[5:]
                     if task.detaching:
                         self._detach_one(tid, 0)
                         continue
-                    if self._skip_entry(tid, task.pid, nr, args):
-                        ptrace_raw(restart_default, tid, 0, 0)
-                        continue
+                    if not recording:
+                        if self._skip_entry(tid, task.pid, nr, args):
+                            ptrace_hot(restart_default, tid, 0, 0)
+                            continue
+                        recording = self._started and marker is None
                     if nrs is not None and (nr in nrs) == invert:
                         # Not selected: in full mode the filter is applied here; in the
                         # seccomp modes this is a stray entry stop after a SYSCALL restart.
-                        ptrace_raw(restart_default, tid, 0, 0)
+                        ptrace_hot(restart_default, tid, 0, 0)
                         continue
                     captured = capture_entry(tid, nr, args) if capture_entry else None
                     if unwinder is not None:
-                        pcs = unwinder(task.pid, tid, ip, sp)
+                        pcs = unwinder(task.pid, tid, info[2], info[3])
                         if pcs:
                             if captured is None:
                                 captured = {}
                             captured["pcs"] = pcs
-                    token = sink.syscall_entry(task.pid, tid, nr, args, now, captured)
-                    task.pending = (token, nr, args)
+                    task.pending = (sink_entry(task.pid, tid, nr, args, now, captured), nr,
+                                    args)
                     task.awaiting_exit = True
-                    ptrace_raw(PTRACE_SYSCALL, tid, 0, 0)
+                    ptrace_hot(PTRACE_SYSCALL, tid, 0, 0)
                 elif op == EXIT:
                     pending = task.pending
                     task.pending = None
                     task.awaiting_exit = False
                     if pending is not None:
                         rval, is_error = exit_unpack(buf)
+                        failed = is_error != 0
                         token, nr, args = pending
                         captured = None
                         if capture_exit is not None:
-                            captured = capture_exit(tid, nr, args, rval, bool(is_error), None)
-                        sink.syscall_exit(token, task.pid, tid, nr, rval, bool(is_error), now,
-                                          captured)
+                            captured = capture_exit(tid, nr, args, rval, failed, None)
+                        sink_exit(token, task.pid, tid, nr, rval, failed, now, captured)
                     if task.detaching:
                         self._detach_one(tid, 0)
                         continue
-                    ptrace_raw(restart_default, tid, 0, 0)
+                    ptrace_hot(restart_default, tid, 0, 0)
                 else:
-                    ptrace_raw(restart_default, tid, 0, 0)
+                    ptrace_hot(restart_default, tid, 0, 0)
                 continue
 
             event = status >> 16
+            if event == EVENT_SECCOMP:
+                # A RET_TRACE stop (the seccomp and count modes): inline, as above.
+                if task.detaching:
+                    self._detach_one(tid, 0)
+                    continue
+                size = ptrace_hot(GET_INFO, tid, INFO_SIZE, buf)
+                if size == -1:
+                    continue
+                if size != SECCOMP_SIZE and buf[0][0] != SECCOMP:
+                    self._restart(tid, task)  # not a seccomp stop after all
+                    continue
+                info = entry_unpack(buf)
+                nr = info[4]
+                args = info[5:]
+                if not recording:
+                    if self._skip_entry(tid, task.pid, nr, args):
+                        self._restart(tid, task)
+                        continue
+                    recording = self._started and marker is None
+                if nrs is not None and (nr in nrs) == invert:
+                    self._restart(tid, task)
+                    continue
+                captured = capture_entry(tid, nr, args) if capture_entry else None
+                if unwinder is not None:
+                    pcs = unwinder(task.pid, tid, info[2], info[3])
+                    if pcs:
+                        captured = {**(captured or {}), "pcs": pcs}
+                token = sink_entry(task.pid, tid, nr, args, now, captured)
+                if count_mode:
+                    task.pending = None
+                    task.awaiting_exit = False
+                    ptrace_hot(restart_default, tid, 0, 0)
+                else:
+                    task.pending = (token, nr, args)
+                    task.awaiting_exit = True
+                    ptrace_hot(PTRACE_SYSCALL, tid, 0, 0)
+                continue
             if event:
                 self._event(tid, task, event, sig, now)
+                if not recording:
+                    recording = self._started and marker is None
                 continue
             self._signal_stop(tid, task, sig, now)
 
@@ -471,6 +536,9 @@ class Engine:
                     task.awaiting_exit = old.awaiting_exit
             if not self._started and tid == self.root_pid:
                 self._started = True
+            exec_seen = getattr(self.unwinder, "exec_seen", None)
+            if exec_seen is not None:  # the unwinder's module map is the old image's
+                exec_seen(task.pid)
             self.sink.exec(task.pid, tid, former, read_cmdline(task.pid), now)
             self._restart(tid, task)
         elif event == pt.EVENT_SECCOMP:

@@ -63,12 +63,27 @@ _ptrace = _libc.ptrace
 _ptrace.argtypes = (ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 _ptrace.restype = ctypes.c_long
 
+# The same function for the engine's hot path (a restart or a GET_SYSCALL_INFO at every
+# stop): no argtypes, because converting each argument through c_long/c_void_p costs more
+# than the system call; callers pass small ints and ctypes arrays (passed as pointers), and
+# C ints are widened to registers by libffi.  A separate handle without use_errno, because
+# saving errno around every call costs too and the hot path never looks at it (a failure
+# there means the tracee vanished; its exit status follows).
+_ptrace_hot = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").ptrace
+_ptrace_hot.restype = ctypes.c_long
+
 _process_vm_readv = _libc.process_vm_readv
 _process_vm_readv.argtypes = (
     ctypes.c_int, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong,
     ctypes.c_ulong,
 )
 _process_vm_readv.restype = ctypes.c_ssize_t
+
+# The same without argtypes for MemoryReader, which passes byref()s of preallocated
+# iovecs (a fresh function object: item access does not share the cached attribute's
+# argtypes).  From the use_errno handle: a failure's errno decides the PEEKDATA fallback.
+_process_vm_readv_hot = _libc["process_vm_readv"]
+_process_vm_readv_hot.restype = ctypes.c_ssize_t
 
 _prctl = _libc.prctl
 _prctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
@@ -137,12 +152,19 @@ class SyscallInfoReader:
     """
 
     SIZE = 88
+    # What the kernel returns: the size of the part it filled, which tells the op apart
+    # without reading the buffer (offsetof the member's end in the struct; the same on
+    # every architecture).
+    ENTRY_SIZE = 80  # op .. entry.args[6]
+    EXIT_SIZE = 33  # op .. exit.is_error
+    SECCOMP_SIZE = 84  # op .. seccomp.ret_data
     _head = struct.Struct("=B3xIQQ")
     _entry = struct.Struct("=B3xIQQQ6Q")
     _exit = struct.Struct("=24xqB")
 
     def __init__(self) -> None:
         self._buf = ctypes.create_string_buffer(self.SIZE)
+        self.buf = self._buf  # for callers that fill it with _ptrace_hot themselves
         self._addr = ctypes.addressof(self._buf)
         self._call = _ptrace
         self.entry_unpack = self._entry.unpack_from

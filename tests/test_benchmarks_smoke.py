@@ -1,0 +1,82 @@
+"""The benchmark suite's harness runs (on tiny workloads): no timing is asserted here.
+
+Timing claims live in benchmarks/ and docs/performance.md only; this checks that
+``python benchmarks/run.py --quick`` builds its workloads, runs every tool and mode,
+prints its tables and saves its JSON, so that the suite does not rot between runs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("strace") is None or shutil.which("gcc") is None,
+    reason="the benchmark suite needs strace and gcc",
+)
+
+
+def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_quick_suite_runs_every_mode(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    r = _run(str(BENCH / "run.py"), "--quick", "--workloads", "loop,forkexec",
+             "--json", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    doc = json.loads(out.read_text())
+    assert doc["format"] == "renacer-bench-v1" and doc["quick"] and doc["runs"] == 1
+    cells = {(c["workload"], c["mode"]) for c in doc["cells"]}
+    assert cells == {(w, m) for w in ("loop", "forkexec")
+                     for m in ("full", "filtered", "summary", "plugin", "source")}
+    for c in doc["cells"]:
+        assert "error" not in c, c
+        assert c["renacer"] is not None and c["ratio"] is not None
+        assert c["goals"] and all("met" in g for g in c["goals"])
+    # every command ran once per workload, successfully
+    for per_workload in doc["samples"].values():
+        for samples in per_workload.values():
+            assert len(samples) == 1 and samples[0]["rc"] == 0
+    # the plugin cell really ran the budget test, traced, count-only
+    budget = doc["samples"]["loop"]["pytest-budget"][0]["in_test"]
+    assert budget["returncode"] == 0 and budget["syscalls"] >= 2000
+    assert doc["memory"]["count_only"]["events"] >= 20_000
+    assert len(doc["memory"]["jsonl"]["runs"]) == 2
+    # the tables
+    assert "| workload | mode |" in r.stdout and "| memory check |" in r.stdout
+    assert r.stdout.count("| C loop, 2,000 write() |") == 5
+
+
+def test_every_workload_builds_and_runs_untraced() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import workloads
+    finally:
+        sys.path.remove(str(BENCH))
+    found = workloads.build(quick=True)
+    names = {w.name for w in found}
+    assert {"loop", "find", "imports", "forkexec", "threads"} <= names
+    if shutil.which("rustc"):
+        assert "rust" in names
+    for w in found:
+        r = subprocess.run(list(w.argv), capture_output=True, timeout=60)
+        assert r.returncode == 0, (w.name, r.stderr[-500:])
+
+
+def test_stopcost_reports_per_stop_figures() -> None:
+    r = _run(str(BENCH / "stopcost.py"), "--calls", "500", "--runs", "1",
+             "--modes", "full,count")
+    assert r.returncode == 0, r.stderr[-3000:]
+    rows = [line for line in r.stdout.splitlines() if line.startswith("| /")]
+    assert len(rows) == 2 and "| full |" in rows[0] and "| count |" in rows[1]
+    assert any(line.startswith("| strace -f -c") for line in r.stdout.splitlines())
