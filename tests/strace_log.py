@@ -69,13 +69,14 @@ def parse(text: str) -> dict[int, list[StraceCall]]:
     return per_pid
 
 
-def run_strace(argv: list[str], tmp: Path, *extra: str) -> dict[int, list[StraceCall]]:
+def run_strace(argv: list[str], tmp: Path, *extra: str,
+               cwd: Path | None = None) -> dict[int, list[StraceCall]]:
     out = tmp / "strace.log"
     # stdout and stderr to files, as renacer's trace() captures them: programs behave
     # differently on a pipe (python3 checks whether stdout is seekable).
     with tempfile.TemporaryFile() as so, tempfile.TemporaryFile() as se:
         subprocess.run(["strace", "-f", "-qq", "-e", "signal=none", *extra, "-o", str(out),
-                        *argv], check=False, stdout=so, stderr=se)
+                        *argv], check=False, stdout=so, stderr=se, cwd=cwd)
     text = out.read_text(errors="replace")
     # strace -f without several processes omits the pid: add it back for the parser.
     if text and not re.match(r"^\d+\s", text):

@@ -45,9 +45,9 @@ def _execs_of(texts: list[str]) -> tuple[str, ...]:
                  if t.startswith("execve(") and " = 0" in t)
 
 
-def _ours(argv: list[str]) -> dict[tuple[str, ...], list[tuple[str, int | None]]]:
+def _ours(argv: list[str], cwd: Path) -> dict[tuple[str, ...], list[tuple[str, int | None]]]:
     """Per process (keyed by the programs it exec'd and its rank), its (name, retval)s."""
-    t = rn.trace(argv)
+    t = rn.trace(argv, cwd=cwd)
     seqs: dict[int, list[tuple[str, int | None]]] = {}
     execs: dict[int, list[str]] = {}
     for ev in t.events:
@@ -59,8 +59,8 @@ def _ours(argv: list[str]) -> dict[tuple[str, ...], list[tuple[str, int | None]]
     return _keyed({pid: (tuple(execs.get(pid, ())), seq) for pid, seq in seqs.items()})
 
 
-def _theirs(argv: list[str], tmp: Path) -> dict[tuple[str, ...], list[StraceCall]]:
-    per_pid = run_strace(argv, tmp)
+def _theirs(argv: list[str], tmp: Path, cwd: Path) -> dict[tuple[str, ...], list[StraceCall]]:
+    per_pid = run_strace(argv, tmp, cwd=cwd)
     out = {}
     for pid, calls in per_pid.items():
         kept = [c for c in calls if c.name not in SIGNAL_TIMING
@@ -90,8 +90,12 @@ def test_same_syscalls_as_strace(argv, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PYTHONHASHSEED", "0")
     argv = ["setarch", platform.machine(), "-R", *argv]
     subprocess.run(argv, capture_output=True, check=False)  # warm caches (.pyc, dentries)
-    theirs = _theirs(argv, tmp_path)
-    ours = _ours(argv)
+    # In an empty directory of their own: python3 -c looks up modules in its working
+    # directory, which other tests running in parallel may be writing to.
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    theirs = _theirs(argv, tmp_path, cwd)
+    ours = _ours(argv, cwd)
     assert sorted(ours) == sorted(theirs)
     compared = 0
     for key, oseq in ours.items():
