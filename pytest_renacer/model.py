@@ -27,6 +27,7 @@ JSON_FORMAT = "renacer-json-v1"
 _FAILED = 1
 _UNFINISHED = 2  # the call never returned (process died in it, or trace stopped)
 _NO_RETVAL = 4  # count-only tracing: the exit was never observed on purpose
+_MAX_INTERNED = 1 << 16  # distinct captures shared per trace, at most
 _NAN = math.nan
 
 
@@ -596,6 +597,7 @@ class TraceRecorder:
         self.t0: int | None = None
         self.t_end: int | None = None
         self._no_retval = mode == "count"
+        self._interned: dict[tuple[tuple[Any, object], ...], dict[Any, object]] = {}
         self._bind()
 
     def _rel(self, t: int) -> float:
@@ -640,7 +642,7 @@ class TraceRecorder:
         if self._args_extend is not None:
             self._args_extend(args)
         if captured:
-            self.store.captured[row] = captured
+            self.store.captured[row] = self._shared(captured)
         return row
 
     def syscall_exit(self, token: int, pid: int, tid: int, nr: int, retval: int,
@@ -653,7 +655,22 @@ class TraceRecorder:
         store.duration[token] = (t - t0) / 1e9 - store.start[token]
         store.flags[token] = _FAILED if failed else 0
         if captured:
-            store.captured[token] = captured
+            store.captured[token] = self._shared(captured)
+
+    def _shared(self, captured: dict[Any, object]) -> dict[Any, object]:
+        """One object for equal captures (a loop writing the same bytes a million times
+        keeps one dict, not a million).  The shared object is a copy: the capturer may
+        still add out-parameters to the dict it handed us at a call's entry."""
+        try:
+            key = tuple(captured.items())
+            found = self._interned.get(key)
+        except TypeError:  # a list or dict inside: not hashable, kept as is
+            return captured
+        if found is not None:
+            return found
+        if len(self._interned) < _MAX_INTERNED:
+            self._interned[key] = dict(captured)
+        return captured
 
     def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
         self.signals.append(SignalEvent(pid, tid, signo, self._rel(t), siginfo))
