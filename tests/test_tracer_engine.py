@@ -404,3 +404,13 @@ def test_keyboard_interrupt_in_the_loop_kills_the_tree(build, monkeypatch):
     monkeypatch.setattr(api.Engine, "run", interrupted_run)
     with pytest.raises(KeyboardInterrupt):
         rn.trace([prog])
+
+
+def test_seccomp_mode_keeps_the_stack_of_calls_with_out_arguments(build):
+    """read() captures its buffer at the exit: the stack taken at the entry must survive."""
+    prog = build("opens")
+    t = rn.trace([prog], filter="read", source=True)
+    assert t.mode == "seccomp"
+    (rd,) = [ev for ev in t.filter("read") if ev.pid == t.events[0].pid and ev.retval == 0]
+    assert rd.stack
+    assert rd.source is not None and rd.source.file.endswith("opens.c")

@@ -458,7 +458,11 @@ class Engine:
                 if unwinder is not None:
                     pcs = unwinder(task.pid, tid, info[2], info[3])
                     if pcs:
-                        captured = {**(captured or {}), "pcs": pcs}
+                        # Into the capturer's own dict, as for a full-mode entry: it hands
+                        # the same dict back at the exit, stack included.
+                        if captured is None:
+                            captured = {}
+                        captured["pcs"] = pcs
                 token = sink_entry(task.pid, tid, nr, args, now, captured)
                 if count_mode:
                     task.pending = None
@@ -541,8 +545,6 @@ class Engine:
                 exec_seen(task.pid)
             self.sink.exec(task.pid, tid, former, read_cmdline(task.pid), now)
             self._restart(tid, task)
-        elif event == pt.EVENT_SECCOMP:
-            self._seccomp_stop(tid, task, now)
         elif event == pt.EVENT_STOP:
             if sig in _STOP_SIGNALS:
                 if self._started:  # not our own start-up SIGSTOP
@@ -564,34 +566,6 @@ class Engine:
                 self._detach_one(tid, 0)
                 return
             self._restart(tid, task)
-
-    def _seccomp_stop(self, tid: int, task: _Task, now: int) -> None:
-        if task.detaching:
-            self._detach_one(tid, 0)
-            return
-        try:
-            buf = self._info.fetch(tid)
-        except OSError:
-            return
-        _op, _arch, ip, sp, nr, *argl = self._info.entry_unpack(buf)
-        args = tuple(argl)
-        if self._skip_entry(tid, task.pid, nr, args) or (
-                self.nrs is not None and (nr in self.nrs) == self.invert):
-            self._restart(tid, task)
-            return
-        captured = self.capture_entry(tid, nr, args) if self.capture_entry else None
-        if self.unwinder is not None:
-            pcs = self.unwinder(task.pid, tid, ip, sp)
-            if pcs:
-                captured = {**(captured or {}), "pcs": pcs}
-        token = self.sink.syscall_entry(task.pid, tid, nr, args, now, captured)
-        if self.mode == "count":
-            task.pending = None
-            task.awaiting_exit = False
-        else:
-            task.pending = (token, nr, args)
-            task.awaiting_exit = True
-        self._restart(tid, task)
 
     def _signal_stop(self, tid: int, task: _Task, sig: int, now: int) -> None:
         siginfo = b""

@@ -158,23 +158,14 @@ class SyscallInfoReader:
     ENTRY_SIZE = 80  # op .. entry.args[6]
     EXIT_SIZE = 33  # op .. exit.is_error
     SECCOMP_SIZE = 84  # op .. seccomp.ret_data
-    _head = struct.Struct("=B3xIQQ")
     _entry = struct.Struct("=B3xIQQQ6Q")
     _exit = struct.Struct("=24xqB")
 
     def __init__(self) -> None:
-        self._buf = ctypes.create_string_buffer(self.SIZE)
-        self.buf = self._buf  # for callers that fill it with _ptrace_hot themselves
-        self._addr = ctypes.addressof(self._buf)
-        self._call = _ptrace
+        # The engine's loop fills it with _ptrace_hot and unpacks it in place.
+        self.buf = ctypes.create_string_buffer(self.SIZE)
         self.entry_unpack = self._entry.unpack_from
         self.exit_unpack = self._exit.unpack_from
-
-    def fetch(self, tid: int) -> ctypes.Array[ctypes.c_char]:
-        """Fill the buffer for ``tid``; raises OSError (ESRCH when the tracee vanished)."""
-        if self._call(PTRACE_GET_SYSCALL_INFO, tid, self.SIZE, self._addr) == -1:
-            raise _fail("PTRACE_GET_SYSCALL_INFO", tid)
-        return self._buf
 
 
 def available() -> tuple[bool, str]:
