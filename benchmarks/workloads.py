@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BUILD = HERE / "_build"
 PROGRAMS = HERE / "programs"
+TEST_PROGRAMS = HERE.parent / "tests" / "programs"
 
 # 30 standard-library modules: a Python start-up that opens, stats and reads hundreds of
 # files (source, bytecode, extension modules).
@@ -66,10 +67,11 @@ def write_if_changed(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def build_c(name: str, *extra: str) -> str:
-    """Compile benchmarks/programs/NAME.c into _build/NAME (when out of date)."""
+def build_c(name: str, *extra: str, src_dir: Path = PROGRAMS) -> str:
+    """Compile SRC_DIR/NAME.c (benchmarks/programs by default) into _build/NAME, when
+    out of date."""
     BUILD.mkdir(exist_ok=True)
-    src, out = PROGRAMS / f"{name}.c", BUILD / name
+    src, out = src_dir / f"{name}.c", BUILD / name
     if not _newer(out, src):
         _compile(["gcc", "-O2", str(src), *extra], out)
     return str(out)
@@ -95,7 +97,7 @@ def build_write_loop() -> str:
 def build(quick: bool = False) -> list[Workload]:
     """Every workload this machine can run, at full size or (``quick``) tiny."""
     loop = build_c("loop")
-    threads = build_c("threads", "-pthread")
+    threads = build_c("threads", "-pthread", src_dir=TEST_PROGRAMS)  # the tests' program
     rust = build_rust("fileio")
     n_loop, n_forks = ("2000", 5) if quick else ("200000", 200)
     thread_args = ("2", "200") if quick else ("8", "20000")
