@@ -77,8 +77,9 @@ print(json.dumps({"wall_s": wall, "events": events, "stops": stops,
 
 def run_once(tree: str | None, prog: str, calls: int, mode: str) -> dict[str, float]:
     env = dict(os.environ)
-    if tree:
-        env["PYTHONPATH"] = tree
+    # this checkout by default, whatever copy of the package is installed
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (tree or str(ROOT), env.get("PYTHONPATH", "")) if p)
     out = subprocess.run([sys.executable, "-c", CHILD, prog, str(calls), mode], env=env,
                          check=True, capture_output=True, text=True, cwd="/")
     return dict(json.loads(out.stdout))
