@@ -13,7 +13,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -58,23 +58,48 @@ class TraceOptions:
         return "full", sel
 
 
+def _ignores(sink: Sink, name: str) -> bool:
+    """Whether ``sink``'s method ``name`` is :class:`IgnoringSink`'s, which does nothing."""
+    return (name not in getattr(sink, "__dict__", ())
+            and getattr(type(sink), name, None) is getattr(IgnoringSink, name))
+
+
 class _Tee:
-    """Forwards the engine's records to several sinks (the recorder plus e.g. a live printer)."""
+    """Forwards the engine's records to several sinks (the recorder plus e.g. a live printer).
+
+    A sink whose method for a record does nothing (:class:`IgnoringSink`'s) is left out of
+    that record's forwarding, and when one sink is left the engine calls it directly: with
+    ``record=False`` the syscall records, the hot path, go straight to the live printer.
+    """
 
     def __init__(self, sinks: Sequence[Sink]) -> None:
         self.sinks = tuple(sinks)
+        callers = [s for s in self.sinks
+                   if not (_ignores(s, "syscall_entry") and _ignores(s, "syscall_exit"))]
+        self.syscall_entry: Callable[..., Any]
+        self.syscall_exit: Callable[..., None]
+        if len(callers) == 1:
+            self.syscall_entry = callers[0].syscall_entry
+            self.syscall_exit = callers[0].syscall_exit
+        else:
+            entries = tuple(s.syscall_entry for s in callers)
+            exits = tuple(s.syscall_exit for s in callers)
+
+            def entry(*args: Any) -> tuple[Any, ...]:
+                return tuple(m(*args) for m in entries)
+
+            def exit_(token: tuple[Any, ...], *args: Any) -> None:
+                for m, tok in zip(exits, token, strict=True):
+                    m(tok, *args)
+
+            self.syscall_entry, self.syscall_exit = entry, exit_
 
     def __getattr__(self, name: str) -> Any:
         # Built once per method name, then found as a plain attribute on later calls.
-        methods = [getattr(s, name) for s in self.sinks]
+        methods = [getattr(s, name) for s in self.sinks if not _ignores(s, name)]
         forward: Any
-        if name == "syscall_entry":
-            def forward(*args: Any) -> Any:
-                return tuple(m(*args) for m in methods)
-        elif name == "syscall_exit":
-            def forward(token: Any, *args: Any) -> None:
-                for m, tok in zip(methods, token, strict=True):
-                    m(tok, *args)
+        if len(methods) == 1:
+            forward = methods[0]
         else:
             def forward(*args: Any) -> None:
                 for m in methods:
@@ -100,7 +125,10 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     base: Sink = recorder if record else _ProcessesOnly(recorder)
     sink: Sink = base if not extra_sinks else _Tee([base, *extra_sinks])
     capturer = None
-    if mode != "count":
+    # Argument memory is read for the recorder and for live sinks that print arguments;
+    # one that only counts (the CLI's -c) says so with ``wants_arguments = False``.
+    if mode != "count" and (record or any(getattr(s, "wants_arguments", True)
+                                          for s in extra_sinks)):
         capturer = Capturer(table, MemoryReader(), strsize=opts.strsize, fd_paths=opts.fd_paths)
     unwinder = None
     if opts.source:

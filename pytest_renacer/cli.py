@@ -553,6 +553,7 @@ class _Fanout:
         self.sinks = tuple(sinks)
         self.runner = runner
         callers = [s for s in self.sinks if not isinstance(s, _Live)]
+        self.wants_arguments = any(getattr(s, "wants_arguments", True) for s in callers)
         self.syscall_entry: Callable[..., Any]
         self.syscall_exit: Callable[..., None]
         if len(callers) == 1:

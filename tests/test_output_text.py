@@ -15,6 +15,7 @@ import tracemalloc
 
 import pytest
 
+from pytest_renacer import decode
 from pytest_renacer.filters import parse_status
 from pytest_renacer.model import Frame
 from pytest_renacer.output import text as text_mod
@@ -27,23 +28,35 @@ NR = {name: TABLE.by_name[name].nr for name in
 A6 = (0,) * 6
 
 
-@pytest.fixture(autouse=True)
-def plain_decoding(monkeypatch):
-    def arg_list(info, raw, captured, retval, *, strsize, fd_paths):
-        out = [str(raw[i]) for i in range(len(info.args))]
+class PlainFormatter:
+    """Each argument in decimal, a captured "buf" as the second one."""
+
+    def __init__(self, info, *, strsize, fd_paths):
+        self.info = info
+        self.kinds = info.args
+        self.entry_count = decode.entry_arg_count(info)
+
+    def call(self, raw, captured, retval):
+        return raw, captured
+
+    def args(self, c):
+        raw, captured = c
+        out = [str(raw[i]) for i in range(len(self.info.args))]
         if captured and "buf" in captured:
             out[1] = captured["buf"]
         return out
 
-    def retval(info, value, errno, captured=None, *, raw=None):
+    def retval(self, raw, captured, value, errno):
         if value is None:
             return "?"
         if errno is not None:
             return f"-1 E{errno} (error {errno})"
         return str(value)
 
-    monkeypatch.setattr(text_mod.decode, "format_arg_list", arg_list)
-    monkeypatch.setattr(text_mod.decode, "format_retval", retval)
+
+@pytest.fixture(autouse=True)
+def plain_decoding(monkeypatch):
+    monkeypatch.setattr(text_mod.decode, "call_formatter", PlainFormatter)
     monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b: "{si_signo=X}")
 
 

@@ -19,6 +19,8 @@ from .errno import (
 )
 from .format import (
     FORMATTERS,
+    CallFormatter,
+    call_formatter,
     decode_args,
     entry_arg_count,
     format_arg_list,
@@ -30,9 +32,11 @@ from .strings import quote
 
 __all__ = [
     "FORMATTERS",
+    "CallFormatter",
     "Captured",
     "Capturer",
     "MemoryReader",
+    "call_formatter",
     "decode_args",
     "entry_arg_count",
     "errno_message",

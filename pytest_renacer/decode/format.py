@@ -26,6 +26,8 @@ from .strings import addr_text, format_buffer, format_cstring, format_path, quot
 
 __all__ = [
     "FORMATTERS",
+    "CallFormatter",
+    "call_formatter",
     "decode_args",
     "entry_arg_count",
     "format_arg_list",
@@ -60,7 +62,7 @@ class Call:
 
     def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
                  captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
-                 fd_paths: bool, arch: str | None) -> None:
+                 fd_paths: bool, arch: str | None, kinds: Kinds | None = None) -> None:
         self.info = info
         self.raw = raw
         self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
@@ -71,7 +73,7 @@ class Call:
         self.strsize = strsize if strsize > 0 else 0
         self.fd_paths = fd_paths
         self.arch = arch or _HOST_ARCH
-        self.kinds = kinds_of(info)
+        self.kinds = kinds if kinds is not None else kinds_of(info)
 
     def arg(self, i: int) -> int:
         raw = self.raw
@@ -1590,14 +1592,8 @@ def format_arg_list(info: SyscallInfo, raw: tuple[int, ...],
                     strsize: int = 32, fd_paths: bool = False,
                     arch: str | None = None) -> list[str]:
     """Each argument as strace prints it (a special syscall may print fewer or named ones)."""
-    c = Call(info, raw, captured, retval, strsize, fd_paths, arch)
-    special = SPECIAL.get(info.name)
-    if special is not None:
-        try:
-            return special(c)
-        except Exception:
-            pass
-    return [_one(c, i) for i in range(len(info.args))]
+    f = call_formatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch)
+    return f.args(f.call(raw, captured, retval))
 
 
 def format_args(info: SyscallInfo, raw: tuple[int, ...],
@@ -1721,10 +1717,6 @@ def _ret_membarrier(c: Call, r: int) -> str | None:
     return None
 
 
-def _ret_personality(c: Call, r: int) -> str:
-    return f"{F.hexc(r & M32)} ({F.personality(r)})"
-
-
 _RET_SPECIAL: dict[str, Callable[[Call, int], str | None]] = {
     "fcntl": _ret_fcntl, "poll": _ret_poll, "ppoll": _ret_poll, "select": _ret_select,
     "pselect6": _ret_select, "prctl": _ret_prctl, "membarrier": _ret_membarrier,
@@ -1742,40 +1734,125 @@ def format_retval(info: SyscallInfo, retval: int | None, errno: int | None,
     flags of fcntl(F_GETFL)...).  ``fd_paths=None`` shows an fd's path when one was
     captured.
     """
-    if errno is not None:
-        return format_errno_retval(errno)
-    if retval is None:
-        return "?"
     show_paths = fd_paths if fd_paths is not None else captured is not None
-    c = Call(info, raw if raw is not None else (), captured, retval, 32, bool(show_paths),
-             arch)
-    r = c.retval if c.retval is not None else 0
-    if c.failed:
-        return format_errno_retval(-r)
-    special = _RET_SPECIAL.get(info.name)
-    if special is not None and (raw is not None or info.name in ("poll", "ppoll")):
-        try:
-            text = special(c, r)
-        except Exception:
-            text = None
-        if text is not None:
-            return text
-    kind = info.ret
+    f = call_formatter(info, fd_paths=bool(show_paths), arch=arch)
+    return f.retval(raw, captured, retval, errno)
+
+
+# --- per-syscall plans ---------------------------------------------------------------------------
+
+def _ret_text(kind: str) -> Callable[[Call | None, int], str] | None:
+    """The printer of a successful return value of ``kind``; None: needs :func:`_ret_fd`."""
     if kind in ("hex", "ptr"):
-        return F.hexc(r & M64)
+        return lambda c, r: F.hexc(r & M64)
     if kind == "fd":
-        return _ret_fd(c, r)
+        return None
     if kind in ("umask", "octal", "mode"):
-        return F.octal(r & M32)
+        return lambda c, r: F.octal(r & M32)
     if kind == "personality":
-        return _ret_personality(c, r)
+        return lambda c, r: f"{F.hexc(r & M32)} ({F.personality(r)})"
     if kind == "sched_policy":
-        name = F.SCHED_POLICIES.by_value.get(r)
-        return f"{r} ({name})" if name else str(r)
+        def policy(c: Call | None, r: int) -> str:
+            name = F.SCHED_POLICIES.by_value.get(r)
+            return f"{r} ({name})" if name else str(r)
+        return policy
     if kind == "signal":
-        return f"{r} ({signal_name(r)})" if r > 0 else str(r)
+        return lambda c, r: f"{r} ({signal_name(r)})" if r > 0 else str(r)
     if kind in ("uint", "uid", "gid"):
-        return str(r & M32)
+        return lambda c, r: str(r & M32)
     if kind in ("ulong", "size"):
-        return str(r & M64)
-    return str(r)
+        return lambda c, r: str(r & M64)
+    return lambda c, r: str(r)
+
+
+def _guarded(c: Call, fmt: Formatter, i: int, p: str | None) -> str:
+    try:
+        return fmt(c, i, p)
+    except Exception:  # a garbage capture must never break a trace's output
+        return F.hexc(c.arg(i))
+
+
+class CallFormatter:
+    """strace's text for one syscall, with every lookup done once, not per call.
+
+    The output's hot path: the text sink keeps one per syscall number and so skips, for
+    each line, the kind table, the override and formatter lookups and a second
+    :class:`Call` for the return value.  :func:`format_arg_list` and
+    :func:`format_retval` are the same code through a cache of these.
+    """
+
+    __slots__ = ("_ret", "_ret_special", "_special", "_steps", "arch", "entry_count",
+                 "fd_paths", "info", "kinds", "strsize")
+
+    def __init__(self, info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
+                 arch: str | None = None) -> None:
+        self.info = info
+        self.kinds = kinds = kinds_of(info)
+        self.strsize = strsize
+        self.fd_paths = fd_paths
+        self.arch = arch
+        self.entry_count = entry_arg_count(info)
+        self._steps = tuple((FORMATTERS.get(base, _fmt_hex), i, param)
+                            for i, (base, param) in enumerate(kinds))
+        self._special = SPECIAL.get(info.name)
+        self._ret_special = _RET_SPECIAL.get(info.name)
+        self._ret = _ret_text(info.ret)
+
+    def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
+             retval: int | None) -> Call:
+        return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
+                    self.kinds)
+
+    def args(self, c: Call) -> list[str]:
+        """Each argument's text (a special syscall may print fewer or named ones)."""
+        special = self._special
+        if special is not None:
+            try:
+                return special(c)
+            except Exception:
+                pass
+        try:
+            return [fmt(c, i, p) for fmt, i, p in self._steps]
+        except Exception:  # find the argument that failed; the others print as usual
+            return [_guarded(c, fmt, i, p) for fmt, i, p in self._steps]
+
+    def retval(self, raw: tuple[int, ...] | None, captured: Mapping[Any, object] | None,
+               retval: int | None, errno: int | None) -> str:
+        """The text after ``=`` (see :func:`format_retval`)."""
+        if errno is not None:
+            return format_errno_retval(errno)
+        if retval is None:
+            return "?"
+        r = retval if -0x8000000000000000 <= retval < 0x8000000000000000 else s64(retval)
+        if -4096 < r < 0:
+            return format_errno_retval(-r)
+        special = self._ret_special
+        plain = self._ret
+        if special is None and plain is not None:  # needs no Call
+            return plain(None, r)
+        c = self.call(raw if raw is not None else (), captured, r)
+        if special is not None and (raw is not None or self.info.name in ("poll", "ppoll")):
+            try:
+                text = special(c, r)
+            except Exception:
+                text = None
+            if text is not None:
+                return text
+        return plain(c, r) if plain is not None else _ret_fd(c, r)
+
+
+_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None], tuple[SyscallInfo, CallFormatter]] = {}
+
+
+def call_formatter(info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
+                   arch: str | None = None) -> CallFormatter:
+    """The (cached) :class:`CallFormatter` of ``info`` for these options."""
+    key = (id(info), strsize, fd_paths, arch)
+    hit = _FORMATTER_CACHE.get(key)
+    if hit is not None and hit[0] is info:
+        return hit[1]
+    f = CallFormatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch)
+    if len(_FORMATTER_CACHE) >= 8192:
+        _FORMATTER_CACHE.clear()
+    _FORMATTER_CACHE[key] = (info, f)
+    return f

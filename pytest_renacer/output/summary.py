@@ -72,6 +72,9 @@ class SummaryRow(NamedTuple):
 class SummarySink:
     """An engine sink that keeps one counter row per syscall number: memory stays flat."""
 
+    #: counts and times only: the engine need not read the calls' argument memory for it
+    wants_arguments = False
+
     def __init__(self, table: SyscallTable) -> None:
         self.table = table
         # nr -> [calls, errors, total_ns, min_ns, max_ns]

@@ -45,6 +45,8 @@ __all__ = [
 ACOLUMN = 40  # strace's default -a
 _clock = time.monotonic_ns  # the engine's clock (a module attribute, for the tests)
 
+_UNSET: Any = object()
+
 #: (pid, captured) -> the frames of a syscall's stack, innermost first
 StackFunc = Callable[[int, "dict[Any, object] | None"], "tuple[Frame, ...]"]
 #: frames -> the first frame in the traced program's own code
@@ -110,14 +112,16 @@ def exit_line(status: int, signame: Callable[[int], str]) -> str:
 class _Pending:
     """A syscall entered and not returned yet."""
 
-    __slots__ = ("args", "captured", "entry_args", "formatted", "info", "name", "nr", "printed",
-                 "resumed", "t")
+    __slots__ = ("args", "captured", "entry_args", "fmt", "formatted", "info", "name", "nr",
+                 "printed", "resumed", "t")
 
-    def __init__(self, nr: int, name: str, info: SyscallInfo | None, args: tuple[int, ...],
+    def __init__(self, nr: int, fmt: decode.CallFormatter | None, args: tuple[int, ...],
                  t: int, captured: dict[Any, object] | None) -> None:
         self.nr = nr
-        self.name = name
-        self.info = info
+        self.fmt = fmt
+        self.info = fmt.info if fmt is not None else None
+        self.name = (fmt.info.name if fmt is not None
+                     else f"syscall_{nr & 0xFFFFFFFFFFFFFFFF:#x}")
         self.args = args
         self.t = t
         self.captured = captured
@@ -179,7 +183,10 @@ class TextSink:
         self._rt_offset = time.time_ns() - time.monotonic_ns()
         self._staged = options.status is not None and not options.status.is_all
         self._status = options.status if self._staged else None
-        self._entry_counts: dict[int, int] = {}
+        self._formatters: dict[int, decode.CallFormatter | None] = {}
+        # whether a line starts with something (a pid prefix, a time stamp)
+        self._lead = bool(options.prefix != "none" or options.timestamps or options.relative)
+        self._times = options.syscall_times
 
     # -- plumbing -----------------------------------------------------------------------
     def _task(self, tid: int) -> _Task:
@@ -275,44 +282,48 @@ class TextSink:
         if tid not in self._tasks:
             self._task(tid)
 
-    def _entry_count(self, nr: int, info: SyscallInfo | None) -> int:
-        n = self._entry_counts.get(nr)
-        if n is None:
-            n = self._entry_counts[nr] = _entry_count(info) if info is not None else 6
-        return n
+    def _formatter(self, nr: int) -> decode.CallFormatter | None:
+        f = self._formatters[nr] = (
+            decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
+                                  fd_paths=self.opts.fd_paths)
+            if nr in self.table.by_nr else None)
+        return f
 
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> _Pending:
         task = self._tasks.get(tid) or self._task(tid)
-        table = self.table
-        info = table.by_nr.get(nr)
-        p = _Pending(nr, table.name(nr), info, args, t, captured)
+        fmt = self._formatters.get(nr, _UNSET)
+        if fmt is _UNSET:
+            fmt = self._formatter(nr)
+        p = _Pending(nr, fmt, args, t, captured)
         task.pending = p
         task.reprint = False
         if self._staged:
             return p
-        o = self.opts
-        n = p.entry_args = self._entry_count(nr, info)
-        if info is None:
+        if fmt is None:
             text = p.name + "(" + ", ".join(hex(a) for a in args)
-        elif n == len(info.args):  # every argument is known at entry: format once
-            p.formatted = split_args(info, args, captured, None, strsize=o.strsize,
-                                     fd_paths=o.fd_paths)
-            text = p.name + "(" + ", ".join(p.formatted)
-        elif n:
-            text = p.name + "(" + ", ".join(split_args(info, args, captured, None,
-                                                       strsize=o.strsize,
-                                                       fd_paths=o.fd_paths)[:n]) + ", "
         else:
-            text = p.name + "("
+            n = p.entry_args = fmt.entry_count
+            if n == len(fmt.kinds):  # every argument is known at entry: format once
+                p.formatted = fmt.args(fmt.call(args, captured, None))
+                text = p.name + "(" + ", ".join(p.formatted)
+            elif n:
+                text = p.name + "(" + ", ".join(
+                    fmt.args(fmt.call(args, captured, None))[:n]) + ", "
+            else:
+                text = p.name + "("
         ch = task.channel
-        self._begin(tid, task, t)
+        if ch.open_tid is not None or self._lead:
+            self._begin(tid, task, t)
+        else:
+            ch.open_tid = tid
+            ch.col = 0
         ch.stream.write(text)
         ch.col += len(text)
         p.printed = True
         # Like strace, make an entry visible at once: the call may block for long.
         ch.stream.flush()
-        if o.syscall_times:  # as strace, -T does not count the tracer's work at entry
+        if self._times:  # as strace, -T does not count the tracer's work at entry
             p.resumed = _clock()
         return p
 
@@ -328,10 +339,11 @@ class TextSink:
         o = self.opts
         cap = captured if not p.captured else ({**p.captured, **captured} if captured
                                                else p.captured)
+        fmt = p.fmt
         args = p.formatted
         if args is None:
-            args = split_args(p.info, p.args, cap, retval, strsize=o.strsize,
-                              fd_paths=o.fd_paths)
+            args = (fmt.args(fmt.call(p.args, cap, retval)) if fmt is not None
+                    else [hex(a) for a in p.args])
         ch = task.channel
         if not p.printed:  # staged: the whole line now, stamped with the entry time
             self._begin(tid, task, p.t)
@@ -346,9 +358,8 @@ class TextSink:
         col = ch.col + len(text)
         if col < ACOLUMN:
             text += " " * (ACOLUMN - col)
-        if p.info is not None:
-            ret = decode.format_retval(p.info, retval, -retval if failed else None, cap,
-                                       raw=tuple(p.args))
+        if p.fmt is not None:
+            ret = p.fmt.retval(p.args, cap, retval, -retval if failed else None)
         elif failed:
             ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
         else:
@@ -378,13 +389,13 @@ class TextSink:
         if self._status is not None and "unfinished" not in self._status:
             return
         ch = task.channel
-        o = self.opts
-        n = _entry_count(p.info) if p.info is not None else len(p.args)
-        complete = p.info is None or n >= len(p.info.args)
+        fmt = p.fmt
+        n = fmt.entry_count if fmt is not None else len(p.args)
+        complete = fmt is None or n >= len(fmt.kinds)
         if not p.printed:
             self._begin(tid, task, p.t)
-            args = split_args(p.info, p.args, p.captured, None, strsize=o.strsize,
-                              fd_paths=o.fd_paths)[:n]
+            args = (fmt.args(fmt.call(p.args, p.captured, None))[:n] if fmt is not None
+                    else [hex(a) for a in p.args])
             text = p.name + "(" + ", ".join(args)
             if not complete and n:
                 text += ", "
