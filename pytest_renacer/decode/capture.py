@@ -153,7 +153,14 @@ def _arg(args: tuple[int, ...], i: int) -> int:
     return args[i] & M64 if 0 <= i < len(args) else 0
 
 
+# ":2" -> argument 2, not parsed per call
+_PARAM_INDEX: dict[str | None, int] = {str(i): i for i in range(6)}
+
+
 def _len(args: tuple[int, ...], param: str | None) -> int:
+    i = _PARAM_INDEX.get(param)
+    if i is not None:
+        return args[i] & M64 if i < len(args) else 0
     if param is not None and param.isdigit():
         return _arg(args, int(param))
     return 0

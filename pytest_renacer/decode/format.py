@@ -76,8 +76,12 @@ class Call:
         self.kinds = kinds if kinds is not None else kinds_of(info)
 
     def arg(self, i: int) -> int:
-        raw = self.raw
-        return raw[i] & M64 if 0 <= i < len(raw) else 0
+        if i < 0:
+            return 0
+        try:
+            return self.raw[i] & M64
+        except IndexError:  # fewer registers than the table's arguments (a short record)
+            return 0
 
     @property
     def ok(self) -> bool:
@@ -86,11 +90,18 @@ class Call:
 
     def length(self, param: str | None) -> int:
         """The length a ``:N`` / ``:ret`` parameter designates."""
+        i = _PARAM_INDEX.get(param)
+        if i is not None:
+            return self.arg(i)
         if param == "ret":
             return self.retval if self.retval is not None and self.retval > 0 else 0
         if param is not None and param.isdigit():
             return self.arg(int(param))
         return 0
+
+
+# ":2" -> argument 2, not parsed per call
+_PARAM_INDEX: dict[str | None, int] = {str(i): i for i in range(6)}
 
 
 # --- kind overrides ----------------------------------------------------------------------
@@ -170,6 +181,8 @@ def fd_path_text(path: object) -> str:
 
 
 def _fd(c: Call, i: int, value: int) -> str:
+    if not c.fd_paths:
+        return str(value)
     text = str(value)
     if c.fd_paths:
         path = c.cap.get(("fd", i))
@@ -239,7 +252,8 @@ def _dec_octal(c: Call, i: int, p: str | None) -> object:
 
 
 def _fmt_fd(c: Call, i: int, p: str | None) -> str:
-    return _fd(c, i, s32(c.arg(i)))
+    v = c.arg(i) & M32
+    return _fd(c, i, v - 0x100000000 if v & 0x80000000 else v)
 
 
 def _dec_fd(c: Call, i: int, p: str | None) -> object:

@@ -143,10 +143,11 @@ class _Channel:
 
 
 class _Task:
-    __slots__ = ("channel", "pending", "reprint")
+    __slots__ = ("channel", "lead", "pending", "reprint")
 
-    def __init__(self, channel: _Channel) -> None:
+    def __init__(self, channel: _Channel, lead: str) -> None:
         self.channel = channel
+        self.lead = lead  # its "[pid N] " or "N     " prefix, made once
         self.pending: _Pending | None = None
         self.reprint = False
 
@@ -184,8 +185,10 @@ class TextSink:
         self._staged = options.status is not None and not options.status.is_all
         self._status = options.status if self._staged else None
         self._formatters: dict[int, decode.CallFormatter | None] = {}
-        # whether a line starts with something (a pid prefix, a time stamp)
-        self._lead = bool(options.prefix != "none" or options.timestamps or options.relative)
+        self._stamped = bool(options.timestamps or options.relative)
+        self._plain = options.prefix == "plain"  # a prefix even while one thread lives
+        # whether a line can start with something (a pid prefix, a time stamp)
+        self._lead = options.prefix != "none" or self._stamped
         self._times = options.syscall_times
 
     # -- plumbing -----------------------------------------------------------------------
@@ -199,17 +202,13 @@ class TextSink:
                 f = self._open_file(tid)
                 self._files.add(f)
                 channel = _Channel(f)
-            task = self._tasks[tid] = _Task(channel)
+            mode = self.opts.prefix
+            lead = (f"{tid:<5} " if mode == "plain" else f"[pid {tid:>5}] " if mode == "auto"
+                    else "")
+            task = self._tasks[tid] = _Task(channel, lead)
             self._live += 1
         return task
 
-    def _prefix(self, tid: int) -> str:
-        mode = self.opts.prefix
-        if mode == "plain":
-            return f"{tid:<5} "
-        if mode == "auto" and self._live > 1:
-            return f"[pid {tid:>5}] "
-        return ""
 
     def _stamp(self, t: int) -> str:
         o = self.opts
@@ -236,7 +235,9 @@ class TextSink:
         ch = task.channel
         if ch.open_tid is not None:
             ch.stream.write(" <unfinished ...>\n")
-        lead = self._prefix(tid) + self._stamp(t)
+        lead = task.lead if self._live > 1 or self._plain else ""
+        if self._stamped:
+            lead += self._stamp(t)
         ch.stream.write(lead)
         ch.open_tid = tid
         ch.col = len(lead)
