@@ -190,7 +190,10 @@ class _V0:
             args = []
             while not self.eat("E"):
                 args.append(self.generic_arg())
-            return f"{base}{'::' if in_value else ''}<{', '.join(a for a in args if a)}>"
+            shown = [a for a in args if a]  # lifetimes are not shown
+            if not shown:
+                return base
+            return f"{base}{'::' if in_value else ''}<{', '.join(shown)}>"
         if c == "B":
             return self.backref("value_path" if in_value else "path")
         raise ValueError(f"bad v0 path tag {c!r}")
@@ -251,23 +254,31 @@ class _V0:
             if self.eat("G"):
                 self.base62()
             unsafe = self.eat("U")
-            if self.eat("K") and not self.eat("C"):
-                self.undis_ident()
+            abi = ""
+            if self.eat("K"):
+                abi = "C" if self.eat("C") else self.undis_ident().replace("_", "-")
             args = []
             while not self.eat("E"):
                 args.append(self.type())
             ret = self.type()
-            return (f"{'unsafe ' if unsafe else ''}fn({', '.join(args)})"
+            extern = f'extern "{abi}" ' if abi else ""
+            return (f"{'unsafe ' if unsafe else ''}{extern}fn({', '.join(args)})"
                     + (f" -> {ret}" if ret != "()" else ""))
         if c == "D":
             if self.eat("G"):
                 self.base62()
             traits = []
             while not self.eat("E"):
-                traits.append(self.path())
-                while self.eat("p"):
-                    self.undis_ident()
-                    self.type()
+                trait = self.path()
+                bindings = []
+                while self.eat("p"):  # associated types: FnOnce<(), Output = ()>
+                    name = self.undis_ident()
+                    bindings.append(f"{name} = {self.type()}")
+                if bindings and trait.endswith(">"):
+                    trait = f"{trait[:-1]}, {', '.join(bindings)}>"
+                elif bindings:
+                    trait = f"{trait}<{', '.join(bindings)}>"
+                traits.append(trait)
             if self.eat("L"):
                 self.base62()
             return "dyn " + " + ".join(traits)
@@ -333,6 +344,17 @@ _D_BUILTIN = {"d": "decimal64", "e": "decimal128", "f": "decimal32", "h": "half"
 _STD_SUBS = {"t": "std", "a": "std::allocator", "b": "std::basic_string",
              "s": "std::string", "i": "std::istream", "o": "std::ostream",
              "d": "std::iostream"}
+# integer literals in template arguments, written as c++filt does: 8u, 3ul
+_LITERAL_SUFFIX = {"int": "", "unsigned int": "u", "long": "l", "unsigned long": "ul",
+                   "long long": "ll", "unsigned long long": "ull"}
+# operators of one operand in an expression (the others take two, "?" three)
+_UNARY = {"ps", "ng", "ad", "de", "co", "nt", "pp", "mm", "nw", "na", "dl", "da"}
+_STD_FULL = {
+    "std::string": "std::basic_string<char, std::char_traits<char>, std::allocator<char>>",
+    "std::istream": "std::basic_istream<char, std::char_traits<char>>",
+    "std::ostream": "std::basic_ostream<char, std::char_traits<char>>",
+    "std::iostream": "std::basic_iostream<char, std::char_traits<char>>",
+}
 _OPERATORS = {
     "nw": "new", "na": "new[]", "dl": "delete", "da": "delete[]", "ps": "+", "ng": "-",
     "ad": "&", "de": "*", "co": "~", "pl": "+", "mi": "-", "ml": "*", "dv": "/", "rm": "%",
@@ -344,6 +366,11 @@ _OPERATORS = {
 }
 
 
+# a function or array type: (return or element type, declarator, "(params) cv" or "[n]",
+# is an array): what wrapping it in a pointer, reference or array needs
+_Decl = tuple[str, str, str, bool]
+
+
 class _Itanium:
     def __init__(self, s: str) -> None:
         self.s = s
@@ -351,6 +378,8 @@ class _Itanium:
         self.subs: list[str] = []
         self.tparams: list[str] = []
         self.depth = 0
+        # function and array types rendered so far, by their text
+        self.decls: dict[str, _Decl] = {}
 
     def peek(self, n: int = 0) -> str:
         j = self.i + n
@@ -418,6 +447,11 @@ class _Itanium:
                     self.number()
                     self.eat("_")
             return self.encoding()
+        if self.eat("TC"):
+            derived = self.type()
+            self.number()
+            self.eat("_")
+            return f"construction vtable for {self.type()}-in-{derived}"
         if self.eat("GV"):
             return "guard variable for " + self.name()[0]
         if self.eat("GR"):
@@ -446,7 +480,7 @@ class _Itanium:
             n += self.unqualified("")
             if self.peek() == "I":
                 self.subs.append(n)  # an <unscoped-template-name>
-                return n + self.template_args(), True
+                return n + _before_targs(n) + self.template_args(), True
             return n, False
         finally:
             self.depth -= 1
@@ -463,6 +497,8 @@ class _Itanium:
             c = self.peek()
             if c == "S" and self.peek(1) != "t":
                 parts = self.substitution()
+                if self.peek() in ("C", "D") and parts in _STD_FULL:
+                    parts = _STD_FULL[parts]  # its constructor is named basic_string
                 templ = False
                 continue
             if c == "S":
@@ -472,7 +508,7 @@ class _Itanium:
             if c == "I":
                 if not parts:
                     raise ValueError("template args without a name")
-                parts += self.template_args()
+                parts += _before_targs(parts) + self.template_args()
                 templ = True
                 if self.peek() != "E":
                     self.subs.append(parts)
@@ -528,13 +564,13 @@ class _Itanium:
         c = self.peek()
         if c.isdigit():
             n = self.source_name()
-        elif c == "C" and self.peek(1) in "123I":
+        elif c == "C" and self.peek(1) in "12345I":
             self.i += 2
             if self.s[self.i - 1] == "I":
                 self.i += 1
                 self.type()
             n = _base_name(scope) or "ctor"
-        elif c == "D" and self.peek(1) in "012":
+        elif c == "D" and self.peek(1) in "01245":
             self.i += 2
             n = "~" + (_base_name(scope) or "dtor")
         elif c == "U" and self.peek(1) == "l":  # lambda
@@ -624,7 +660,7 @@ class _Itanium:
             args.append(self.template_arg())
         if top:  # the function's own template arguments: what T_ refers to
             self.tparams = args
-        return "<" + ", ".join(args) + ">"
+        return "<" + ", ".join(a for a in args if a) + ">"  # an empty pack shows nothing
 
     def template_arg(self) -> str:
         c = self.peek()
@@ -632,27 +668,102 @@ class _Itanium:
             return self.expr_primary()
         if c == "X":
             self.i += 1
-            depth = 1
-            # skip the expression: not needed for a function name
-            while depth and self.i < len(self.s):
-                ch = self.s[self.i]
-                self.i += 1
-                if ch == "E":
-                    depth -= 1
-            return "..."
+            e = self.expression()
+            if not self.eat("E"):
+                raise ValueError("end of template argument expression expected")
+            return e
         if c == "J":
             self.i += 1
             args = []
             while not self.eat("E"):
                 args.append(self.template_arg())
-            return ", ".join(args)
+            return ", ".join(a for a in args if a)
         return self.type()
+
+    def expression(self) -> str:
+        """A template argument's expression: the common forms, in short."""
+        self.depth += 1
+        if self.depth > 200:
+            raise ValueError("too deep")
+        try:
+            return self._expression()
+        finally:
+            self.depth -= 1
+
+    def _expression(self) -> str:
+        c = self.peek()
+        if c == "L":
+            return self.expr_primary()
+        if c == "T":
+            return self.template_param()
+        if c.isdigit():  # an unresolved name: f, f<T>
+            n = self.source_name()
+            return n + self.template_args() if self.peek() == "I" else n
+        two = self.s[self.i : self.i + 2]
+        if two == "dt":  # member access: a.b
+            self.i += 2
+            obj = self.expression()
+            return f"{obj}.{self.expression()}"
+        if two == "fp":  # a function parameter: fp_ or fp<cv><n>_
+            self.i += 2
+            while self.peek() in ("r", "V", "K"):
+                self.i += 1
+            k = 0 if self.peek() == "_" else self.number() + 1
+            self.eat("_")
+            return f"{{parm#{k + 1}}}"
+        if two == "sr":  # a dependent name: T::name
+            self.i += 2
+            scope = self.type()
+            name = self.unqualified(scope)
+            if self.peek() == "I":
+                name += self.template_args()
+            return f"{scope}::{name}"
+        if two in ("st", "at"):
+            self.i += 2
+            return f"{'sizeof' if two == 'st' else 'alignof'} ({self.type()})"
+        if two in ("sz", "az"):
+            self.i += 2
+            return f"{'sizeof' if two == 'sz' else 'alignof'} ({self.expression()})"
+        if two in ("sc", "cc", "rc", "dc"):
+            kind = {"sc": "static", "cc": "const", "rc": "reinterpret", "dc": "dynamic"}[two]
+            self.i += 2
+            t = self.type()
+            return f"{kind}_cast<{t}>({self.expression()})"
+        if two == "cv":
+            self.i += 2
+            t = self.type()
+            if self.eat("_"):
+                args = []
+                while not self.eat("E"):
+                    args.append(self.expression())
+                return f"({t})({', '.join(args)})"
+            return f"({t})({self.expression()})"
+        if two == "cl":  # a call: cl <callee> <args> E
+            self.i += 2
+            f = self.expression()
+            args = []
+            while not self.eat("E"):
+                args.append(self.expression())
+            return f"{f}({', '.join(args)})"
+        if two in _OPERATORS:
+            self.i += 2
+            op = _OPERATORS[two]
+            if two in _UNARY:
+                return f"{op}({self.expression()})"
+            left = self.expression()
+            if two == "qu":
+                mid = self.expression()
+                return f"({left})?({mid}) : ({self.expression()})"
+            return f"({left}){op}({self.expression()})"
+        raise ValueError(f"unsupported expression {two!r}")
 
     def expr_primary(self) -> str:
         self.eat("L")
-        if self.eat("_Z"):
+        if self.eat("_Z"):  # a function or an object: its name
             n = self.encoding()
-            self.eat("E")
+            saved = self.tparams
+            self.skip_params_until_E()
+            self.tparams = saved
             return n
         t = self.type()
         j = self.i
@@ -662,7 +773,9 @@ class _Itanium:
         self.i += 1
         if t == "bool":
             return "true" if val == "1" else "false"
-        return val if t in ("int", "long", "unsigned int", "unsigned long") else f"({t}){val}"
+        if t in _LITERAL_SUFFIX:
+            return val + _LITERAL_SUFFIX[t]
+        return f"({t}){val}"
 
     def type(self) -> str:
         self.depth += 1
@@ -672,6 +785,14 @@ class _Itanium:
             return self._type()
         finally:
             self.depth -= 1
+
+    def _declarator(self, d: _Decl, decl: str) -> str:
+        """A function or array type with declarator ``decl``, written as C++ does:
+        ``void (*)(int)``, ``char const (&) [4]``; remembered so that more can wrap it."""
+        head, _, tail, array = d
+        t = f"{head} ({decl}){' ' if array else ''}{tail}" if decl else f"{head} {tail}"
+        self.decls[t] = (head, decl, tail, array)
+        return t
 
     def _type(self) -> str:
         c = self.peek()
@@ -689,12 +810,9 @@ class _Itanium:
             return self.type() + "..."
         if c == "D" and self.peek(1) in ("t", "T"):
             self.i += 2
-            depth = 1
-            while depth and self.i < len(self.s):
-                if self.s[self.i] == "E":
-                    depth -= 1
-                self.i += 1
-            t = "decltype(...)"
+            t = f"decltype ({self.expression()})"
+            if not self.eat("E"):
+                raise ValueError("end of decltype expected")
             self.subs.append(t)
             return t
         if c in ("r", "V", "K"):
@@ -702,12 +820,21 @@ class _Itanium:
             while self.peek() in ("r", "V", "K"):
                 quals.append({"r": "restrict", "V": "volatile", "K": "const"}[self.s[self.i]])
                 self.i += 1
-            t = self.type() + " " + " ".join(reversed(quals))
+            inner = self.type()
+            d = self.decls.get(inner)
+            if d is not None and d[1]:  # a const pointer to a function: void (* const)()
+                t = self._declarator(d, d[1] + " " + " ".join(reversed(quals)))
+            else:
+                t = inner + " " + " ".join(reversed(quals))
             self.subs.append(t)
             return t
         if c in ("P", "R", "O"):
             self.i += 1
-            t = self.type() + {"P": "*", "R": "&", "O": "&&"}[c]
+            sym = {"P": "*", "R": "&", "O": "&&"}[c]
+            inner = self.type()
+            d = self.decls.get(inner)
+            # a pointer to a function or an array: void (*)(int)
+            t = self._declarator(d, d[1] + sym) if d is not None else inner + sym
             self.subs.append(t)
             return t
         if c == "F" or (c == "D" and self.peek(1) == "x"):
@@ -723,7 +850,7 @@ class _Itanium:
                 args.append(self.type())
             if args == ["void"]:
                 args = []
-            t = f"{ret} ({', '.join(args)})"
+            t = self._declarator((ret, "", f"({', '.join(args)})", False), "")
             self.subs.append(t)
             return t
         if c == "A":
@@ -735,14 +862,34 @@ class _Itanium:
                 while self.peek() != "_":
                     self.i += 1
             self.eat("_")
-            t = f"{self.type()}[{dim}]"
+            inner = self.type()
+            d = self.decls.get(inner)
+            if d is not None and d[1]:  # an array of pointers: void (*[3])()
+                t = self._declarator(d, f"{d[1]}[{dim}]")
+            elif d is not None and d[3]:  # an array of arrays: int [2][3]
+                t = self._declarator((d[0], "", f"[{dim}]{d[2]}", True), "")
+            else:
+                t = self._declarator((inner, "", f"[{dim}]", True), "")
             self.subs.append(t)
             return t
         if c == "M":
             self.i += 1
             cls = self.type()
-            mem = self.type()
-            t = f"{mem} {cls}::*"
+            start = self.i
+            quals = []
+            while self.peek() in ("r", "V", "K"):
+                quals.append({"r": "restrict", "V": "volatile", "K": "const"}[self.s[self.i]])
+                self.i += 1
+            if self.peek() == "F" or self.s.startswith("Dx", self.i):
+                # a pointer to member function: void (Cls::*)(int) const
+                ret, _, tail, _ = self.decls[self.type()]
+                tail += "".join(" " + q for q in reversed(quals))
+                if quals:
+                    self.subs.append(f"{ret} {tail}")
+                t = self._declarator((ret, "", tail, False), f"{cls}::*")
+            else:
+                self.i = start
+                t = f"{self.type()} {cls}::*"
             self.subs.append(t)
             return t
         if c == "T":
@@ -769,6 +916,11 @@ class _Itanium:
         raise ValueError(f"unknown type {c!r}")
 
 
+def _before_targs(name: str) -> str:
+    """A space between ``operator<``/``operator<<`` and template arguments, as c++filt does."""
+    return " " if name.endswith("<") else ""
+
+
 def _base_name(scope: str) -> str:
     """``Box`` of ``ns::Box<std::map<int, int>>``: a constructor's name."""
     s = scope
@@ -784,7 +936,10 @@ def _base_name(scope: str) -> str:
                     break
         else:
             break
-    return s.rsplit("::", 1)[-1]
+    parts = s.split("::")
+    while len(parts) > 1 and parts[-1].startswith("{unnamed type#"):
+        parts.pop()  # c++filt names an unnamed type's constructor after its enclosing scope
+    return parts[-1].split("[abi:", 1)[0]
 
 
 def demangle_itanium(name: str) -> str | None:
