@@ -30,7 +30,7 @@ from .filters import selector as make_selector
 from .model import Trace, TraceRecorder, returncode_of
 from .tables import SyscallTable, table_for
 from .tracer import Engine, MemoryReader, Sink, resolve_command
-from .tracer.sink import IgnoringSink
+from .tracer.sink import IgnoringSink, syscall_fanout
 
 Selector = str | Iterable[str] | SyscallSet | None
 
@@ -78,21 +78,7 @@ class _Tee:
                    if not (_ignores(s, "syscall_entry") and _ignores(s, "syscall_exit"))]
         self.syscall_entry: Callable[..., Any]
         self.syscall_exit: Callable[..., None]
-        if len(callers) == 1:
-            self.syscall_entry = callers[0].syscall_entry
-            self.syscall_exit = callers[0].syscall_exit
-        else:
-            entries = tuple(s.syscall_entry for s in callers)
-            exits = tuple(s.syscall_exit for s in callers)
-
-            def entry(*args: Any) -> tuple[Any, ...]:
-                return tuple(m(*args) for m in entries)
-
-            def exit_(token: tuple[Any, ...], *args: Any) -> None:
-                for m, tok in zip(exits, token, strict=True):
-                    m(tok, *args)
-
-            self.syscall_entry, self.syscall_exit = entry, exit_
+        self.syscall_entry, self.syscall_exit = syscall_fanout(callers)
 
     def __getattr__(self, name: str) -> Any:
         # Built once per method name, then found as a plain attribute on later calls.

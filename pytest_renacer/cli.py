@@ -32,7 +32,7 @@ from .errors import (
 from .filters import StatusFilter, SyscallSet, parse_e_option, parse_status, parse_trace
 from .model import Frame
 from .tables import table_for
-from .tracer.sink import IgnoringSink
+from .tracer.sink import IgnoringSink, syscall_fanout
 
 __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
@@ -556,21 +556,7 @@ class _Fanout:
         self.wants_arguments = any(getattr(s, "wants_arguments", True) for s in callers)
         self.syscall_entry: Callable[..., Any]
         self.syscall_exit: Callable[..., None]
-        if len(callers) == 1:
-            self.syscall_entry = callers[0].syscall_entry
-            self.syscall_exit = callers[0].syscall_exit
-        else:
-            entries = tuple(s.syscall_entry for s in callers)
-            exits = tuple(s.syscall_exit for s in callers)
-
-            def entry(*args: Any) -> tuple[Any, ...]:
-                return tuple(m(*args) for m in entries)
-
-            def exit_(token: tuple[Any, ...], *args: Any) -> None:
-                for m, tok in zip(exits, token, strict=True):
-                    m(tok, *args)
-
-            self.syscall_entry, self.syscall_exit = entry, exit_
+        self.syscall_entry, self.syscall_exit = syscall_fanout(callers)
         if selected is not None:
             keep = selected.contains_nr
             inner_entry, inner_exit = self.syscall_entry, self.syscall_exit

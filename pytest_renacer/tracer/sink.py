@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -31,3 +32,22 @@ class IgnoringSink:
 
     def task_exited(self, pid: int, tid: int, status: int, t: int) -> None:
         pass
+
+
+def syscall_fanout(sinks: Sequence[Any]) -> tuple[Callable[..., Any], Callable[..., None]]:
+    """``syscall_entry``/``syscall_exit`` that forward to each of ``sinks``; the entry
+    returns a tuple of the sinks' tokens, which the exit hands back to each.  With one
+    sink, its own methods: these are the engine's hot path."""
+    if len(sinks) == 1:
+        return sinks[0].syscall_entry, sinks[0].syscall_exit
+    entries = tuple(s.syscall_entry for s in sinks)
+    exits = tuple(s.syscall_exit for s in sinks)
+
+    def entry(*args: Any) -> tuple[Any, ...]:
+        return tuple(m(*args) for m in entries)
+
+    def exit_(token: tuple[Any, ...], *args: Any) -> None:
+        for m, tok in zip(exits, token, strict=True):
+            m(tok, *args)
+
+    return entry, exit_
