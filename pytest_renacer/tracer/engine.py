@@ -66,14 +66,18 @@ class Sink(Protocol):
 class _Task:
     """What the engine keeps per traced thread."""
 
-    __slots__ = ("awaiting_exit", "detaching", "pending", "pid")
+    __slots__ = ("detaching", "pending", "pid")
 
     def __init__(self, pid: int) -> None:
         self.pid = pid  # thread group id
         # (token, nr, args) of a syscall whose exit we wait for, else None
         self.pending: tuple[Any, int, tuple[int, ...]] | None = None
-        self.awaiting_exit = False
         self.detaching = False
+
+    @property
+    def awaiting_exit(self) -> bool:
+        """Its next syscall stop is an exit: restart it with PTRACE_SYSCALL."""
+        return self.pending is not None
 
 
 def _read_proc_status(tid: int) -> tuple[int, int | None]:
@@ -409,12 +413,10 @@ class Engine:
                             captured["pcs"] = pcs
                     task.pending = (sink_entry(task.pid, tid, nr, args, now, captured), nr,
                                     args)
-                    task.awaiting_exit = True
                     ptrace_hot(PTRACE_SYSCALL, tid, 0, 0)
                 elif op == EXIT:
                     pending = task.pending
                     task.pending = None
-                    task.awaiting_exit = False
                     if pending is not None:
                         rval, is_error = exit_unpack(buf)
                         failed = is_error != 0
@@ -466,11 +468,9 @@ class Engine:
                 token = sink_entry(task.pid, tid, nr, args, now, captured)
                 if count_mode:
                     task.pending = None
-                    task.awaiting_exit = False
                     ptrace_hot(restart_default, tid, 0, 0)
                 else:
                     task.pending = (token, nr, args)
-                    task.awaiting_exit = True
                     ptrace_hot(PTRACE_SYSCALL, tid, 0, 0)
                 continue
             if event:
@@ -537,7 +537,6 @@ class Engine:
                     old = self.tasks.pop(former, None)
                 if old is not None:
                     task.pending = old.pending
-                    task.awaiting_exit = old.awaiting_exit
             if not self._started and tid == self.root_pid:
                 self._started = True
             exec_seen = getattr(self.unwinder, "exec_seen", None)
