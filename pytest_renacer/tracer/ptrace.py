@@ -8,7 +8,6 @@ died under us is routine).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import struct
 
@@ -57,7 +56,22 @@ WNOTHREAD = 0x20000000
 NT_PRSTATUS = 1
 SIGINFO_SIZE = 128
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _load_libc(use_errno: bool) -> ctypes.CDLL:
+    """The C library the interpreter already runs on.  dlopen(NULL) finds it without
+    ctypes.util.find_library, which runs ldconfig in a subprocess at every import."""
+    try:
+        lib = ctypes.CDLL(None, use_errno=use_errno)
+        lib.ptrace  # noqa: B018 (an interpreter linked statically may not export it)
+        return lib
+    except (OSError, AttributeError):
+        from ctypes.util import find_library
+
+        return ctypes.CDLL(find_library("c") or "libc.so.6", use_errno=use_errno)
+
+
+_libc = _load_libc(use_errno=True)
 
 _ptrace = _libc.ptrace
 _ptrace.argtypes = (ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
@@ -69,7 +83,7 @@ _ptrace.restype = ctypes.c_long
 # C ints are widened to registers by libffi.  A separate handle without use_errno, because
 # saving errno around every call costs too and the hot path never looks at it (a failure
 # there means the tracee vanished; its exit status follows).
-_ptrace_hot = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").ptrace
+_ptrace_hot = _load_libc(use_errno=False).ptrace
 _ptrace_hot.restype = ctypes.c_long
 
 _process_vm_readv = _libc.process_vm_readv
