@@ -305,6 +305,21 @@ def test_superseded_by_execve_from_a_thread():
     )
 
 
+def test_after_a_threads_execve_its_lines_carry_the_leaders_pid():
+    # strace -f -o FILE: the exec'ing thread goes on under the leader's tid
+    s, out = sink(prefix="plain")
+    s.task_started(10, 10, 1, None, 0)
+    s.task_started(10, 12, 1, None, 0)
+    tok = s.syscall_entry(10, 12, NR["execve"], (1, 2, 3, 0, 0, 0), 200, None)
+    s.exec(10, 10, 12, ["x"], 300)
+    s.syscall_exit(tok, 10, 10, NR["execve"], 0, False, 400, None)
+    call(s, 10, "close", [3], 0)
+    assert out.getvalue().splitlines()[-2:] == [
+        "10    <... execve resumed>)             = 0",
+        "10    close(3)                          = 0",
+    ]
+
+
 def test_syscall_times_do_not_count_the_tracers_work_at_entry(monkeypatch):
     monkeypatch.setattr(text_mod, "_clock", lambda: 1_000_400)
     s, out = sink(syscall_times=True)

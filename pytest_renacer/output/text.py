@@ -202,13 +202,14 @@ class TextSink:
                 f = self._open_file(tid)
                 self._files.add(f)
                 channel = _Channel(f)
-            mode = self.opts.prefix
-            lead = (f"{tid:<5} " if mode == "plain" else f"[pid {tid:>5}] " if mode == "auto"
-                    else "")
-            task = self._tasks[tid] = _Task(channel, lead)
+            task = self._tasks[tid] = _Task(channel, self._lead_for(tid))
             self._live += 1
         return task
 
+
+    def _lead_for(self, tid: int) -> str:
+        mode = self.opts.prefix
+        return f"{tid:<5} " if mode == "plain" else f"[pid {tid:>5}] " if mode == "auto" else ""
 
     def _stamp(self, t: int) -> str:
         o = self.opts
@@ -442,6 +443,7 @@ class TextSink:
                 self._end(leader.channel)
             old.channel = leader.channel
         self._tasks[tid] = old
+        old.lead = self._lead_for(tid)  # the thread goes on under the leader's tid
         if self.opts.quiet < 3:
             self._line(tid, old, t, f"+++ superseded by execve in pid {former_tid} +++")
         old.reprint = True
