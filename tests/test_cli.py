@@ -9,7 +9,9 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -523,3 +525,149 @@ def test_interrupting_a_spawned_trace_kills_it(build, tmp_path):
     text = log.read_text()
     assert text.count("+++ killed by SIGKILL +++") == 2
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- more flags
+
+
+def test_long_options_signal_sets_and_quiet():
+    cfg = parse_args(["--output-separately", "-o", "log", "--trace=openat", "--status=failed",
+                      "--signal=9,term", "-q", "-q", "true"])
+    assert (cfg.follow, cfg.trace_expr, cfg.quiet) == (2, "openat", 2)
+    assert cfg.status is not None
+    assert cfg.signals == {signal.SIGKILL, signal.SIGTERM}
+    assert parse_args(["-e", "signal=all", "true"]).signals is None
+    assert parse_args(["-e", "signal=!none", "true"]).signals is None
+    assert parse_args(["-e", "signal=none", "true"]).signals == frozenset()
+    assert parse_args(["-e", "signal=!SIGCHLD", "true"]).signals == (
+        frozenset(range(1, signal.NSIG)) - {signal.SIGCHLD})
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["-e", "signal=,", "true"], "invalid signal ','"),
+    (["-e", "signal=0", "true"], "invalid signal '0'"),
+    (["-e", f"signal={signal.NSIG}", "true"], f"invalid signal '{signal.NSIG}'"),
+    (["-e", "signal=SIG-X", "true"], "invalid signal 'SIG-X'"),
+    (["-p", ","], "Invalid process id: ','"),
+    (["-o", "", "true"], "-o needs a file name"),
+])
+def test_more_usage_errors(argv, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse_args(argv)
+
+
+def test_without_source_support_k_and_source_are_a_one_line_error(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pytest_renacer.source", None)  # import fails
+    for argv in (["-k", TRUE], ["--format", "jsonl", "--source", TRUE],
+                 ["--format", "json", "-k", TRUE]):
+        assert run(*argv) == 1
+        assert capsys.readouterr().err == (
+            "renacer: -k/--source: source locations are not available yet in this build "
+            "(pytest_renacer.source is incomplete)\n")
+
+
+def test_group_stops_are_shown(build, tmp_path):
+    log = tmp_path / "log"
+    assert run("-f", "-o", str(log), build("selfstop")) == 0
+    assert re.search(r"^\d+ +--- stopped by SIGSTOP ---$", log.read_text(), re.M)
+
+
+def test_quiet_keeps_the_attach_notes_off_stderr(build, capsys):
+    assert run("-q", "-f", "-c", build("cli_forks")) == 0
+    err = capsys.readouterr().err
+    assert "attached" not in err and "% time" in err
+
+
+@pytest.mark.parametrize("fileno", [True, False])
+def test_a_reader_that_went_away_ends_the_run_quietly(monkeypatch, fileno):
+    """renacer CMD 2>&1 | head: once head exits, no traceback and no noise at exit."""
+    if fileno:
+        r, w = os.pipe()
+        os.close(r)
+        stream: io.TextIOBase = open(w, "w")  # noqa: SIM115 (closed below)
+    else:
+        class Gone(io.StringIO):
+            def write(self, s: str) -> int:
+                raise BrokenPipeError(32, "Broken pipe")
+
+        stream = Gone()
+    monkeypatch.setattr(sys, "stderr", stream)
+    try:
+        assert run(TRUE) == 1
+    finally:
+        monkeypatch.undo()
+        stream.close()
+
+
+# ------------------------------------------------------------- signals, in this process
+
+
+def _signal_when(signum: int, ready: Callable[[], bool]) -> threading.Thread:
+    """Send ``signum`` to the main thread once ``ready()`` and the CLI's handler is in."""
+    main = threading.main_thread().ident
+    assert main is not None
+    original = signal.getsignal(signum)
+
+    def send() -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if signal.getsignal(signum) is not original and ready():
+                time.sleep(0.1)
+                signal.pthread_kill(main, signum)  # type: ignore[arg-type]
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
+
+
+def _has(path: Path, pattern: str) -> Callable[[], bool]:
+    return lambda: path.exists() and re.search(pattern, path.read_text(), re.M) is not None
+
+
+def test_a_signal_kills_the_spawned_tree_and_sets_the_status(build, tmp_path):
+    log = tmp_path / "log"
+    sender = _signal_when(signal.SIGTERM, _has(log, r"pause\((.|\n)*pause\("))
+    assert run("-f", "-o", str(log), build("hang")) == 128 + signal.SIGTERM
+    sender.join()
+    assert log.read_text().count("+++ killed by SIGKILL +++") == 2
+
+
+def test_attach_until_interrupted_then_detach(build, tmp_path, capsys):
+    target = subprocess.Popen([build("hang")])
+    try:
+        kids = _wait_for_children(target.pid, 1)
+        log = tmp_path / "log"
+        sender = _signal_when(signal.SIGINT, _has(log, r"pause\("))
+        assert run("-p", str(target.pid), "-o", str(log)) == 128 + signal.SIGINT
+        sender.join()
+        err = capsys.readouterr().err
+        assert err == (f"renacer: Process {target.pid} attached\n"
+                       f"renacer: Process {target.pid} detached\n")
+        status = Path(f"/proc/{target.pid}/status").read_text()
+        assert "TracerPid:\t0" in status and target.poll() is None
+    finally:
+        target.kill()
+        target.wait()
+        for k in kids:
+            os.kill(k, signal.SIGKILL)
+
+
+def test_attach_to_a_threaded_process_counts_its_threads(build, tmp_path, capsys):
+    target = subprocess.Popen([build("ticker")], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while len(os.listdir(f"/proc/{target.pid}/task")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        threads = len(os.listdir(f"/proc/{target.pid}/task"))
+        log = tmp_path / "log"
+        sender = _signal_when(signal.SIGTERM, _has(log, r"\S"))
+        assert run("-p", str(target.pid), "-o", str(log)) == 128 + signal.SIGTERM
+        sender.join()
+        err = capsys.readouterr().err
+        assert err.startswith(f"renacer: Process {target.pid} attached with {threads} threads\n")
+        assert err.endswith(f"renacer: Process {target.pid} detached\n")
+    finally:
+        target.kill()
+        target.wait()

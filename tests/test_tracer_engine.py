@@ -398,7 +398,11 @@ def test_keyboard_interrupt_in_the_loop_kills_the_tree(build, monkeypatch):
     original = api.Engine.run
 
     def interrupted_run(self):
-        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        # To the main thread itself: a process-wide signal may be delivered to the timer's
+        # thread, which leaves the main thread asleep in waitpid (the tracees never exit).
+        main = threading.main_thread().ident
+        assert main is not None
+        threading.Timer(0.3, lambda: signal.pthread_kill(main, signal.SIGINT)).start()
         original(self)
 
     monkeypatch.setattr(api.Engine, "run", interrupted_run)
