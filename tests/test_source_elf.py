@@ -222,3 +222,147 @@ def test_elf32_object(tmp_path: Path) -> None:
     assert img.problem is None
     assert (img.elfclass, img.machine, img.e_type) == (32, "EM_386", "ET_REL")
     assert img.has(".text") and img.has_debug_info()
+
+
+# -- the pyelftools fallback, extended numbering, 32-bit program headers ------------------
+
+
+def _comparable(img: ElfImage) -> tuple[object, ...]:
+    """What both parsers must agree on (section types are spelt differently by them)."""
+    secs = {n: (a, o, s, t == "SHT_NOBITS", c) for n, (a, o, s, t, c) in img.sections.items()}
+    return (img.elfclass, img.little_endian, img.machine, img.e_type, img.loads,
+            img.build_id, img.debuglink, secs)
+
+
+@needs_objcopy
+def test_pyelftools_fallback_agrees_with_the_fast_parser(
+        pie: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file the fast parser refuses is parsed by pyelftools: the same facts, from the
+    file and from bytes in memory; a compressed section reads the same either way."""
+    linked = tmp_path / "linked"
+    debug = tmp_path / "prog.debug"
+    debug.write_bytes(b"separate debug info")
+    subprocess.run(["objcopy", f"--add-gnu-debuglink={debug}", "--compress-debug-sections=zlib",
+                    pie, str(linked)], check=True)
+    fast = load_image(str(linked))
+    assert fast.problem is None and fast.debuglink is not None
+    assert fast.debuglink[0] == "prog.debug"
+    want = _comparable(fast)
+    info = fast.debug_section(".debug_info")
+
+    def refuse(self: ElfImage, read: Callable[[int, int], bytes]) -> None:
+        raise ValueError("refused for the test")
+
+    monkeypatch.setattr(ElfImage, "_parse_fast", refuse)
+    copy = tmp_path / "copy"  # another file: not in the image cache
+    copy.write_bytes(linked.read_bytes())
+    slow = load_image(str(copy))
+    assert slow.problem is not None and "refused" in slow.problem  # why the fast one failed
+    assert _comparable(slow) == want
+    assert slow.debug_section(".debug_info") == info
+    mem = load_image("[mem]", linked.read_bytes())
+    assert _comparable(mem) == want
+    # pyelftools refuses too: its reason is the problem
+    junk = load_image("[junk]", b"\x7fELF\x02\x01\x01" + b"\0" * 9 + b"\xff" * 40)
+    assert junk.problem is not None and junk.problem.startswith("not a readable ELF file")
+    assert junk.loads == [] and junk.sections == {}
+
+
+def test_build_id_from_a_note_segment_only_with_pyelftools(
+        pie: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Section headers stripped away (e_shoff = 0): the build-id comes from PT_NOTE."""
+    raw = bytearray(Path(pie).read_bytes())
+    struct.pack_into("<QHHH", raw, 0x28, 0, 64, 0, 0)  # e_shoff, e_ehsize, ..: no sections
+    struct.pack_into("<HHH", raw, 0x3A, 0, 0, 0)  # e_shentsize, e_shnum, e_shstrndx
+    nosec = tmp_path / "nosec"
+    nosec.write_bytes(bytes(raw))
+    fast = load_image(str(nosec))
+    assert fast.problem is None and fast.sections == {}
+    assert fast.build_id == load_image(pie).build_id is not None
+
+    def refuse(self: ElfImage, read: Callable[[int, int], bytes]) -> None:
+        raise ValueError("refused")
+
+    monkeypatch.setattr(ElfImage, "_parse_fast", refuse)
+    slow = load_image("[nosec]", bytes(raw))
+    assert slow.build_id == fast.build_id and slow.loads == fast.loads
+
+
+def test_extended_section_numbering(pie: str, tmp_path: Path) -> None:
+    """e_shnum = 0 and e_shstrndx = SHN_XINDEX: the real values are in section 0."""
+    raw = bytearray(Path(pie).read_bytes())
+    shoff = struct.unpack_from("<Q", raw, 0x28)[0]
+    shnum, shstrndx = struct.unpack_from("<HH", raw, 0x3C)
+    struct.pack_into("<HH", raw, 0x3C, 0, 0xFFFF)
+    struct.pack_into("<Q", raw, shoff + 32, shnum)  # section 0's sh_size
+    struct.pack_into("<I", raw, shoff + 40, shstrndx)  # section 0's sh_link
+    ext = tmp_path / "ext"
+    ext.write_bytes(bytes(raw))
+    img = load_image(str(ext))
+    assert img.problem is None
+    assert img.sections == load_image(pie).sections
+    assert img.section(".text") == load_image(pie).section(".text")
+
+
+def test_elf32_program_headers_and_build_id(tmp_path: Path) -> None:
+    """A hand-made 32-bit big-endian image: PT_LOAD, PT_NOTE, section-header build-id."""
+    note = struct.pack(">III", 4, 3, 3) + b"GNU\0" + b"\x01\x02\x03\0"
+    ph = struct.pack(">IIIIIIII", 1, 0, 0x10000, 0, 0x200, 0x300, 5, 0x1000)
+    ph += struct.pack(">IIIIIIII", 4, 0x100, 0, 0, 0, 0, 4, 4)  # an empty PT_NOTE
+    ident = b"\x7fELF" + bytes([1, 2, 1]) + b"\0" * 9
+    names = b"\0.note.gnu.build-id\0.shstrtab\0"
+    body = bytearray(0x200)
+    body[0x100 : 0x100 + len(note)] = note
+    body[0x140 : 0x140 + len(names)] = names
+    shoff = len(body)
+    sh = b"\0" * 40
+    sh += struct.pack(">IIIIIIIIII", 1, 7, 2, 0x10100, 0x100, len(note), 0, 0, 4, 0)
+    sh += struct.pack(">IIIIIIIIII", 20, 3, 0, 0, 0x140, len(names), 0, 0, 1, 0)
+    hdr = ident + struct.pack(">HHIIIIIHHHHHH", 2, 8, 1, 0x10000, 52, shoff, 0, 52, 32, 2,
+                              40, 3, 2)
+    body[: len(hdr) + len(ph)] = hdr + ph
+    img = load_image("[be32]", bytes(body) + sh)
+    assert img.problem is None
+    assert (img.elfclass, img.little_endian, img.machine, img.e_type) == (32, False, "EM_8",
+                                                                        "ET_EXEC")
+    assert img.loads == [(0x10000, 0, 0x200, 0x300, True)]
+    assert img.build_id == b"\x01\x02\x03"
+    assert img.sections_bytes([".note.gnu.build-id", ".nope"]) == {
+        ".note.gnu.build-id": note, ".nope": None}
+
+
+def test_zdebug_with_a_wrong_size_is_a_problem(pie: str) -> None:
+    import zlib
+
+    img = ElfImage("[zdebug]")
+    body = b"\x01" * 100
+    good = b"ZLIB" + struct.pack(">Q", 100) + zlib.compress(body)
+    bad = b"ZLIB" + struct.pack(">Q", 99) + zlib.compress(body)
+    img._data = good + bad
+    img.sections = {".zdebug_info": (0, 0, len(good), "1", False),
+                    ".zdebug_line": (0, len(good), len(bad), "1", False)}
+    assert img.debug_section(".debug_info") == body
+    assert img.debug_section(".debug_line") is None
+    assert img.problem is not None and "bad decompressed size" in img.problem
+
+
+def test_section_headers_cut_after_the_first(pie: str, tmp_path: Path) -> None:
+    raw = Path(pie).read_bytes()
+    shoff = struct.unpack_from("<Q", raw, 0x28)[0]
+    cut = tmp_path / "cut1"
+    cut.write_bytes(raw[: shoff + 64 + 10])
+    img = load_image(str(cut))
+    assert img.problem is not None and "past the end" in img.problem
+    assert img.loads == load_image(pie).loads and img.sections == {}
+
+
+def test_file_gone_after_loading(pie: str, tmp_path: Path) -> None:
+    """Headers were read; the file vanished before its code was: no bytes, no exception."""
+    copy = tmp_path / "gone"
+    copy.write_bytes(Path(pie).read_bytes())
+    img = load_image(str(copy))
+    addr = img.sections[".text"][0]
+    assert len(img.read_vaddr(addr, 8)) == 8
+    copy.unlink()
+    assert img.read_vaddr(addr, 8) == b""
+    assert img.section(".text") is None and img.problem is not None

@@ -164,6 +164,13 @@ def tail_jump(dbg: ModuleDebug, lo: int, hi: int, callee_start: int | None,
                     name = plt.get(target & ~15) or plt.get(target)
                     candidates.append((lo + i, name is not None and name in callee_names))
             i = code.find(b"\xe9", i + 1)
+        # jmp rel8: gcc's form when the callee lies within 128 bytes (same module only)
+        i = code.find(b"\xeb")
+        while 0 <= i <= len(code) - 2:
+            target = lo + i + 2 + struct.unpack_from("<b", code, i + 1)[0]
+            if not lo <= target < hi and target in starts:
+                candidates.append((lo + i, same_module and target == callee_start))
+            i = code.find(b"\xeb", i + 1)
         i = code.find(b"\xff\x25")
         while 0 <= i <= len(code) - 6:
             slot = lo + i + 6 + struct.unpack_from("<i", code, i + 2)[0]
