@@ -4,11 +4,14 @@
 
 Builds tests/programs/write_loop.c with ``gcc -g`` into a temporary directory, then, in
 fresh interpreters (so that one-time costs such as reading libc's CFI count), alternates
-``trace([prog, N])`` and ``trace([prog, N], source=True)`` R times and prints the wall
-times (median, min), the ratio of the medians, and from one more run with a timer
-around the unwinder: the mean cost of the unwinder per syscall stop and how often its
-memo answered.  Finally the cost of symbolizing every event (``ev.source`` for all of
-them), which is lazy and not part of the trace's wall time.
+``trace([prog, N])`` and ``trace([prog, N], source=True)`` R times, the order swapped
+from one round to the next (ABBA: a load change hits both alike), and prints the wall
+times (median, min), the ratios of the medians, of the minimums and the median of the
+per-round ratios, and the tracer's user and system CPU per syscall.  On a shared machine
+the per-round ratio and the user CPU per syscall are the steadiest figures.  From one
+more run with a timer around the unwinder: its mean cost per syscall stop and how often
+its memo answered.  Finally the cost of symbolizing every event (``ev.source`` for all
+of them), which is lazy and not part of the trace's wall time.
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ TRACE = r"""
 import json, resource, sys, time
 import pytest_renacer as rn
 prog, n, source = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-def cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-c0 = cpu()
+r0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
 t = rn.trace([prog, n], source=source)
-print(json.dumps({"wall_s": time.perf_counter() - t0, "cpu_s": cpu() - c0, "events": len(t)}))
+wall = time.perf_counter() - t0
+r1 = resource.getrusage(resource.RUSAGE_SELF)
+user, system = r1.ru_utime - r0.ru_utime, r1.ru_stime - r0.ru_stime
+print(json.dumps({"wall_s": wall, "cpu_s": user + system, "user_s": user, "sys_s": system,
+                  "events": len(t)}))
 """
 
 PROBE = r"""
@@ -95,20 +99,29 @@ def main() -> None:
         subprocess.run(["gcc", "-g", opt, "-o", prog, str(SRC)], check=True)
         plain: list[dict[str, float]] = []
         with_source: list[dict[str, float]] = []
-        for _ in range(rounds):  # interleaved: load changes hit both alike
-            plain.append(run(TRACE, prog, n, "0"))  # type: ignore[arg-type]
-            with_source.append(run(TRACE, prog, n, "1"))  # type: ignore[arg-type]
+        for i in range(rounds):  # interleaved, order swapped each round
+            for src in ("0", "1") if i % 2 == 0 else ("1", "0"):
+                got = run(TRACE, prog, n, src)
+                (with_source if src == "1" else plain).append(got)  # type: ignore[arg-type]
         probe = run(PROBE, prog, n)
     print(f"write_loop {n} ({opt} -g), {rounds} interleaved rounds, fresh interpreters")
     for what, unit in (("wall_s", "wall time"), ("cpu_s", "tracer CPU time")):
         p = [r[what] for r in plain]
         s = [r[what] for r in with_source]
         mp, ms = statistics.median(p), statistics.median(s)
+        paired = statistics.median(b / a for a, b in zip(p, s, strict=True))
         print(f"  {unit}:")
         print(f"    trace()              median {mp:.3f} s  min {min(p):.3f} s")
         print(f"    trace(source=True)   median {ms:.3f} s  min {min(s):.3f} s")
         print(f"    overhead             {100 * (ms / mp - 1):+.1f} % (medians), "
-              f"{100 * (min(s) / min(p) - 1):+.1f} % (minimums)")
+              f"{100 * (min(s) / min(p) - 1):+.1f} % (minimums), "
+              f"{100 * (paired - 1):+.1f} % (median of the rounds' ratios)")
+    calls = statistics.median(r["events"] for r in plain)
+    print("  tracer CPU per syscall (medians):")
+    for name, rows in (("trace()", plain), ("trace(source=True)", with_source)):
+        user = statistics.median(r["user_s"] for r in rows) / calls * 1e6
+        system = statistics.median(r["sys_s"] for r in rows) / calls * 1e6
+        print(f"    {name:20s} user {user:6.2f} us  system {system:6.2f} us")
     print(f"  unwinder per stop    {probe['per_stop_us']:.2f} us over {probe['stops']} stops "
           f"({probe['memo_hits']} memo hits, {probe['slow_unwinds']} full unwinds, "
           f"{probe['rule_misses']} CFI rule computations, "

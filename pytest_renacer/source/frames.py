@@ -86,6 +86,9 @@ class _Rule:
         self.files = _compile(tuple(SKIP_FILES))
         self.extra = _compile(skip)
         self.answers: dict[tuple[str, str], bool] = {}
+        #: id(stack tuple) -> (that tuple, its answer): the symbolizer hands out one
+        #: tuple per distinct stack, and the CLI asks once per syscall line
+        self.stacks: dict[int, tuple[tuple[object, ...], object]] = {}
 
     def own(self, file: str, binary: str) -> bool:
         key = (file, binary)
@@ -108,14 +111,32 @@ class _Rule:
 _RULES: dict[tuple[object, ...], _Rule] = {}
 
 
-def _rule(skip: Iterable[str], keep: Iterable[str]) -> _Rule:
+def _env_key() -> tuple[object, object]:
+    """The two variables' current values, for the rule cache's key.
+
+    ``os.environ.get`` of an unset variable costs ~1 us (it encodes the key and raises a
+    KeyError inside); the CLI asks for every syscall line.  CPython's POSIX ``environ``
+    keeps the encoded mapping it updates in ``_data``: a plain dict lookup."""
+    data = getattr(os.environ, "_data", None)
+    if type(data) is dict:
+        return data.get(b"RENACER_SOURCE_SKIP"), data.get(b"RENACER_SOURCE_KEEP")
     env = os.environ
-    skip_t = skip if isinstance(skip, tuple) else tuple(skip)
-    keep_t = keep if isinstance(keep, tuple) else tuple(keep)
+    return env.get("RENACER_SOURCE_SKIP"), env.get("RENACER_SOURCE_KEEP")
+
+
+def _rule(skip: Iterable[str], keep: Iterable[str]) -> _Rule:
     # the lists are recognized by identity and length (replace or extend them)
-    key = (env.get("RENACER_SOURCE_SKIP"), env.get("RENACER_SOURCE_KEEP"),
-           id(SKIP_BINARIES), len(SKIP_BINARIES), id(SKIP_FILES), len(SKIP_FILES),
-           skip_t, keep_t)
+    skip_t: tuple[str, ...] = ()
+    keep_t: tuple[str, ...] = ()
+    key: tuple[object, ...]
+    if skip == () and keep == ():  # the usual call: a shorter key, no tuple() calls
+        key = (_env_key(), id(SKIP_BINARIES), len(SKIP_BINARIES), id(SKIP_FILES),
+               len(SKIP_FILES))
+    else:
+        skip_t = skip if isinstance(skip, tuple) else tuple(skip)
+        keep_t = keep if isinstance(keep, tuple) else tuple(keep)
+        key = (_env_key(), id(SKIP_BINARIES), len(SKIP_BINARIES), id(SKIP_FILES),
+               len(SKIP_FILES), skip_t, keep_t)
     rule = _RULES.get(key)
     if rule is None:
         if len(_RULES) > 64:
@@ -137,8 +158,19 @@ def first_own_frame(frames: Sequence[F], *, skip: Iterable[str] = (),
                     keep: Iterable[str] = ()) -> F | None:
     """The first frame (innermost first) in the program's own code, or None."""
     rule = _rule(skip, keep)
+    cacheable = type(frames) is tuple  # immutable: its answer cannot change
+    if cacheable:
+        got = rule.stacks.get(id(frames))
+        if got is not None and got[0] is frames:  # the entry keeps the tuple alive
+            return got[1]  # type: ignore[return-value]
+    found = None
     for f in frames:
         file = f.file
         if file and rule.own(file, f.binary or ""):
-            return f
-    return None
+            found = f
+            break
+    if cacheable:
+        if len(rule.stacks) >= 4096:
+            rule.stacks.clear()
+        rule.stacks[id(frames)] = (frames, found)  # type: ignore[assignment]
+    return found

@@ -246,10 +246,8 @@ class StackUnwinder:
         self._win = b""
         self._wbase = 0
         self._extra: list[tuple[int, bytes]] = []
-        # window offsets read, with the register each was read for (-1: for a CFA or an
-        # expression); None: this stop is not memoizable
-        self._slots: list[tuple[int, int]] | None = []
-        self._reg = -1
+        # window offsets read; None: this stop is not memoizable
+        self._slots: list[int] | None = []
         # registers whose saved values are read while unwinding (others restart it)
         self._tracked = {arch.sp, arch.fp, arch.ra, arch.pc}
         self._track_all = False
@@ -351,7 +349,7 @@ class StackUnwinder:
         if 0 <= off <= len(self._win) - 8:
             slots = self._slots
             if slots is not None:
-                slots.append((off, self._reg))
+                slots.append(off)
             return int(self._unpack_q(self._win, off)[0])
         self._slots = None  # beyond the window: do not memoize this stop
         for base, data in self._extra:
@@ -468,13 +466,21 @@ class StackUnwinder:
         SP, RA, PC = arch.sp, arch.ra, arch.pc
         rules = space.rules
         read_word = self.read_word
+        wbase = self._wbase
         rule: Rule
         live_ra: int | None = None  # the innermost return address, when live
         pcs = [space.sid, ip]
         regs: dict[int, int | None] = {SP: sp, PC: ip}
+        # Where each register's current value was loaded from (a window offset); absent:
+        # live at the stop or computed from a CFA.  Only the slots whose values reach a
+        # CFA or a return address decide the result: those are the memo's dependencies
+        # (a callee-saved register spilled in every frame but used as a CFA base in one
+        # holds data that changes from call to call; checking it defeated the memo).
+        src: dict[int, int] = {}
+        deps: list[int] = []
+        every = False  # a DWARF expression ran: any slot read may matter
         pc = ip
         exact = True
-        used = {RA}  # registers whose values decided the result
         for _ in range(self.max_frames - 1):
             key = pc if exact else pc - 1
             rule = rules.get(key)  # type: ignore[assignment]
@@ -495,32 +501,36 @@ class StackUnwinder:
                 if r in skipped:
                     tracked.add(r)
                     raise _Restart
-                used.add(r)
                 base = regs[r] if r in regs else self._live_regs().get(r)
                 if base is None:
                     break
+                at = src.get(r)
+                if at is not None:
+                    deps.append(at)
                 cfa = base + rule.cfa_off
             else:
                 if skipped:
                     self._track_all = True
                     raise _Restart
-                used.add(-2)  # an expression: every slot matters
-                self._reg = -1
+                every = True
                 v = eval_expr(rule.cfa_expr, self._getter(regs), read_word)
                 if v is None:
                     break
                 cfa = v
             new = dict(regs)
+            nsrc = dict(src)
             if rule.simple:
                 # Restore only registers that ever mattered (the return address, the
                 # frame pointer, CFA bases seen so far); using another one restarts.
                 for reg, _k, arg in rule.regs:
                     if track_all or reg in tracked:
-                        self._reg = reg
-                        new[reg] = read_word(cfa + arg)  # type: ignore[operator]
+                        a = cfa + arg  # type: ignore[operator]
+                        new[reg] = read_word(a)
+                        nsrc[reg] = a - wbase
                     else:
                         skipped.add(reg)
                 new[SP] = cfa
+                nsrc.pop(SP, None)
             else:
                 if skipped and (rule.has_expr or any(
                         k == REGISTER and a in skipped for _r, k, a in rule.regs)):
@@ -528,27 +538,36 @@ class StackUnwinder:
                     raise _Restart
                 getter = self._getter(regs)
                 if rule.has_expr:
-                    used.add(-2)
+                    every = True
                 for reg, kind, arg in rule.regs:
-                    self._reg = reg
                     if kind == OFFSET:
-                        new[reg] = read_word(cfa + arg)  # type: ignore[operator]
-                    elif kind == VAL_OFFSET:
+                        a = cfa + arg  # type: ignore[operator]
+                        new[reg] = read_word(a)
+                        nsrc[reg] = a - wbase
+                        continue
+                    nsrc.pop(reg, None)
+                    if kind == VAL_OFFSET:
                         new[reg] = cfa + arg  # type: ignore[operator]
                     elif kind == REGISTER:
-                        used.add(arg)  # type: ignore[arg-type]
                         new[reg] = getter(arg)  # type: ignore[arg-type]
+                        at = src.get(arg)  # type: ignore[call-overload]
+                        if at is not None:
+                            nsrc[reg] = at
                     elif kind == EXPRESSION:
-                        a = eval_expr(arg, getter, read_word, cfa)  # type: ignore[arg-type]
-                        new[reg] = None if a is None else read_word(a)
+                        e = eval_expr(arg, getter, read_word, cfa)  # type: ignore[arg-type]
+                        new[reg] = None if e is None else read_word(e)
                     elif kind == VAL_EXPRESSION:
                         new[reg] = eval_expr(arg, getter, read_word, cfa)  # type: ignore[arg-type]
                     elif kind == UNDEFINED:
                         new[reg] = None
                 if not any(reg == SP for reg, _k, _a in rule.regs):
                     new[SP] = cfa
+                    nsrc.pop(SP, None)
             if RA in new:
                 ra = new[RA]
+                at = nsrc.get(RA)
+                if at is not None:
+                    deps.append(at)
             else:  # the return address is still in its register (a leaf, on aarch64)
                 ra = self._live_regs().get(RA)
                 if live_ra is None and len(pcs) == 2:
@@ -564,15 +583,13 @@ class StackUnwinder:
             pcs.append(ra | EXACT if rule.signal else ra)
             new[PC] = ra
             regs = new
+            src = nsrc
             pc = ra
             exact = rule.signal
         result = tuple(pcs)
         slots = self._slots
         if slots is not None and space is first_space and self._memo_on(space, ip, sp):
-            every = -2 in used
-            self._memoize(space, ip, sp,
-                          [off for off, reg in slots if every or reg < 0 or reg in used],
-                          result, live_ra)
+            self._memoize(space, ip, sp, slots if every else deps, result, live_ra)
         return result
 
     def _memo_on(self, space: AddressSpace, ip: int, sp: int) -> bool:

@@ -394,18 +394,19 @@ class Engine:
                     if task.detaching:
                         self._detach_one(tid, 0)
                         continue
+                    launch = False  # the spawned command's execve, made by our set-up code
                     if not recording:
                         if self._skip_entry(tid, task.pid, nr, args):
                             ptrace_hot(restart_default, tid, 0, 0)
                             continue
-                        recording = self._started and marker is None
+                        recording = launch = self._started and marker is None
                     if nrs is not None and (nr in nrs) == invert:
                         # Not selected: in full mode the filter is applied here; in the
                         # seccomp modes this is a stray entry stop after a SYSCALL restart.
                         ptrace_hot(restart_default, tid, 0, 0)
                         continue
                     captured = capture_entry(tid, nr, args) if capture_entry else None
-                    if unwinder is not None:
+                    if unwinder is not None and not launch:  # no stack of the tracer's own
                         pcs = unwinder(task.pid, tid, info[2], info[3])
                         if pcs:
                             if captured is None:
@@ -448,16 +449,17 @@ class Engine:
                 info = entry_unpack(buf)
                 nr = info[4]
                 args = info[5:]
+                launch = False  # as above
                 if not recording:
                     if self._skip_entry(tid, task.pid, nr, args):
                         self._restart(tid, task)
                         continue
-                    recording = self._started and marker is None
+                    recording = launch = self._started and marker is None
                 if nrs is not None and (nr in nrs) == invert:
                     self._restart(tid, task)
                     continue
                 captured = capture_entry(tid, nr, args) if capture_entry else None
-                if unwinder is not None:
+                if unwinder is not None and not launch:
                     pcs = unwinder(task.pid, tid, info[2], info[3])
                     if pcs:
                         # Into the capturer's own dict, as for a full-mode entry: it hands
