@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -377,6 +378,18 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
     assert demangle(deep) == deep
     loop = "_RNvB" + "B_" * 100 + "1f"
     assert isinstance(demangle(loop), str)
+
+
+def test_malformed_names_that_used_to_loop_forever_come_back_raw() -> None:
+    # A literal or an array dimension cut off at the end of the name: the parser's scan
+    # for "_"/"E" never ended.  Run in a child so that a regression fails, not hangs.
+    names = ["_Z1fILi5", "_ZZ1fA", "_ZZ1fvEA", "_Z1fIL", "_RINvC1a1fKj5"]
+    code = ("import sys\nfrom pytest_renacer.source.demangle import demangle\n"
+            "for n in sys.argv[1:]:\n    print(demangle(n))\n")
+    out = subprocess.run([sys.executable, "-c", code, *names], capture_output=True,
+                         text=True, timeout=30, check=True).stdout.split()
+    assert out[:2] == ["_Z1fILi5", "_ZZ1fA"]
+    assert len(out) == len(names)
 
 
 # -- never raises ---------------------------------------------------------------------

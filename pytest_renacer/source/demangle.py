@@ -82,13 +82,23 @@ _V0_BASIC = {"a": "i8", "b": "bool", "c": "char", "d": "f64", "e": "str", "f": "
              "y": "u64", "z": "!", "p": "_"}
 
 
+def _step_budget(s: str) -> int:
+    # Every parsing loop looks at the input through peek()/eat(): a bound on their calls
+    # ends any loop that would not advance on a malformed name (ValueError: left raw).
+    return 64 * (len(s) + 16)
+
+
 class _V0:
     def __init__(self, s: str) -> None:
         self.s = s
         self.i = 0
         self.depth = 0
+        self.steps = _step_budget(s)
 
     def peek(self) -> str:
+        self.steps -= 1
+        if self.steps < 0:
+            raise ValueError("malformed symbol: the demangler made no progress")
         return self.s[self.i] if self.i < len(self.s) else ""
 
     def take(self) -> str:
@@ -380,12 +390,19 @@ class _Itanium:
         self.depth = 0
         # function and array types rendered so far, by their text
         self.decls: dict[str, _Decl] = {}
+        self.steps = _step_budget(s)
 
     def peek(self, n: int = 0) -> str:
+        self.steps -= 1
+        if self.steps < 0:
+            raise ValueError("malformed symbol: the demangler made no progress")
         j = self.i + n
         return self.s[j] if j < len(self.s) else ""
 
     def eat(self, t: str) -> bool:
+        self.steps -= 1
+        if self.steps < 0:
+            raise ValueError("malformed symbol: the demangler made no progress")
         if self.s.startswith(t, self.i):
             self.i += len(t)
             return True
