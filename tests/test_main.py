@@ -18,6 +18,11 @@ TRUE = "/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"
 
 def run_module(monkeypatch: pytest.MonkeyPatch, *args: str) -> int | str | None:
     monkeypatch.setattr(sys, "argv", ["renacer", *args])
+    # Without pytest's assertion-rewriting import hook, which owns the package's modules
+    # when the plugin's distribution is installed, and which runpy cannot use (no
+    # get_code()): found by the regular path finder, as `python -m` does.
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path
+                                           if type(f).__name__ != "AssertionRewritingHook"])
     with pytest.raises(SystemExit) as exit_info:
         runpy.run_module("pytest_renacer", run_name="__main__", alter_sys=True)
     return exit_info.value.code
