@@ -80,3 +80,20 @@ def test_stopcost_reports_per_stop_figures() -> None:
     rows = [line for line in r.stdout.splitlines() if line.startswith("| /")]
     assert len(rows) == 2 and "| full |" in rows[0] and "| count |" in rows[1]
     assert any(line.startswith("| strace -f -c") for line in r.stdout.splitlines())
+
+
+def test_clicost_reports_each_tree_and_argument_set() -> None:
+    r = _run(str(BENCH / "clicost.py"), "--calls", "300", "--runs", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    rows = [line for line in r.stdout.splitlines() if line.startswith(f"| {ROOT} |")]
+    assert [row.split("|")[2].strip() for row in rows] == ["`-f -o {out}`",
+                                                          "`-f -c -o /dev/null`"]
+    # eight figures per row, each a positive number of microseconds
+    assert all(float(x) > 0 for row in rows for x in row.split("|")[3:11])
+
+
+def test_textcost_reports_both_kinds_of_line() -> None:
+    r = _run(str(BENCH / "textcost.py"), "--lines", "200", "--runs", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    rows = [line for line in r.stdout.splitlines() if line.startswith(f"| {ROOT} |")]
+    assert len(rows) == 1 and all(float(x) > 0 for x in rows[0].split("|")[2:6])
