@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from leb128_encode import sleb, uleb
 
 from pytest_renacer.source.cfi import (
     EXPRESSION,
@@ -219,29 +220,6 @@ def test_debug_frame_of_gcc_agrees_with_readelf(build: Callable[..., str]) -> No
 
 
 # -- hand-made CIEs and FDEs -----------------------------------------------------------
-
-
-def uleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def sleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if (v == 0 and not b & 0x40) or (v == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
 
 
 INIT = bytes([0x0C, 7, 8, 0x90, 1])  # def_cfa rsp+8; ra at cfa-8

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from leb128_encode import sleb as _sleb
+from leb128_encode import uleb as _uleb
 
 from pytest_renacer.source.dwarf import CompUnit, DwarfError, DwarfInfo
 from pytest_renacer.source.elf import load_image
@@ -255,16 +257,6 @@ def test_unsupported_versions() -> None:
         DwarfInfo({".debug_info": struct.pack("<IH", 0xFFFFFFF5, 4) + b"\0" * 8})
 
 
-def _uleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        out.append(b | (0x80 if v else 0))
-        if not v:
-            return bytes(out)
-
-
 def _unit(version: int, abbrev: bytes, die: bytes, *, unit_type: int = 1,
           **extra: bytes) -> DwarfInfo:
     if version >= 5:
@@ -345,17 +337,6 @@ def test_type_and_skeleton_unit_headers_are_skipped_over() -> None:
                    unit_type=unit_type)
         cu: CompUnit = dw.units[0]
         assert cu.ensure_top() and cu.name == "u"
-
-
-def _sleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if (v == 0 and not b & 0x40) or (v == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
 
 
 def _set_address(a: int) -> bytes:

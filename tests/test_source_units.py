@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 
 import pytest
+from leb128_encode import uleb as _uleb
 
 from pytest_renacer.model import Frame
 from pytest_renacer.source import frames as frames_mod
@@ -145,18 +146,6 @@ def test_unreadable_files_become_problems(tmp_path: pytest.TempPathFactory) -> N
 
 
 # -- CFI --------------------------------------------------------------------------------
-
-
-def _uleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if v:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
 
 
 def test_cfi_rules_from_debug_frame() -> None:
