@@ -11,11 +11,8 @@ from __future__ import annotations
 import os
 import socket
 import struct
-import sys
-import time
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -991,21 +988,3 @@ def test_every_syscall_with_patterned_values() -> None:
                     assert isinstance(text, str)
                     decode_args(info, raw, captured, retval, arch=arch)
                     format_retval(info, retval, None, captured, raw=raw, arch=arch)
-
-
-# --- speed ------------------------------------------------------------------------------------
-
-@pytest.mark.skipif(sys.gettrace() is not None, reason="timing is meaningless under a tracer")
-def test_format_args_is_fast() -> None:
-    """About 10 us for a typical line (a generous bound: the test machines are shared)."""
-    cases = [GOLDEN[4], GOLDEN[5], GOLDEN[8], GOLDEN[2]]
-    prepared = [(T.by_name[c[0].partition("(")[0]], c[1], c[2], c[3]) for c in cases]
-    n = 1000
-    best = float("inf")
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(n // len(prepared)):
-            for info, raw, cap, ret in prepared:
-                format_args(info, raw, cap, ret)
-        best = min(best, (time.perf_counter() - t0) / n)
-    assert best < 50e-6, f"{best * 1e6:.1f} us per call"
