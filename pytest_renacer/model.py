@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, overload
 from . import decode
 from .filters import SyscallSet
 from .filters import selector as make_selector
-from .tables import SyscallInfo, SyscallTable, table_for
+from .tables import SyscallInfo, SyscallTable
 
 JSON_FORMAT = "renacer-json-v1"
 
@@ -141,9 +141,6 @@ class EventStore:
         self.flags[row] = _FAILED if failed else 0
         if captured:
             self.captured[row] = captured
-
-    def mark_no_retval(self, row: int) -> None:
-        self.flags[row] = _NO_RETVAL
 
 
 class SyscallEvent:
@@ -701,8 +698,3 @@ class TraceRecorder:
         kwargs.setdefault("duration", duration)
         return Trace(self.store, processes=self.processes, signals=self.signals,
                      mode=self.mode, **kwargs)
-
-
-def empty_trace(argv: Sequence[str] = (), table: SyscallTable | None = None) -> Trace:
-    """A trace with no events (e.g. for a command that never started)."""
-    return Trace(EventStore(table or table_for()), argv=argv)

@@ -36,11 +36,7 @@ class PlainFormatter:
         self.kinds = info.args
         self.entry_count = decode.entry_arg_count(info)
 
-    def call(self, raw, captured, retval):
-        return raw, captured
-
-    def args(self, c):
-        raw, captured = c
+    def arg_list(self, raw, captured, retval):
         out = [str(raw[i]) for i in range(len(self.info.args))]
         if captured and "buf" in captured:
             out[1] = captured["buf"]

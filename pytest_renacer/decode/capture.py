@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from ..tables import SyscallTable
 from . import structs as S
-from .format import kinds_of
+from .format import PARAM_INDEX, kinds_of
 from .strings import PATH_MAX
 
 __all__ = ["Captured", "Capturer", "MemoryReader"]
@@ -153,17 +153,11 @@ def _arg(args: tuple[int, ...], i: int) -> int:
     return args[i] & M64 if 0 <= i < len(args) else 0
 
 
-# ":2" -> argument 2, not parsed per call
-_PARAM_INDEX: dict[str | None, int] = {str(i): i for i in range(6)}
-
-
 def _len(args: tuple[int, ...], param: str | None) -> int:
-    i = _PARAM_INDEX.get(param)
-    if i is not None:
-        return args[i] & M64 if i < len(args) else 0
-    if param is not None and param.isdigit():
-        return _arg(args, int(param))
-    return 0
+    i = PARAM_INDEX.get(param)
+    if i is None and param is not None and param.isdigit():
+        i = int(param)
+    return _arg(args, i) if i is not None else 0
 
 
 def _e_path(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,

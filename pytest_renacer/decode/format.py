@@ -76,12 +76,8 @@ class Call:
         self.kinds = kinds if kinds is not None else kinds_of(info)
 
     def arg(self, i: int) -> int:
-        if i < 0:
-            return 0
-        try:
-            return self.raw[i] & M64
-        except IndexError:  # fewer registers than the table's arguments (a short record)
-            return 0
+        raw = self.raw
+        return raw[i] & M64 if 0 <= i < len(raw) else 0
 
     @property
     def ok(self) -> bool:
@@ -90,7 +86,7 @@ class Call:
 
     def length(self, param: str | None) -> int:
         """The length a ``:N`` / ``:ret`` parameter designates."""
-        i = _PARAM_INDEX.get(param)
+        i = PARAM_INDEX.get(param)
         if i is not None:
             return self.arg(i)
         if param == "ret":
@@ -100,8 +96,8 @@ class Call:
         return 0
 
 
-# ":2" -> argument 2, not parsed per call
-_PARAM_INDEX: dict[str | None, int] = {str(i): i for i in range(6)}
+# ":2" -> argument 2, not parsed per call (capture.py's sizes too)
+PARAM_INDEX: dict[str | None, int] = {str(i): i for i in range(6)}
 
 
 # --- kind overrides ----------------------------------------------------------------------
@@ -181,8 +177,6 @@ def fd_path_text(path: object) -> str:
 
 
 def _fd(c: Call, i: int, value: int) -> str:
-    if not c.fd_paths:
-        return str(value)
     text = str(value)
     if c.fd_paths:
         path = c.cap.get(("fd", i))
@@ -252,8 +246,7 @@ def _dec_octal(c: Call, i: int, p: str | None) -> object:
 
 
 def _fmt_fd(c: Call, i: int, p: str | None) -> str:
-    v = c.arg(i) & M32
-    return _fd(c, i, v - 0x100000000 if v & 0x80000000 else v)
+    return _fd(c, i, s32(c.arg(i)))
 
 
 def _dec_fd(c: Call, i: int, p: str | None) -> object:
@@ -507,10 +500,6 @@ def _struct_kind(parse: Parser, text: Printer, out: bool) -> tuple[
     return fmt, dec
 
 
-def _parse_stat_for(c: Call) -> Parser:
-    return lambda data: S.parse_stat(data, c.arch)
-
-
 def _fmt_stat(c: Call, i: int, p: str | None) -> str:
     addr = c.arg(i)
     if addr == 0:
@@ -562,61 +551,6 @@ def _dec_timespec_rem(c: Call, i: int, p: str | None) -> object:
         return None
     t = S.parse_timespec(c.cap.get(i))
     return t if t is not None and c.failed else addr
-
-
-def _parse_open_how(data: object) -> dict[str, Any] | None:
-    return S.parse_open_how(data)
-
-
-def _sockaddr_len(c: Call, i: int, p: str | None, out: bool) -> int | None:
-    """The byte count of a sockaddr argument: the length argument or what it points to."""
-    if p is None or not p.isdigit():
-        return None
-    j = int(p)
-    kind = c.kinds[j][0] if j < len(c.kinds) else "int"
-    if kind == "int_out":
-        v = c.cap.get(j) if out else c.cap.get(("in", j))
-        return v if isinstance(v, int) and not isinstance(v, bool) else None
-    return s32(c.arg(j))
-
-
-def _fmt_sockaddr(c: Call, i: int, p: str | None) -> str:
-    addr = c.arg(i)
-    if addr == 0:
-        return "NULL"
-    sa = S.parse_sockaddr(c.cap.get(i))
-    return S.text_sockaddr(sa) if sa is not None else addr_text(addr)
-
-
-def _dec_sockaddr(c: Call, i: int, p: str | None) -> object:
-    addr = c.arg(i)
-    if addr == 0:
-        return None
-    sa = S.parse_sockaddr(c.cap.get(i))
-    return S.public(sa) if sa is not None else addr
-
-
-def _fmt_sockaddr_out(c: Call, i: int, p: str | None) -> str:
-    addr = c.arg(i)
-    if addr == 0:
-        return "NULL"
-    if not c.ok:
-        return addr_text(addr)
-    return _fmt_sockaddr(c, i, p)
-
-
-def _dec_sockaddr_out(c: Call, i: int, p: str | None) -> object:
-    if not c.ok:
-        return _dec_ptr(c, i, p)
-    return _dec_sockaddr(c, i, p)
-
-
-def _value_result(c: Call, i: int) -> bool:
-    """Whether int_out argument ``i`` is the in/out length of another argument."""
-    for base, param in c.kinds:
-        if param == str(i) and base in ("sockaddr_out", "sockopt_val_out"):
-            return True
-    return False
 
 
 def _fmt_int_out(c: Call, i: int, p: str | None) -> str:
@@ -1197,8 +1131,8 @@ for _kind, _text in _SIMPLE.items():
               (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
 _register("open_flags", _fmt_open_flags, _fmt_open_flags)
 _register("sockopt", _fmt_sockopt, _fmt_sockopt)
-_register("sockaddr", _fmt_sockaddr, _dec_sockaddr)
-_register("sockaddr_out", _fmt_sockaddr_out, _dec_sockaddr_out)
+_register("sockaddr", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, False))
+_register("sockaddr_out", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, True))
 _register("int_out", _fmt_int_out, _dec_int_out)
 _register("sockopt_val", _fmt_sockopt_val, _dec_buf)
 _register("sockopt_val_out", _fmt_sockopt_val_out, _dec_buf_out)
@@ -1606,8 +1540,8 @@ def format_arg_list(info: SyscallInfo, raw: tuple[int, ...],
                     strsize: int = 32, fd_paths: bool = False,
                     arch: str | None = None) -> list[str]:
     """Each argument as strace prints it (a special syscall may print fewer or named ones)."""
-    f = call_formatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch)
-    return f.args(f.call(raw, captured, retval))
+    return call_formatter(info, strsize=strsize, fd_paths=fd_paths,
+                          arch=arch).arg_list(raw, captured, retval)
 
 
 def format_args(info: SyscallInfo, raw: tuple[int, ...],
@@ -1816,6 +1750,11 @@ class CallFormatter:
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
                     self.kinds)
+
+    def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
+                 retval: int | None) -> list[str]:
+        """Each argument's text for these registers and captures."""
+        return self.args(self.call(raw, captured, retval))
 
     def args(self, c: Call) -> list[str]:
         """Each argument's text (a special syscall may print fewer or named ones)."""

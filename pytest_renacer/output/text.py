@@ -24,14 +24,14 @@ same), so no line is ever left unfinished.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from .. import decode
 from ..filters import StatusFilter
 from ..model import Frame
-from ..tables import SyscallInfo, SyscallTable
+from ..tables import SyscallTable
 
 __all__ = [
     "TextOptions",
@@ -39,7 +39,6 @@ __all__ = [
     "exit_line",
     "format_duration",
     "format_frame",
-    "split_args",
 ]
 
 ACOLUMN = 40  # strace's default -a
@@ -73,20 +72,6 @@ class TextOptions:
     source: SourceFunc | None = None  # --source: " @ file:line in function" (needs stack)
 
 
-# How many leading arguments strace prints at the syscall's entry: decode knows the
-# syscalls whose arguments are decoded only once the call returned.
-_entry_count = decode.entry_arg_count
-
-
-def split_args(info: SyscallInfo | None, raw: Sequence[int], captured: dict[Any, object] | None,
-               retval: int | None, *, strsize: int, fd_paths: bool) -> list[str]:
-    """Each argument formatted as strace prints it."""
-    if info is None:
-        return [hex(a) for a in raw]
-    return list(decode.format_arg_list(info, tuple(raw), captured, retval,
-                                       strsize=strsize, fd_paths=fd_paths))[: len(info.args)]
-
-
 def format_duration(ns: int) -> str:
     """A -T / -r duration: seconds with six decimals (truncated, as strace does)."""
     ns = max(ns, 0)
@@ -112,14 +97,12 @@ def exit_line(status: int, signame: Callable[[int], str]) -> str:
 class _Pending:
     """A syscall entered and not returned yet."""
 
-    __slots__ = ("args", "captured", "entry_args", "fmt", "formatted", "info", "name", "nr",
-                 "printed", "resumed", "t")
+    __slots__ = ("args", "captured", "entry_args", "fmt", "formatted", "name", "printed",
+                 "resumed", "t")
 
     def __init__(self, nr: int, fmt: decode.CallFormatter | None, args: tuple[int, ...],
                  t: int, captured: dict[Any, object] | None) -> None:
-        self.nr = nr
         self.fmt = fmt
-        self.info = fmt.info if fmt is not None else None
         self.name = (fmt.info.name if fmt is not None
                      else f"syscall_{nr & 0xFFFFFFFFFFFFFFFF:#x}")
         self.args = args
@@ -187,8 +170,6 @@ class TextSink:
         self._formatters: dict[int, decode.CallFormatter | None] = {}
         self._stamped = bool(options.timestamps or options.relative)
         self._plain = options.prefix == "plain"  # a prefix even while one thread lives
-        # whether a line can start with something (a pid prefix, a time stamp)
-        self._lead = options.prefix != "none" or self._stamped
         self._times = options.syscall_times
 
     # -- plumbing -----------------------------------------------------------------------
@@ -307,19 +288,15 @@ class TextSink:
         else:
             n = p.entry_args = fmt.entry_count
             if n == len(fmt.kinds):  # every argument is known at entry: format once
-                p.formatted = fmt.args(fmt.call(args, captured, None))
+                p.formatted = fmt.arg_list(args, captured, None)
                 text = p.name + "(" + ", ".join(p.formatted)
             elif n:
                 text = p.name + "(" + ", ".join(
-                    fmt.args(fmt.call(args, captured, None))[:n]) + ", "
+                    fmt.arg_list(args, captured, None)[:n]) + ", "
             else:
                 text = p.name + "("
         ch = task.channel
-        if ch.open_tid is not None or self._lead:
-            self._begin(tid, task, t)
-        else:
-            ch.open_tid = tid
-            ch.col = 0
+        self._begin(tid, task, t)
         ch.stream.write(text)
         ch.col += len(text)
         p.printed = True
@@ -344,7 +321,7 @@ class TextSink:
         fmt = p.fmt
         args = p.formatted
         if args is None:
-            args = (fmt.args(fmt.call(p.args, cap, retval)) if fmt is not None
+            args = (fmt.arg_list(p.args, cap, retval) if fmt is not None
                     else [hex(a) for a in p.args])
         ch = task.channel
         if not p.printed:  # staged: the whole line now, stamped with the entry time
@@ -396,7 +373,7 @@ class TextSink:
         complete = fmt is None or n >= len(fmt.kinds)
         if not p.printed:
             self._begin(tid, task, p.t)
-            args = (fmt.args(fmt.call(p.args, p.captured, None))[:n] if fmt is not None
+            args = (fmt.arg_list(p.args, p.captured, None)[:n] if fmt is not None
                     else [hex(a) for a in p.args])
             text = p.name + "(" + ", ".join(args)
             if not complete and n:
