@@ -1097,73 +1097,64 @@ def _run_line_program(data: bytes, pos: int, end: int, addr_size: int, min_inst:
     while pos < end:
         op = data[pos]
         pos += 1
-        if op >= opcode_base:
+        if op >= opcode_base:  # a special opcode: advance, then a row as DW_LNS_copy
             adj = op - opcode_base
             address += (adj // line_range) * min_inst
             line += line_base + adj % line_range
-            if address == last_addr and addrs:
-                if stmt or not last_stmt:
-                    lines[-1] = line & 0xFFFFFFFF
-                    fnums[-1] = file
-                    last_stmt = stmt
-            else:
-                addrs.append(address)
-                lines.append(line & 0xFFFFFFFF)
-                fnums.append(file)
-                last_addr = address
-                last_stmt = stmt
-        elif op == 0:
-            ln, pos = _uleb(data, pos)
-            nxt = pos + ln
-            if ln == 0:
-                continue
-            sub = data[pos]
-            if sub == 1:  # end_sequence
-                if addrs:
-                    seqs.append((address, addrs, lines, fnums))
-                addrs, lines, fnums = array("Q"), array("L"), array("L")
-                address = 0
-                file = 1
-                line = 1
-                last_addr = -1
-                stmt = bool(default_stmt)
-            elif sub == 2:  # set_address
-                address = int.from_bytes(data[pos + 1 : pos + 1 + addr_size], "little")
-            pos = nxt
-        elif op == 1:  # copy
-            if address == last_addr and addrs:
-                if stmt or not last_stmt:
-                    lines[-1] = line & 0xFFFFFFFF
-                    fnums[-1] = file
-                    last_stmt = stmt
-            else:
-                addrs.append(address)
-                lines.append(line & 0xFFFFFFFF)
-                fnums.append(file)
-                last_addr = address
-                last_stmt = stmt
-        elif op == 2:
-            v, pos = _uleb(data, pos)
-            address += v * min_inst
-        elif op == 3:
-            v, pos = _sleb(data, pos)
-            line += v
-        elif op == 4:
-            file, pos = _uleb(data, pos)
-        elif op == 5:
-            _v, pos = _uleb(data, pos)
-        elif op == 8:
-            address += ((255 - opcode_base) // line_range) * min_inst
-        elif op == 9:
-            address += int.from_bytes(data[pos : pos + 2], "little")
-            pos += 2
-        elif op == 6:
-            stmt = not stmt
-        elif op in (7, 10, 11):
-            pass
-        else:
-            for _ in range(std_lens[op - 1] if op - 1 < len(std_lens) else 0):
+        elif op != 1:  # every opcode but DW_LNS_copy only changes the state
+            if op == 0:
+                ln, pos = _uleb(data, pos)
+                nxt = pos + ln
+                if ln == 0:
+                    continue
+                sub = data[pos]
+                if sub == 1:  # end_sequence
+                    if addrs:
+                        seqs.append((address, addrs, lines, fnums))
+                    addrs, lines, fnums = array("Q"), array("L"), array("L")
+                    address = 0
+                    file = 1
+                    line = 1
+                    last_addr = -1
+                    stmt = bool(default_stmt)
+                elif sub == 2:  # set_address
+                    address = int.from_bytes(data[pos + 1 : pos + 1 + addr_size], "little")
+                pos = nxt
+            elif op == 2:
+                v, pos = _uleb(data, pos)
+                address += v * min_inst
+            elif op == 3:
+                v, pos = _sleb(data, pos)
+                line += v
+            elif op == 4:
+                file, pos = _uleb(data, pos)
+            elif op == 5:
                 _v, pos = _uleb(data, pos)
+            elif op == 8:
+                address += ((255 - opcode_base) // line_range) * min_inst
+            elif op == 9:
+                address += int.from_bytes(data[pos : pos + 2], "little")
+                pos += 2
+            elif op == 6:
+                stmt = not stmt
+            elif op in (7, 10, 11):
+                pass
+            else:
+                for _ in range(std_lens[op - 1] if op - 1 < len(std_lens) else 0):
+                    _v, pos = _uleb(data, pos)
+            continue
+        # append a row; of rows at one address the last statement row wins
+        if address == last_addr and addrs:
+            if stmt or not last_stmt:
+                lines[-1] = line & 0xFFFFFFFF
+                fnums[-1] = file
+                last_stmt = stmt
+        else:
+            addrs.append(address)
+            lines.append(line & 0xFFFFFFFF)
+            fnums.append(file)
+            last_addr = address
+            last_stmt = stmt
     table = LineTable()
     # A sequence is (end address, rows); sort by first row, drop discarded code (address 0).
     ordered = sorted((s for s in seqs if s[1] and s[1][0] != 0), key=lambda s: (s[1][0], s[0]))
