@@ -301,25 +301,20 @@ class StackUnwinder:
 
     def read(self, addr: int, size: int) -> bytes:
         """Up to ``size`` bytes of the stopped tracee's memory at ``addr``."""
-        fd, opened_for = self._mem_fd(self._pid)
-        if fd >= 0:
+        for attempt in range(2):
+            fd, opened_for = self._mem_fd(self._pid)
+            if fd < 0:
+                break
             try:
                 data = self._pread(fd, size, addr)
                 if data:
                     return data
             except OSError:
                 pass
-            if opened_for is not self._space:
-                # Opened for an earlier image (before an execve): open it again.
-                self._close_fd(self._pid)
-                fd, _ = self._mem_fd(self._pid)
-                if fd >= 0:
-                    try:
-                        data = self._pread(fd, size, addr)
-                        if data:
-                            return data
-                    except OSError:
-                        pass
+            if attempt or opened_for is self._space:
+                break
+            # Opened for an earlier image (before an execve): open it again, once.
+            self._close_fd(self._pid)
         return self._reader.read(self._tid, addr, size)
 
     def _live_ra(self, tid: int) -> int | None:
