@@ -13,10 +13,11 @@ order (glibc's qsort is a stable merge sort there).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from ..tables import SyscallTable
+from ..tracer.sink import IgnoringSink
 
 _clock = time.monotonic_ns  # the engine's clock (a module attribute, for the tests)
 
@@ -69,7 +70,7 @@ class SummaryRow(NamedTuple):
         return self.total_ns // self.calls if self.calls else 0
 
 
-class SummarySink:
+class SummarySink(IgnoringSink):
     """An engine sink that keeps one counter row per syscall number: memory stays flat."""
 
     #: counts and times only: the engine need not read the calls' argument memory for it
@@ -80,10 +81,6 @@ class SummarySink:
         # nr -> [calls, errors, total_ns, min_ns, max_ns]
         self._acc: dict[int, list[int]] = {}
 
-    def task_started(self, pid: int, tid: int, ppid: int | None, argv: list[str] | None,
-                     t: int) -> None:
-        pass
-
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> int:
         # As strace, time a call from the moment the tracee is resumed (the tracer's own
@@ -93,19 +90,6 @@ class SummarySink:
     def syscall_exit(self, token: int, pid: int, tid: int, nr: int, retval: int,
                      failed: bool, t: int, captured: dict[Any, object] | None) -> None:
         self.add(nr, failed, max(t - token, 0))
-
-    def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
-        pass
-
-    def group_stop(self, pid: int, tid: int, signo: int, t: int) -> None:
-        pass
-
-    def exec(self, pid: int, tid: int, former_tid: int, argv: list[str] | None,
-             t: int) -> None:
-        pass
-
-    def task_exited(self, pid: int, tid: int, status: int, t: int) -> None:
-        pass
 
     def add(self, nr: int, failed: bool, ns: int) -> None:
         a = self._acc.get(nr)
@@ -138,22 +122,19 @@ def rows_from_trace(events: Iterable[Any], table: SyscallTable) -> list[SummaryR
     return sink.rows()
 
 
+# -S KEY: the column rows are ordered by (ties keep syscall-number order)
+_SORT_KEYS: dict[str, Callable[[SummaryRow], Any]] = {
+    "time": lambda r: -r.total_ns, "min": lambda r: -r.min_ns, "max": lambda r: -r.max_ns,
+    "avg": lambda r: -r.avg_ns, "calls": lambda r: -r.calls, "errors": lambda r: -r.errors,
+    "name": lambda r: r.name,
+}
+
+
 def _sort(rows: Sequence[SummaryRow], key: str) -> list[SummaryRow]:
     ordered = sorted(rows, key=lambda r: r.nr)
-    if key == "time":
-        ordered.sort(key=lambda r: -r.total_ns)
-    elif key == "min":
-        ordered.sort(key=lambda r: -r.min_ns)
-    elif key == "max":
-        ordered.sort(key=lambda r: -r.max_ns)
-    elif key == "avg":
-        ordered.sort(key=lambda r: -r.avg_ns)
-    elif key == "calls":
-        ordered.sort(key=lambda r: -r.calls)
-    elif key == "errors":
-        ordered.sort(key=lambda r: -r.errors)
-    elif key == "name":
-        ordered.sort(key=lambda r: r.name)
+    by = _SORT_KEYS.get(key)
+    if by is not None:
+        ordered.sort(key=by)
     return ordered
 
 

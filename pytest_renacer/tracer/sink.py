@@ -14,16 +14,18 @@ class IgnoringSink:
                      t: int) -> None:
         pass
 
-    def syscall_entry(self, *args: Any) -> None:
+    def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
+                      captured: dict[Any, object] | None) -> Any:
         return None
 
-    def syscall_exit(self, *args: Any) -> None:
+    def syscall_exit(self, token: Any, pid: int, tid: int, nr: int, retval: int,
+                     failed: bool, t: int, captured: dict[Any, object] | None) -> None:
         pass
 
-    def signal(self, *args: Any) -> None:
+    def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
         pass
 
-    def group_stop(self, *args: Any) -> None:
+    def group_stop(self, pid: int, tid: int, signo: int, t: int) -> None:
         pass
 
     def exec(self, pid: int, tid: int, former_tid: int, argv: list[str] | None,
