@@ -85,6 +85,11 @@ class _CIE:
         self.addr_size = 8
 
 
+# DW_EH_PE_udata2/4/8 and sdata2/4/8: struct code and size (absptr depends on the class)
+_PTR_FIXED = {0x02: ("H", 2), 0x03: ("I", 4), 0x04: ("Q", 8),
+              0x0A: ("h", 2), 0x0B: ("i", 4), 0x0C: ("q", 8)}
+
+
 class CFITable:
     """The CFI of one section (``.eh_frame`` or ``.debug_frame``) of one ELF image.
 
@@ -124,31 +129,14 @@ class CFITable:
         app = enc & 0x70
         start = pos
         e = self.e
-        if fmt == 0x00:
-            val = struct.unpack_from(e + ("Q" if self.ptr_size == 8 else "I"), buf, pos)[0]
-            pos += self.ptr_size
+        fixed = _PTR_FIXED.get(fmt) if fmt else ("Q", 8) if self.ptr_size == 8 else ("I", 4)
+        if fixed is not None:
+            val = struct.unpack_from(e + fixed[0], buf, pos)[0]
+            pos += fixed[1]
         elif fmt == 0x01:
             val, pos = _uleb(buf, pos)
-        elif fmt == 0x02:
-            val = struct.unpack_from(e + "H", buf, pos)[0]
-            pos += 2
-        elif fmt == 0x03:
-            val = struct.unpack_from(e + "I", buf, pos)[0]
-            pos += 4
-        elif fmt == 0x04:
-            val = struct.unpack_from(e + "Q", buf, pos)[0]
-            pos += 8
         elif fmt == 0x09:
             val, pos = _sleb(buf, pos)
-        elif fmt == 0x0A:
-            val = struct.unpack_from(e + "h", buf, pos)[0]
-            pos += 2
-        elif fmt == 0x0B:
-            val = struct.unpack_from(e + "i", buf, pos)[0]
-            pos += 4
-        elif fmt == 0x0C:
-            val = struct.unpack_from(e + "q", buf, pos)[0]
-            pos += 8
         else:
             raise CFIError(f"unknown pointer encoding {enc:#x}")
         if app == 0x10:  # pcrel
