@@ -47,6 +47,16 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
     return _build
 
 
+@pytest.fixture
+def plugin_project(pytester: pytest.Pytester, build: Callable[..., str],
+                   monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester project whose tests find the built programs in ``renacer_bins.BINS``."""
+    monkeypatch.setenv("COLUMNS", "300")  # short summary lines in full
+    bins = {name: build(name) for name in ("opens", "write_loop", "hang")}
+    pytester.makepyfile(renacer_bins=f"BINS = {bins!r}\n")
+    return pytester
+
+
 def _our_leftovers() -> list[str]:
     """Processes of this test session still around: children, tracees, or marked ones."""
     me = os.getpid()

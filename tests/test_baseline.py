@@ -148,12 +148,8 @@ def test_compare_total_growth_only() -> None:
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, build: Callable[..., str],
-            monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    monkeypatch.setenv("COLUMNS", "300")
-    bins = {name: build(name) for name in ("opens", "write_loop")}
-    pytester.makepyfile(renacer_bins=f"BINS = {bins!r}\n")
-    return pytester
+def project(plugin_project: pytest.Pytester) -> pytest.Pytester:
+    return plugin_project
 
 
 def write_tests(pytester: pytest.Pytester, writes: int, extra_open: bool = False) -> None:

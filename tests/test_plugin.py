@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 
 import hypothesis  # noqa: F401  (imported once here: the inner runs then reuse it)
 import pytest
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, build: Callable[..., str],
-            monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A pytester project with renacer_bins.BINS: the compiled test programs."""
-    monkeypatch.setenv("COLUMNS", "300")  # short summary lines in full
-    bins = {name: build(name) for name in ("opens", "write_loop", "hang")}
-    pytester.makepyfile(renacer_bins=f"BINS = {bins!r}\n")
-    return pytester
+def project(plugin_project: pytest.Pytester) -> pytest.Pytester:
+    return plugin_project
 
 
 #: pytest-xdist with 2 workers, without the plugins that slow each worker's start-up

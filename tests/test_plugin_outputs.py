@@ -6,7 +6,6 @@ import json
 import os
 import textwrap
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +45,9 @@ TRACED = {"test_fixture", "test_forked_ok", "test_forked_over", "test_param[1]",
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester, build: Callable[..., str],
-            monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    monkeypatch.setenv("COLUMNS", "300")
-    bins = {name: build(name) for name in ("opens", "write_loop")}
-    pytester.makepyfile(renacer_bins=f"BINS = {bins!r}\n")
-    pytester.makepyfile(test_traced=textwrap.dedent(TESTS))
-    return pytester
+def project(plugin_project: pytest.Pytester) -> pytest.Pytester:
+    plugin_project.makepyfile(test_traced=textwrap.dedent(TESTS))
+    return plugin_project
 
 
 def validator() -> Any:
