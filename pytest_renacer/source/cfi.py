@@ -19,6 +19,7 @@ import struct
 from array import array
 from collections.abc import Callable
 
+from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
 
@@ -212,13 +213,7 @@ class CFITable:
         if cie is not None:
             return cie
         data, e = self.data, self.e
-        length = struct.unpack_from(e + "I", data, off)[0]
-        pos = off + 4
-        off_size = 4
-        if length == 0xFFFFFFFF:
-            length = struct.unpack_from(e + "Q", data, pos)[0]
-            pos += 8
-            off_size = 8
+        length, off_size, pos = initial_length(data, off, e)
         end = pos + length
         pos += off_size  # CIE id
         cie = _CIE()
@@ -298,10 +293,8 @@ class CFITable:
         return start, rng, cie, pos
 
     def _fde_end(self, off: int) -> int:
-        length = int(struct.unpack_from(self.e + "I", self.data, off)[0])
-        if length == 0xFFFFFFFF:
-            return off + 12 + int(struct.unpack_from(self.e + "Q", self.data, off + 4)[0])
-        return off + 4 + length
+        length, _size, pos = initial_length(self.data, off, self.e)
+        return int(pos + length)
 
     def rule_for(self, pc: int) -> Rule | None:
         """The unwind rule at link-time address ``pc`` (None: no FDE covers it)."""

@@ -21,6 +21,7 @@ import struct
 from array import array
 from typing import Any
 
+from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
 
@@ -721,14 +722,8 @@ class DwarfInfo:
         n = len(data)
         while pos + 11 <= n:
             start = pos
-            length = struct.unpack_from("<I", data, pos)[0]
-            pos += 4
-            off_size = 4
-            if length == 0xFFFFFFFF:
-                length = struct.unpack_from("<Q", data, pos)[0]
-                pos += 8
-                off_size = 8
-            elif length >= 0xFFFFFFF0:
+            length, off_size, pos = initial_length(data, pos)
+            if off_size == 4 and length >= 0xFFFFFFF0:
                 raise DwarfError("bad unit length")
             end = pos + length
             if end > n or length < 7:
@@ -808,13 +803,7 @@ class DwarfInfo:
         pos = 0
         while pos + 12 <= len(data):
             unit_start = pos
-            length = struct.unpack_from("<I", data, pos)[0]
-            pos += 4
-            off_size = 4
-            if length == 0xFFFFFFFF:
-                length = struct.unpack_from("<Q", data, pos)[0]
-                pos += 8
-                off_size = 8
+            length, off_size, pos = initial_length(data, pos)
             end = pos + length
             pos += 2  # version
             cu_off = int.from_bytes(data[pos : pos + off_size], "little")
@@ -957,13 +946,7 @@ class DwarfInfo:
     def line_program(self, cu: CompUnit, off: int) -> tuple[LineTable, list[str]]:
         data = self.debug_line
         pos = off
-        length = struct.unpack_from("<I", data, pos)[0]
-        pos += 4
-        off_size = 4
-        if length == 0xFFFFFFFF:
-            length = struct.unpack_from("<Q", data, pos)[0]
-            pos += 8
-            off_size = 8
+        length, off_size, pos = initial_length(data, pos)
         end = pos + length
         if end > len(data):
             raise DwarfError("line program runs past the end of .debug_line")

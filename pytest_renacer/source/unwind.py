@@ -42,7 +42,7 @@ from .cfi import (
     eval_expr,
 )
 from .elf import ElfImage
-from .maps import AddressSpace, Mapping, Module, ProcessMaps
+from .maps import AddressSpace, Mapping, MemoEntry, Module, ProcessMaps
 
 __all__ = ["EXACT", "MAX_FRAMES", "ArchRegs", "StackUnwinder", "cfi_for"]
 
@@ -405,12 +405,20 @@ class StackUnwinder:
                     except OSError:
                         data = b""
                     if len(data) >= size:
-                        for fmt, expect, pcs, live_ra in entries:
-                            if fmt.unpack_from(data) == expect and (
-                                    live_ra is None or self._live_ra(tid) == live_ra):
-                                self.hits += 1
-                                return pcs
+                        pcs = self._memo_match(entries, data, tid)
+                        if pcs is not None:
+                            return pcs
         return self._slow(pid, tid, ip, sp)
+
+    def _memo_match(self, entries: tuple[MemoEntry, ...], data: bytes,
+                    tid: int) -> tuple[int, ...] | None:
+        """The remembered result whose stack slots hold what ``data`` holds now."""
+        for fmt, expect, pcs, live_ra in entries:
+            if fmt.unpack_from(data) == expect and (
+                    live_ra is None or self._live_ra(tid) == live_ra):
+                self.hits += 1
+                return pcs
+        return None
 
     def _slow(self, pid: int, tid: int, ip: int, sp: int) -> tuple[int, ...] | None:
         self.stops += 1
@@ -429,11 +437,9 @@ class StackUnwinder:
                 size, entries = hit
                 data = self.read(sp, size)
                 if len(data) >= size:
-                    for fmt, expect, pcs, live_ra in entries:
-                        if fmt.unpack_from(data) == expect and (
-                                live_ra is None or self._live_ra(tid) == live_ra):
-                            self.hits += 1
-                            return pcs
+                    pcs = self._memo_match(entries, data, tid)
+                    if pcs is not None:
+                        return pcs
             return self._unwind(space, ip, sp)
         except Exception:  # never let a bad stack break the trace
             return (space.sid, ip)
