@@ -14,7 +14,6 @@ machine; wall time is what benchmarks/run.py compares with strace.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shlex
 import statistics
@@ -28,14 +27,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from workloads import build_write_loop  # noqa: E402
+from workloads import build_write_loop, env_for  # noqa: E402
 
 DEFAULT_ARGS = ("-f -o {out}", "-f -c -o /dev/null")
 
 
 def run_once(tree: Path, args: list[str], prog: str, calls: int) -> tuple[float, float, float]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH", "")) if p)
+    env = env_for(tree)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "pytest_renacer", *args, prog, str(calls)],

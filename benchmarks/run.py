@@ -45,7 +45,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from workloads import BUILD, Workload, build, build_c, write_if_changed  # noqa: E402
+from workloads import (  # noqa: E402
+    BUILD,
+    Workload,
+    build,
+    build_c,
+    env_for,
+    write_if_changed,
+)
 
 RESULTS = HERE / "results"
 FILTER = "trace=openat,execve"
@@ -81,12 +88,7 @@ TREE = ROOT
 
 
 def child_env(extra: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
-    env = dict(os.environ)
-    # An installed package runs from bytecode caches; a source checkout without them
-    # would recompile every module at each start (PYTHONDONTWRITEBYTECODE in some shells).
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(TREE), env.get("PYTHONPATH", "")) if p)
+    env = env_for(TREE)
     env.update(extra)
     return env
 

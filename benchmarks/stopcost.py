@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -33,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from workloads import build_write_loop  # noqa: E402
+from workloads import build_write_loop, env_for  # noqa: E402
 
 CHILD = r"""
 import json, os, resource, sys, time
@@ -76,11 +75,9 @@ print(json.dumps({"wall_s": wall, "events": events, "stops": stops,
 
 
 def run_once(tree: str | None, prog: str, calls: int, mode: str) -> dict[str, float]:
-    env = dict(os.environ)
     # this checkout by default, whatever copy of the package is installed
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (tree or str(ROOT), env.get("PYTHONPATH", "")) if p)
-    out = subprocess.run([sys.executable, "-c", CHILD, prog, str(calls), mode], env=env,
+    out = subprocess.run([sys.executable, "-c", CHILD, prog, str(calls), mode],
+                         env=env_for(tree or ROOT),
                          check=True, capture_output=True, text=True, cwd="/")
     return dict(json.loads(out.stdout))
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from workloads import env_for  # noqa: E402
 
 CHILD = r"""
 import json, sys, time
@@ -56,9 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     samples: dict[str, list[dict[str, float]]] = {}
     for run in range(a.runs):
         for tree in trees if run % 2 == 0 else trees[::-1]:
-            env = dict(os.environ, PYTHONPATH=str(tree))
             # cwd "/": "python -c" puts its working directory first on sys.path
-            res = subprocess.run([sys.executable, "-c", CHILD, str(a.lines)], env=env,
+            res = subprocess.run([sys.executable, "-c", CHILD, str(a.lines)], env=env_for(tree),
                                  check=True, capture_output=True, text=True, cwd="/")
             samples.setdefault(str(tree), []).append(json.loads(res.stdout))
     print(f"{a.lines:,} lines of each kind, {a.runs} runs; CPU us per line\n")

@@ -43,6 +43,16 @@ class Workload:
     syscall_heavy: bool
 
 
+def env_for(tree: Path | str) -> dict[str, str]:
+    """The environment of a command that imports pytest_renacer from ``tree``."""
+    env = dict(os.environ)
+    # An installed package runs from bytecode caches; a source checkout without them
+    # would recompile every module at each start (PYTHONDONTWRITEBYTECODE in some shells).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
 def _newer(out: Path, src: Path) -> bool:
     return out.exists() and out.stat().st_mtime >= src.stat().st_mtime
 
