@@ -1,6 +1,6 @@
 """What source correlation costs: a 100k-syscall trace with and without ``source=True``.
 
-    python benchmarks/bench_source.py [N] [--rounds R] [--opt -O2]
+    python benchmarks/bench_source.py [N] [--rounds R] [--opt -O2] [--cpu K]
 
 Builds tests/programs/write_loop.c with ``gcc -g`` into a temporary directory, then, in
 fresh interpreters (so that one-time costs such as reading libc's CFI count), alternates
@@ -12,11 +12,19 @@ the per-round ratio and the user CPU per syscall are the steadiest figures.  Fro
 more run with a timer around the unwinder: its mean cost per syscall stop and how often
 its memo answered.  Finally the cost of symbolizing every event (``ev.source`` for all
 of them), which is lazy and not part of the trace's wall time.
+
+``--cpu K`` runs tracer and tracee on CPU K alone.  Where they land decides what a stop
+costs (here ~45 us per syscall on one CPU, ~65 us across two: the wake-ups cross CPUs),
+and the scheduler's choice may differ from one run to the next; pinned, both sides of
+the comparison run alike.  The package's bytecode is compiled first, as in an installed
+package: else the modules only ``source=True`` imports are compiled in its wall time.
 """
 
 from __future__ import annotations
 
+import compileall
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -26,7 +34,13 @@ from pathlib import Path
 HERE = Path(__file__).parent
 SRC = HERE.parent / "tests" / "programs" / "write_loop.c"
 
-TRACE = r"""
+PIN = r"""
+import os, sys
+if sys.argv[-1] != "-":
+    os.sched_setaffinity(0, {int(sys.argv[-1])})  # the tracee inherits it
+"""
+
+TRACE = PIN + r"""
 import json, resource, sys, time
 import pytest_renacer as rn
 prog, n, source = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
@@ -40,7 +54,7 @@ print(json.dumps({"wall_s": wall, "cpu_s": user + system, "user_s": user, "sys_s
                   "events": len(t)}))
 """
 
-PROBE = r"""
+PROBE = PIN + r"""
 import json, sys, time
 import pytest_renacer as rn
 from pytest_renacer import source as src
@@ -86,14 +100,20 @@ def main() -> None:
     n = "100000"
     rounds = 5
     opt = "-O2"
+    cpu = "-"
     while argv:
         a = argv.pop(0)
         if a == "--rounds":
             rounds = int(argv.pop(0))
+        elif a == "--cpu":
+            cpu = argv.pop(0)
         elif a == "--opt":
             opt = argv.pop(0)
         else:
             n = a
+    import pytest_renacer
+
+    compileall.compile_dir(os.path.dirname(pytest_renacer.__file__), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         prog = str(Path(tmp) / "write_loop")
         subprocess.run(["gcc", "-g", opt, "-o", prog, str(SRC)], check=True)
@@ -101,21 +121,25 @@ def main() -> None:
         with_source: list[dict[str, float]] = []
         for i in range(rounds):  # interleaved, order swapped each round
             for src in ("0", "1") if i % 2 == 0 else ("1", "0"):
-                got = run(TRACE, prog, n, src)
+                got = run(TRACE, prog, n, src, cpu)
                 (with_source if src == "1" else plain).append(got)  # type: ignore[arg-type]
-        probe = run(PROBE, prog, n)
-    print(f"write_loop {n} ({opt} -g), {rounds} interleaved rounds, fresh interpreters")
+        probe = run(PROBE, prog, n, cpu)
+    where = "all CPUs" if cpu == "-" else f"tracer and tracee on CPU {cpu}"
+    print(f"write_loop {n} ({opt} -g), {rounds} interleaved rounds, fresh interpreters, "
+          f"{where}")
     for what, unit in (("wall_s", "wall time"), ("cpu_s", "tracer CPU time")):
         p = [r[what] for r in plain]
         s = [r[what] for r in with_source]
         mp, ms = statistics.median(p), statistics.median(s)
-        paired = statistics.median(b / a for a, b in zip(p, s, strict=True))
+        ratios = sorted(b / a for a, b in zip(p, s, strict=True))
+        paired = statistics.median(ratios)
         print(f"  {unit}:")
         print(f"    trace()              median {mp:.3f} s  min {min(p):.3f} s")
         print(f"    trace(source=True)   median {ms:.3f} s  min {min(s):.3f} s")
         print(f"    overhead             {100 * (ms / mp - 1):+.1f} % (medians), "
               f"{100 * (min(s) / min(p) - 1):+.1f} % (minimums), "
-              f"{100 * (paired - 1):+.1f} % (median of the rounds' ratios)")
+              f"{100 * (paired - 1):+.1f} % (median of the rounds' ratios; they ranged "
+              f"{100 * (ratios[0] - 1):+.1f} % .. {100 * (ratios[-1] - 1):+.1f} %)")
     calls = statistics.median(r["events"] for r in plain)
     print("  tracer CPU per syscall (medians):")
     for name, rows in (("trace()", plain), ("trace(source=True)", with_source)):

@@ -252,6 +252,30 @@ def test_memo_tells_sites_apart(build: Callable[..., str], config: str) -> None:
               for e in t.events if e.name == "fdatasync"}
     assert depths == set(range(1, 12))
 
+def test_a_loop_is_answered_from_the_memo(build: Callable[..., str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caching, not per-stop unwinding: after its first stops, every write of a loop is
+    answered from the memo (the fast path), and every answer names the loop's line."""
+    from pytest_renacer import source
+
+    made = source.make_unwinder
+    seen = []
+
+    def keep(arch: str) -> tuple[object, object]:
+        unwinder, symbolize = made(arch)
+        seen.append(unwinder)
+        return unwinder, symbolize
+
+    monkeypatch.setattr(source, "make_unwinder", keep)
+    t = pytest_renacer.trace([build("write_loop", "-O2"), "2000"], source=True)
+    (unwinder,) = seen
+    writes = [e for e in t.events if e.name == "write"]
+    assert len(writes) == 2000
+    assert {str(e.source).split("/")[-1] for e in writes} == {"write_loop.c:10 in main"}
+    assert unwinder.hits >= 1990, (unwinder.hits, unwinder.stops)  # type: ignore[attr-defined]
+    assert unwinder.stops < 100  # type: ignore[attr-defined]  # full unwinds: start-up only
+
+
 def test_after_exec(build: Callable[..., str]) -> None:
     """A process that exec's another binary: each event symbolized against its image."""
     child = build("src_exec", "-O0", "-no-pie")

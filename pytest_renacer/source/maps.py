@@ -149,6 +149,8 @@ class ProcessMaps:
         #: per pid: pages of executable memory that no mapping explains (JIT code):
         #: re-reading the maps for them again would not help
         self._unknown: dict[int, set[int]] = {}
+        #: called whenever ``current`` changes (the unwinder drops its fast answers)
+        self.on_change: Callable[[], None] | None = None
 
     def read(self, pid: int) -> AddressSpace | None:
         """Take a new snapshot of ``pid`` (None if its maps cannot be read)."""
@@ -162,6 +164,8 @@ class ProcessMaps:
             space = AddressSpace(len(self.spaces), pid, mappings, self._shared)
             self.spaces.append(space)
             self.current[pid] = space
+        if self.on_change is not None:
+            self.on_change()
         return space
 
     def for_pid(self, pid: int, addr: int) -> AddressSpace | None:
@@ -199,6 +203,8 @@ class ProcessMaps:
         """``pid`` replaced its image: its next stop takes a new snapshot."""
         self.current.pop(pid, None)
         self._unknown.pop(pid, None)
+        if self.on_change is not None:
+            self.on_change()
 
     def get(self, sid: int) -> AddressSpace | None:
         return self.spaces[sid] if 0 <= sid < len(self.spaces) else None

@@ -2,9 +2,10 @@
 
 At a syscall stop the engine calls :class:`StackUnwinder` with ``(pid, tid, ip, sp)``.
 A site seen before at the same ``(ip, sp)`` is answered from a memo (one ``pread``
-checks the stack slots the answer depended on).  Otherwise it reads a window of the
-stack (8 KiB from ``sp``) in one ``pread`` and walks the frames with the unwind rule of
-each pc:
+checks the stack slots the answer depended on; the entry that answered last at a
+``(pid, ip, sp)`` is found with one dict lookup, before any other work).  Otherwise it
+reads a window of the stack (8 KiB from ``sp``) in one ``pread`` and walks the frames
+with the unwind rule of each pc:
 
 - rules come from the module's ``.eh_frame`` (``.debug_frame`` as a second source),
   compiled once per pc and cached per module, so a known pc costs a dict lookup and a
@@ -42,7 +43,7 @@ from .cfi import (
     eval_expr,
 )
 from .elf import ElfImage
-from .maps import AddressSpace, Mapping, MemoEntry, Module, ProcessMaps
+from .maps import AddressSpace, Mapping, Module, ProcessMaps
 
 __all__ = ["EXACT", "MAX_FRAMES", "ArchRegs", "StackUnwinder", "cfi_for"]
 
@@ -224,6 +225,8 @@ class StackUnwinder:
     MAX_MEMO = 4096
     #: Stacks remembered per (ip, sp) (two call sites in one function share both).
     MEMO_WAYS = 4
+    #: Fast answers kept (one per (pid, ip, sp)) before they are dropped.
+    MAX_FAST = 4096
 
     def __init__(self, arch: ArchRegs, maps: ProcessMaps, max_frames: int = MAX_FRAMES) -> None:
         self.arch = arch
@@ -236,7 +239,6 @@ class StackUnwinder:
         self._unpack_q = struct.Struct("<Q").unpack_from
         # pid -> (open /proc/PID/mem or -1, the snapshot current when it was opened)
         self._fds: OrderedDict[int, tuple[int, object]] = OrderedDict()
-        self._current = maps.current
         self._space: object = None
         self._pread = os.pread
         # per stop
@@ -255,6 +257,14 @@ class StackUnwinder:
         self._memo_stores = 0
         self._memo_hits0 = 0
         self._memo_pause = 0
+        # (pid, ip, sp) -> (mem fd, bytes to read at sp, unpack, expected slots, result):
+        # the memo entry that answered there last, looked up before anything else.
+        # Valid while the pid's snapshot and open mem file stay the ones it was made
+        # with: dropped whenever either changes (maps.on_change, _close_fd).
+        self._fast: dict[tuple[int, int, int],
+                         tuple[int, int, Callable[[bytes], tuple[int, ...]],
+                               tuple[int, ...], tuple[int, ...]]] = {}
+        maps.on_change = self._fast.clear
         #: counters, for measurements
         self.stops = 0
         self.hits = 0
@@ -280,6 +290,7 @@ class StackUnwinder:
 
     # -- tracee access ----------------------------------------------------------------
     def _close_fd(self, pid: int) -> None:
+        self._fast.clear()  # its answers name the fd
         got = self._fds.pop(pid, None)
         if got is not None and got[0] >= 0:
             try:
@@ -392,36 +403,25 @@ class StackUnwinder:
 
     # -- the hook ---------------------------------------------------------------------
     def __call__(self, pid: int, tid: int, ip: int, sp: int) -> tuple[int, ...] | None:
-        # The fast path: a site seen before, its stack slots unchanged.
-        space = self._current.get(pid)
-        if space is not None:
-            hit = space.memo.get((ip, sp))
-            if hit is not None:
-                got = self._fds.get(pid)
-                if got is not None and got[0] >= 0:
-                    size, entries = hit
-                    try:
-                        data = self._pread(got[0], size, sp)
-                    except OSError:
-                        data = b""
-                    if len(data) >= size:
-                        pcs = self._memo_match(entries, data, tid)
-                        if pcs is not None:
-                            return pcs
-        return self._slow(pid, tid, ip, sp)
+        # The fast path (a syscall loop's every stop): the site answered from the memo
+        # last time, its stack slots unchanged: one lookup, one pread, one unpack.
+        hit = self._fast.get((pid, ip, sp))
+        if hit is None:
+            return self._slow(pid, tid, ip, sp, b"")
+        fd, size, unpack, expect, pcs = hit
+        try:
+            data = self._pread(fd, size, sp)
+        except OSError:
+            data = b""
+        if len(data) >= size and unpack(data) == expect:
+            self.hits += 1
+            return pcs
+        return self._slow(pid, tid, ip, sp, data)  # another stack here: the memo's ways
 
-    def _memo_match(self, entries: tuple[MemoEntry, ...], data: bytes,
-                    tid: int) -> tuple[int, ...] | None:
-        """The remembered result whose stack slots hold what ``data`` holds now."""
-        for fmt, expect, pcs, live_ra in entries:
-            if fmt.unpack_from(data) == expect and (
-                    live_ra is None or self._live_ra(tid) == live_ra):
-                self.hits += 1
-                return pcs
-        return None
-
-    def _slow(self, pid: int, tid: int, ip: int, sp: int) -> tuple[int, ...] | None:
-        self.stops += 1
+    def _slow(self, pid: int, tid: int, ip: int, sp: int,
+              data: bytes) -> tuple[int, ...] | None:
+        """The memo (``data``: the stack at ``sp`` if the fast path read it), else a full
+        unwinding."""
         maps = self.maps
         space = maps.current.get(pid)
         if space is None or not space.contains(ip):
@@ -435,14 +435,32 @@ class StackUnwinder:
             hit = space.memo.get((ip, sp))
             if hit is not None:
                 size, entries = hit
-                data = self.read(sp, size)
+                if len(data) < size:
+                    data = self.read(sp, size)
                 if len(data) >= size:
-                    pcs = self._memo_match(entries, data, tid)
-                    if pcs is not None:
-                        return pcs
+                    for fmt, expect, pcs, live_ra in entries:
+                        if fmt.unpack_from(data) == expect and (
+                                live_ra is None or self._live_ra(tid) == live_ra):
+                            self.hits += 1
+                            if live_ra is None:
+                                self._remember(pid, ip, sp, size, fmt, expect, pcs)
+                            return pcs
+            self.stops += 1
             return self._unwind(space, ip, sp)
         except Exception:  # never let a bad stack break the trace
             return (space.sid, ip)
+
+    def _remember(self, pid: int, ip: int, sp: int, size: int, fmt: struct.Struct,
+                  expect: tuple[int, ...], pcs: tuple[int, ...]) -> None:
+        """Make a memo entry that just answered the fast path's answer at (pid, ip, sp)
+        (when the pid's mem file is open: the fast path reads through it)."""
+        got = self._fds.get(pid)
+        if got is None or got[0] < 0:
+            return
+        fast = self._fast
+        if len(fast) >= self.MAX_FAST:
+            fast.clear()
+        fast[(pid, ip, sp)] = (got[0], size, fmt.unpack_from, expect, pcs)
 
     def _unwind(self, space: AddressSpace, ip: int, sp: int) -> tuple[int, ...]:
         self._live = None
@@ -642,7 +660,10 @@ class StackUnwinder:
         memo = space.memo
         if len(memo) >= self.MAX_MEMO:
             memo.clear()
-        entry = (fmt, fmt.unpack_from(self._win), result, live_ra)
+        expect = fmt.unpack_from(self._win)
+        entry = (fmt, expect, result, live_ra)
+        if live_ra is None:
+            self._remember(self._pid, ip, sp, at, fmt, expect, result)
         old = memo.get((ip, sp))
         if old is None:
             memo[(ip, sp)] = (at, (entry,))
