@@ -81,7 +81,8 @@ sym_s = time.perf_counter() - t0
 ev = next(e for e in t.events if e.name == "write")
 print(json.dumps({
     "per_stop_us": 1e6 * stats["s"] / max(1, stats["calls"]), "stops": stats["calls"],
-    "memo_hits": u.hits, "slow_unwinds": u.stops, "rule_misses": u.misses,
+    "memo_hits": stats["calls"] - u.slow_calls + u.hits, "slow_unwinds": u.stops,
+    "rule_misses": u.misses,
     "register_fetches": u.regs_fetched, "symbolize_all_s": sym_s, "events": len(t),
     "sources": sorted(where)[:3], "stack": [str(f) for f in ev.stack],
 }))

@@ -272,8 +272,9 @@ def test_a_loop_is_answered_from_the_memo(build: Callable[..., str],
     writes = [e for e in t.events if e.name == "write"]
     assert len(writes) == 2000
     assert {str(e.source).split("/")[-1] for e in writes} == {"write_loop.c:10 in main"}
-    assert unwinder.hits >= 1990, (unwinder.hits, unwinder.stops)  # type: ignore[attr-defined]
-    assert unwinder.stops < 100  # type: ignore[attr-defined]  # full unwinds: start-up only
+    # every call not answered by the fast path counts as slow: a few at start-up only
+    assert unwinder.slow_calls < 100, unwinder.slow_calls  # type: ignore[attr-defined]
+    assert unwinder.stops <= unwinder.slow_calls  # type: ignore[attr-defined]
 
 
 def test_after_exec(build: Callable[..., str]) -> None:

@@ -265,7 +265,9 @@ class StackUnwinder:
                          tuple[int, int, Callable[[bytes], tuple[int, ...]],
                                tuple[int, ...], tuple[int, ...]]] = {}
         maps.on_change = self._fast.clear
-        #: counters, for measurements
+        #: counters, for measurements (the fast path counts nothing: its answers are the
+        #: calls minus ``slow_calls``)
+        self.slow_calls = 0
         self.stops = 0
         self.hits = 0
         self.misses = 0
@@ -414,7 +416,6 @@ class StackUnwinder:
         except OSError:
             data = b""
         if len(data) >= size and unpack(data) == expect:
-            self.hits += 1
             return pcs
         return self._slow(pid, tid, ip, sp, data)  # another stack here: the memo's ways
 
@@ -422,6 +423,7 @@ class StackUnwinder:
               data: bytes) -> tuple[int, ...] | None:
         """The memo (``data``: the stack at ``sp`` if the fast path read it), else a full
         unwinding."""
+        self.slow_calls += 1
         maps = self.maps
         space = maps.current.get(pid)
         if space is None or not space.contains(ip):

@@ -21,6 +21,7 @@ import os
 import signal
 import threading
 import time
+import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -336,6 +337,9 @@ class Engine:
         capture_entry = self.capture_entry
         capture_exit = self.capture_exit
         unwinder = self.unwinder
+        call = getattr(type(unwinder), "__call__", None)  # noqa: B004 - the method itself
+        if isinstance(call, types.FunctionType):  # a Python class's __call__
+            unwinder = types.MethodType(call, unwinder)  # bound once, not at each stop
         wait_flags = pt.WALL | pt.WNOTHREAD
         count_mode = self.mode == "count"
         restart_default = pt.PTRACE_SYSCALL if self.mode == "full" else pt.PTRACE_CONT
