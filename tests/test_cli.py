@@ -382,7 +382,7 @@ def test_source_locations(build, tmp_path):
     writes = log.read_text().splitlines()[:-1]
     assert len(writes) == 2
     for line in writes:
-        assert re.fullmatch(r"write\(.*\) += 1 @ \S*write_loop\.c:\d+ in main", line), line
+        assert re.fullmatch(r"write\(.*\) += 1 \[\S*write_loop\.c:\d+ in main\]", line), line
 
 
 def test_stack_traces(build, tmp_path):

@@ -337,12 +337,12 @@ def test_stack_frames_and_source_location():
     s, out = sink(stack=lambda pid, cap: frames, source=lambda fr: fr[0])
     s.task_started(10, 10, 1, None, 0)
     call(s, 10, "getpid", [], 10)
-    assert out.getvalue() == "getpid()" + " " * 32 + "= 10 @ /src/prog.c:12 in main\n"
+    assert out.getvalue() == "getpid()" + " " * 32 + "= 10 [/src/prog.c:12 in main]\n"
     s, out = sink(stack=lambda pid, cap: frames, source=lambda fr: fr[0], print_stack=True)
     s.task_started(10, 10, 1, None, 0)
     call(s, 10, "getpid", [], 10)
     assert out.getvalue().splitlines() == [
-        "getpid()" + " " * 32 + "= 10 @ /src/prog.c:12 in main",
+        "getpid()" + " " * 32 + "= 10 [/src/prog.c:12 in main]",
         " > /bin/prog(main) [0x401136] /src/prog.c:12",
         " > /lib/libc.so.6() [0x7f0000001000]",
     ]

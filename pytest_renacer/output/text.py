@@ -69,7 +69,7 @@ class TextOptions:
     prefix: str = "auto"
     stack: StackFunc | None = None  # how to get a syscall's frames (-k, --source)
     print_stack: bool = False  # -k: the frames below each syscall line
-    source: SourceFunc | None = None  # --source: " @ file:line in function" (needs stack)
+    source: SourceFunc | None = None  # --source: " [file:line in function]" (needs stack)
 
 
 def format_duration(ns: int) -> str:
@@ -352,7 +352,7 @@ class TextSink:
             if o.source is not None:
                 src = o.source(frames)
                 if src is not None:
-                    text += f" @ {src}"
+                    text += f" [{src}]"
         ch.stream.write(text)
         self._end(ch)
         if o.print_stack:
