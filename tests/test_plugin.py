@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import hypothesis  # noqa: F401  (imported once here: the inner runs then reuse it)
@@ -450,6 +451,33 @@ def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> N
         "      at test_forked_failure_shows_python_source_lines.py:5 in load",
         "      ... and 1 more like it",
     ])
+
+
+def test_budget_failure_shows_native_source_lines(project: pytest.Pytester) -> None:
+    """A traced program's offending events point at its own source line (source=True),
+    in the failure section and in the test's JSON artifact."""
+    project.makepyfile(textwrap.dedent("""
+        import pytest
+        from renacer_bins import BINS
+
+        @pytest.mark.max_syscalls(write=2)
+        def test_writes(syscalls):
+            syscalls.run([BINS["write_loop"], "3"], filter="write", source=True)
+    """))
+    result = run(project, "--renacer-dir=artifacts")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "offending events: write, 3 calls:",
+        '  write(3, "x", 1) = 1',
+        "      at */write_loop.c:10 in main",
+        "      ... and 2 more like it",
+    ])
+    (artifact,) = (project.path / "artifacts").rglob("test_writes.json")
+    doc = json.loads(artifact.read_text())
+    ((trace,),) = (t["traces"] for t in doc["tests"])
+    sources = {(e["source"]["file"].rsplit("/", 1)[-1], e["source"]["line"])
+               for e in trace["events"] if e["name"] == "write"}
+    assert sources == {("write_loop.c", 10)}
 
 
 def test_forked_hypothesis_examples_each_in_a_child(project: pytest.Pytester) -> None:
