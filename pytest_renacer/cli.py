@@ -419,12 +419,25 @@ class _Runner:
         return sinks
 
     def _stack_fn(self) -> Callable[[int, dict[Any, object] | None], tuple[Frame, ...]]:
+        # The unwinder hands out one tuple per distinct stack: a loop's lines repeat the
+        # last one, answered without asking the symbolizer.
+        last: list[Any] = [None, ()]
+        # --source alone shows the first own frame: libc's and ld.so's need no symbolizing
+        from .source.frames import never_own_binary
+
+        source_only = self.cfg.source and not self.cfg.stack
+
         def stack(pid: int, captured: dict[Any, object] | None) -> tuple[Frame, ...]:
-            symbolize = getattr(self, "symbolizer", None)
             pcs = captured.get("pcs") if captured else None
+            if pcs is last[0]:
+                return last[1]  # type: ignore[no-any-return]
+            symbolize = getattr(self, "symbolizer", None)
             if symbolize is None or not pcs:
                 return ()
-            frames: tuple[Frame, ...] = symbolize(pid, pcs)
+            frames: tuple[Frame, ...] = (symbolize.own_stack(pid, pcs, never_own_binary)
+                                         if source_only and hasattr(symbolize, "own_stack")
+                                         else symbolize(pid, pcs))
+            last[0], last[1] = pcs, frames
             return frames
 
         return stack

@@ -385,6 +385,29 @@ def test_source_locations(build, tmp_path):
         assert re.fullmatch(r"write\(.*\) += 1 \[\S*write_loop\.c:\d+ in main\]", line), line
 
 
+@pytest.mark.parametrize("opt", ["-O0", "-O2"])
+def test_source_alone_names_the_same_frames_as_with_the_stack(build, tmp_path, opt):
+    """--source alone leaves libc's and ld.so's frames unsymbolized; each line's location
+    must still be the one --source -k (every frame symbolized) shows, signal handler and
+    tail call included."""
+    prog = build("src_sites", opt)
+    alone, with_k = tmp_path / "alone", tmp_path / "with_k"
+    assert run("--source", "-o", str(alone), prog) == 0
+    assert run("--source", "-k", "-o", str(with_k), prog) == 0
+
+    def locations(path):
+        return [line.rpartition(" [")[2] if line.endswith("]") else ""
+                for line in path.read_text().splitlines()
+                if not line.startswith((" > ", "---", "+++"))]
+
+    got = locations(alone)
+    assert got == locations(with_k)
+    marked = [where for where in got if "src_sites.c" in where]
+    assert len(marked) >= 15
+    assert any("in on_usr1" in where for where in marked)
+    assert any("in tail_close" in where for where in marked)
+
+
 def test_stack_traces(build, tmp_path):
     log = tmp_path / "log"
     assert run("-k", "-e", "trace=write", "-o", str(log), build("write_loop"), "1") == 0

@@ -381,3 +381,19 @@ def test_memory_stays_flat():
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
     assert peak < 200_000, peak
+
+
+def test_source_location_of_each_stack():
+    """--source's suffix per stack: a loop's repeated stack and a change between two."""
+    a = (Frame("/src/prog.c", 12, "main", "/bin/prog", 0x401136),)
+    b = (Frame("/src/prog.c", 20, "helper", "/bin/prog", 0x401180),)
+    libc_only = (Frame(None, None, None, "/lib/libc.so.6", 0x7F0000001000),)
+    stacks = iter([a, a, b, a, libc_only])
+    own = {a: a[0], b: b[0]}
+    s, out = sink(stack=lambda pid, cap: next(stacks), source=lambda fr: own.get(fr))
+    s.task_started(10, 10, 1, None, 0)
+    for _ in range(5):
+        call(s, 10, "getpid", [], 10)
+    assert [line.split("= 10")[1] for line in out.getvalue().splitlines()] == [
+        " [/src/prog.c:12 in main]", " [/src/prog.c:12 in main]",
+        " [/src/prog.c:20 in helper]", " [/src/prog.c:12 in main]", ""]

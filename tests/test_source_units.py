@@ -102,6 +102,18 @@ def test_frame_rule_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     assert first_own_frame(stack) is stack[2]
 
 
+def test_never_own_binary_follows_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_renacer.source.frames import never_own_binary
+
+    assert never_own_binary(LIBC)
+    assert never_own_binary("/lib64/ld-linux-x86-64.so.2")
+    assert not never_own_binary("/bin/app")
+    monkeypatch.setenv("RENACER_SOURCE_SKIP", r"^/opt/vendor/")
+    assert never_own_binary("/opt/vendor/libthing.so")
+    monkeypatch.setenv("RENACER_SOURCE_KEEP", r"/src/")  # a kept file may be anywhere
+    assert not never_own_binary(LIBC)
+
+
 # -- maps ------------------------------------------------------------------------------
 
 MAPS = """\

@@ -162,6 +162,9 @@ class TextSink:
         self._files: set[IO[str]] = set()  # the -ff files still open
         self._flush = flush
         self._tasks: dict[int, _Task] = {}
+        # id(stack) -> (stack, its " [file:line in function]"): the symbolizer hands out
+        # one tuple per distinct stack, so a loop's lines share one entry
+        self._wheres: dict[int, tuple[tuple[Frame, ...], str]] = {}
         self._live = 0
         self._last_t: int | None = None  # for -r
         self._rt_offset = time.time_ns() - time.monotonic_ns()
@@ -350,14 +353,25 @@ class TextSink:
         if o.stack is not None:
             frames = o.stack(pid, cap)
             if o.source is not None:
-                src = o.source(frames)
-                if src is not None:
-                    text += f" [{src}]"
+                text += self._where(frames)
         ch.stream.write(text)
         self._end(ch)
         if o.print_stack:
             for frame in frames:
                 ch.stream.write(format_frame(frame) + "\n")
+
+    def _where(self, frames: tuple[Frame, ...]) -> str:
+        """--source's suffix for a stack (empty when none of its frames is the program's)."""
+        got = self._wheres.get(id(frames))
+        if got is not None and got[0] is frames:
+            return got[1]
+        assert self.opts.source is not None
+        src = self.opts.source(frames)
+        where = f" [{src}]" if src is not None else ""
+        if len(self._wheres) >= 4096:
+            self._wheres.clear()
+        self._wheres[id(frames)] = (frames, where)
+        return where
 
     def _unfinished(self, tid: int, task: _Task, t: int) -> None:
         """The thread died inside a syscall: strace's ``= ?`` line."""

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
-__all__ = ["SKIP_BINARIES", "SKIP_FILES", "first_own_frame", "is_own"]
+__all__ = ["SKIP_BINARIES", "SKIP_FILES", "first_own_frame", "is_own", "never_own_binary"]
 
 #: Binaries (matched against the file name of the binary) that are never "own code".
 SKIP_BINARIES: list[str] = [
@@ -144,6 +144,18 @@ def _rule(skip: Iterable[str], keep: Iterable[str]) -> _Rule:
         rule = _RULES[key] = _Rule((*_env_patterns("RENACER_SOURCE_SKIP"), *skip_t),
                                    (*_env_patterns("RENACER_SOURCE_KEEP"), *keep_t))
     return rule
+
+
+def never_own_binary(binary: str) -> bool:
+    """Whether no frame of ``binary`` can be own code under the current rule, whatever its
+    source file (a skipped binary, and no keep pattern that a file could match): such
+    frames need no symbolizing to find ``source``."""
+    rule = _rule((), ())
+    if rule.keep is not None:
+        return False
+    if rule.binaries is not None and rule.binaries.search(os.path.basename(binary)):
+        return True
+    return rule.extra is not None and rule.extra.search(binary) is not None
 
 
 def is_own(frame: _FrameLike, *, skip: Iterable[str] = (), keep: Iterable[str] = ()) -> bool:
