@@ -286,7 +286,7 @@ class Symbolizer:
         self.problems: dict[str, str] = {}
         self._stacks: dict[tuple[int, ...], tuple[Any, ...]] = {}
         self._own_stacks: dict[tuple[int, ...], tuple[Any, ...]] = {}
-        self._tails: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._tails: dict[tuple[int, int, bool], tuple[Any, ...]] = {}
 
     def __call__(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
         return self._cached(self._stacks, pcs, None)
@@ -345,24 +345,27 @@ class Symbolizer:
                 # a return address: did a tail call remove a frame below it?
                 callee = pcs[k - 1]
                 out.extend(self._tail_frames(space, pc, callee & ~EXACT,
-                                             k - 1 == 1 or bool(callee & EXACT)))
+                                             k - 1 == 1 or bool(callee & EXACT), skipped))
             out.extend(frames)
         return tuple(out)
 
     def _tail_frames(self, space: AddressSpace, caller_pc: int, callee_pc: int,
-                     callee_exact: bool) -> tuple[Any, ...]:
-        key = (caller_pc, callee_pc)
+                     callee_exact: bool, skipped: Callable[[str], bool] | None,
+                     ) -> tuple[Any, ...]:
+        key = (caller_pc, callee_pc, skipped is None)
         got = self._tails.get(key)
         if got is None:
             try:
-                got = self._find_tail_frames(space, caller_pc, callee_pc, callee_exact)
+                got = self._find_tail_frames(space, caller_pc, callee_pc, callee_exact,
+                                             skipped)
             except Exception:
                 got = ()
             self._tails[key] = got
         return got
 
     def _find_tail_frames(self, space: AddressSpace, caller_pc: int, callee_pc: int,
-                          callee_exact: bool) -> tuple[Any, ...]:
+                          callee_exact: bool, skipped: Callable[[str], bool] | None,
+                          ) -> tuple[Any, ...]:
         cmod = space.module_at(caller_pc)
         if cmod is None:
             return ()
@@ -379,6 +382,8 @@ class Symbolizer:
         plt_name = plt_target(dbg, target)
         if plt_name is not None:
             # a call through the PLT: G is the named function of the callee's module
+            if skipped is not None and skipped(callee_mod.path):
+                return ()  # (own_stack: not shown, and its symbols are not read)
             addr = callee_dbg.address_of(plt_name)
             if addr is None:
                 return ()
