@@ -252,6 +252,17 @@ def test_memo_tells_sites_apart(build: Callable[..., str], config: str) -> None:
               for e in t.events if e.name == "fdatasync"}
     assert depths == set(range(1, 12))
 
+@pytest.mark.parametrize("config", ["-O0", "-O2"])
+def test_memo_across_a_fork(build: Callable[..., str], config: str) -> None:
+    """Parent and child share the memo (one layout) but not the fast path's answers
+    (each has its own stack): every one of 400 events right, in both processes."""
+    t = pytest_renacer.trace([build("src_fork_memo", config)], source=True)
+    syncs = [e for e in t.events if e.name == "fsync" and e.raw_args[0] >= 1050]
+    assert len(syncs) == 400 and len({e.pid for e in syncs}) == 2
+    acc = accuracy(f"fork memo {config}", t, PROGRAMS / "src_fork_memo.c")
+    assert acc.percent == 100.0, "\n".join(acc.wrong)
+
+
 def test_a_loop_is_answered_from_the_memo(build: Callable[..., str],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Caching, not per-stop unwinding: after its first stops, every write of a loop is
