@@ -423,7 +423,7 @@ class _Runner:
         # last one, answered without asking the symbolizer.
         last: list[Any] = [None, ()]
         # --source alone shows the first own frame: libc's and ld.so's need no symbolizing
-        from .source.frames import never_own_binary
+        from .source.frames import is_own, never_own_binary
 
         source_only = self.cfg.source and not self.cfg.stack
 
@@ -434,9 +434,9 @@ class _Runner:
             symbolize = getattr(self, "symbolizer", None)
             if symbolize is None or not pcs:
                 return ()
-            frames: tuple[Frame, ...] = (symbolize.own_stack(pid, pcs, never_own_binary)
-                                         if source_only and hasattr(symbolize, "own_stack")
-                                         else symbolize(pid, pcs))
+            frames: tuple[Frame, ...] = (
+                symbolize.own_stack(pid, pcs, never_own_binary, is_own)
+                if source_only and hasattr(symbolize, "own_stack") else symbolize(pid, pcs))
             last[0], last[1] = pcs, frames
             return frames
 

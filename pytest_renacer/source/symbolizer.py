@@ -289,23 +289,25 @@ class Symbolizer:
         self._tails: dict[tuple[int, int, bool], tuple[Any, ...]] = {}
 
     def __call__(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
-        return self._cached(self._stacks, pcs, None)
+        return self._cached(self._stacks, pcs)
 
-    def own_stack(self, pid: int, pcs: tuple[int, ...],
-                  skipped: Callable[[str], bool]) -> tuple[Any, ...]:
-        """The stack as :meth:`__call__` gives it, except that each pc in a binary that
-        ``skipped`` names is one frame with no file, unsymbolized: enough to find the
-        first own frame (``renacer --source``) without reading the debug info of libc
-        and the dynamic loader (~0.2 s at a trace's first stacks)."""
-        return self._cached(self._own_stacks, pcs, skipped)
+    def own_stack(self, pid: int, pcs: tuple[int, ...], skipped: Callable[[str], bool],
+                  own: Callable[[Any], bool]) -> tuple[Any, ...]:
+        """The stack as :meth:`__call__` gives it, down to its first frame that ``own``
+        accepts, with each pc in a binary that ``skipped`` names as one frame with no
+        file, unsymbolized: enough to find the first own frame (``renacer --source``)
+        without reading the debug info of libc and the dynamic loader (~0.2 s at a
+        trace's first stacks), nor of the frames below (an interpreter's dozens)."""
+        return self._cached(self._own_stacks, pcs, skipped, own)
 
     def _cached(self, cache: dict[tuple[int, ...], tuple[Any, ...]], pcs: tuple[int, ...],
-                skipped: Callable[[str], bool] | None) -> tuple[Any, ...]:
+                skipped: Callable[[str], bool] | None = None,
+                own: Callable[[Any], bool] | None = None) -> tuple[Any, ...]:
         got = cache.get(pcs)
         if got is not None:
             return got
         try:
-            got = self._symbolize(pcs, skipped)
+            got = self._symbolize(pcs, skipped, own)
             if len(cache) >= 65536:
                 cache.clear()
             cache[pcs] = got
@@ -313,8 +315,8 @@ class Symbolizer:
         except Exception:  # pragma: no cover - never break a test over a stack
             return tuple(self.frame(None, None, None, None, pc & ~EXACT) for pc in pcs[1:])
 
-    def _symbolize(self, pcs: tuple[int, ...],
-                   skipped: Callable[[str], bool] | None = None) -> tuple[Any, ...]:
+    def _symbolize(self, pcs: tuple[int, ...], skipped: Callable[[str], bool] | None = None,
+                   own: Callable[[Any], bool] | None = None) -> tuple[Any, ...]:
         if len(pcs) < 2:
             return ()
         space = self.maps.get(pcs[0])
@@ -344,9 +346,14 @@ class Symbolizer:
             if k > 1 and not raw & EXACT and space is not None:
                 # a return address: did a tail call remove a frame below it?
                 callee = pcs[k - 1]
-                out.extend(self._tail_frames(space, pc, callee & ~EXACT,
-                                             k - 1 == 1 or bool(callee & EXACT), skipped))
+                tail = self._tail_frames(space, pc, callee & ~EXACT,
+                                         k - 1 == 1 or bool(callee & EXACT), skipped)
+                out.extend(tail)
+                if own is not None and any(own(f) for f in tail):
+                    break
             out.extend(frames)
+            if own is not None and any(own(f) for f in frames):
+                break
         return tuple(out)
 
     def _tail_frames(self, space: AddressSpace, caller_pc: int, callee_pc: int,
