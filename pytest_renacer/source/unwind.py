@@ -664,13 +664,14 @@ class StackUnwinder:
             memo.clear()
         expect = fmt.unpack_from(self._win)
         entry = (fmt, expect, result, live_ra)
-        if live_ra is None:
-            self._remember(self._pid, ip, sp, at, fmt, expect, result)
         old = memo.get((ip, sp))
+        size = at if old is None else max(at, old[0])
         if old is None:
             memo[(ip, sp)] = (at, (entry,))
         else:  # several stacks at one (ip, sp): keep the last few, newest first
-            memo[(ip, sp)] = (max(at, old[0]), (entry, *old[1][: self.MEMO_WAYS - 1]))
+            memo[(ip, sp)] = (size, (entry, *old[1][: self.MEMO_WAYS - 1]))
+        if live_ra is None:  # (reading what every way needs: a miss needs no second read)
+            self._remember(self._pid, ip, sp, size, fmt, expect, result)
 
     def _getter(self, regs: dict[int, int | None]) -> Callable[[int], int | None]:
         def get(r: int) -> int | None:
