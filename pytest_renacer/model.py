@@ -283,11 +283,23 @@ class SyscallEvent:
     @property
     def source(self) -> Frame | None:
         """The first frame in the traced program's own code (None without --source)."""
-        frames = self.stack
+        # source/ is a sibling layer, loaded lazily
+        from .source.frames import first_own_frame, is_own, never_own_binary, rule_token
+
+        store = self._store
+        frames = store.stacks.get(self._row)
+        if frames is None:
+            own_stack = getattr(store.symbolizer, "own_stack", None)
+            captured = store.captured.get(self._row)
+            pcs = captured.get("pcs") if captured else None
+            if own_stack is not None and pcs:
+                # Down to the first own frame only: libc's debug info and the frames below
+                # are not read unless .stack is asked for.
+                frames = own_stack(self.pid, pcs, never_own_binary, is_own, rule_token())
+            else:
+                frames = self.stack
         if not frames:
             return None
-        from .source.frames import first_own_frame  # source/ is a sibling layer, loaded lazily
-
         return first_own_frame(frames)
 
     def __str__(self) -> str:

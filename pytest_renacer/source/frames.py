@@ -31,7 +31,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
-__all__ = ["SKIP_BINARIES", "SKIP_FILES", "first_own_frame", "is_own", "never_own_binary"]
+__all__ = ["SKIP_BINARIES", "SKIP_FILES", "first_own_frame", "is_own", "never_own_binary",
+           "rule_token"]
 
 #: Binaries (matched against the file name of the binary) that are never "own code".
 SKIP_BINARIES: list[str] = [
@@ -144,6 +145,12 @@ def _rule(skip: Iterable[str], keep: Iterable[str]) -> _Rule:
         rule = _RULES[key] = _Rule((*_env_patterns("RENACER_SOURCE_SKIP"), *skip_t),
                                    (*_env_patterns("RENACER_SOURCE_KEEP"), *keep_t))
     return rule
+
+
+def rule_token() -> object:
+    """An object that stays the same while the rule does (same lists, same environment):
+    what a cache of answers that depend on the rule is keyed by."""
+    return _rule((), ())
 
 
 def never_own_binary(binary: str) -> bool:

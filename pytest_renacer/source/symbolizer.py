@@ -285,32 +285,37 @@ class Symbolizer:
         #: module path -> why its frames lack file:line (recorded once per module)
         self.problems: dict[str, str] = {}
         self._stacks: dict[tuple[int, ...], tuple[Any, ...]] = {}
-        self._own_stacks: dict[tuple[int, ...], tuple[Any, ...]] = {}
+        self._own_stacks: dict[object, tuple[Any, ...]] = {}
         self._tails: dict[tuple[int, int, bool], tuple[Any, ...]] = {}
 
     def __call__(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
         return self._cached(self._stacks, pcs)
 
     def own_stack(self, pid: int, pcs: tuple[int, ...], skipped: Callable[[str], bool],
-                  own: Callable[[Any], bool]) -> tuple[Any, ...]:
+                  own: Callable[[Any], bool], rule: object = None) -> tuple[Any, ...]:
         """The stack as :meth:`__call__` gives it, down to its first frame that ``own``
         accepts, with each pc in a binary that ``skipped`` names as one frame with no
         file, unsymbolized: enough to find the first own frame (``renacer --source``)
         without reading the debug info of libc and the dynamic loader (~0.2 s at a
-        trace's first stacks), nor of the frames below (an interpreter's dozens)."""
-        return self._cached(self._own_stacks, pcs, skipped, own)
+        trace's first stacks), nor of the frames below (an interpreter's dozens).
+        ``rule`` names the rule ``skipped`` and ``own`` apply (frames.rule_token()) where
+        it may change between calls: the answers are kept per rule."""
+        key = pcs if rule is None else (pcs, rule)  # (the rule object kept alive by it)
+        return self._cached(self._own_stacks, pcs, skipped, own, key)
 
-    def _cached(self, cache: dict[tuple[int, ...], tuple[Any, ...]], pcs: tuple[int, ...],
+    def _cached(self, cache: dict[Any, tuple[Any, ...]], pcs: tuple[int, ...],
                 skipped: Callable[[str], bool] | None = None,
-                own: Callable[[Any], bool] | None = None) -> tuple[Any, ...]:
-        got = cache.get(pcs)
+                own: Callable[[Any], bool] | None = None, key: object = None,
+                ) -> tuple[Any, ...]:
+        key = pcs if key is None else key
+        got = cache.get(key)
         if got is not None:
             return got
         try:
             got = self._symbolize(pcs, skipped, own)
             if len(cache) >= 65536:
                 cache.clear()
-            cache[pcs] = got
+            cache[key] = got
             return got
         except Exception:  # pragma: no cover - never break a test over a stack
             return tuple(self.frame(None, None, None, None, pc & ~EXACT) for pc in pcs[1:])
