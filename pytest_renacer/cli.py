@@ -422,9 +422,7 @@ class _Runner:
         # The unwinder hands out one tuple per distinct stack: a loop's lines repeat the
         # last one, answered without asking the symbolizer.
         last: list[Any] = [None, ()]
-        # --source alone shows the first own frame: libc's and ld.so's need no symbolizing
-        from .source.frames import is_own, never_own_binary
-
+        # --source alone shows the first own frame: the frames below it need no symbolizing
         source_only = self.cfg.source and not self.cfg.stack
 
         def stack(pid: int, captured: dict[Any, object] | None) -> tuple[Frame, ...]:
@@ -435,7 +433,7 @@ class _Runner:
             if symbolize is None or not pcs:
                 return ()
             frames: tuple[Frame, ...] = (
-                symbolize.own_stack(pid, pcs, never_own_binary, is_own)
+                symbolize.own_stack(pid, pcs)
                 if source_only and hasattr(symbolize, "own_stack") else symbolize(pid, pcs))
             last[0], last[1] = pcs, frames
             return frames

@@ -273,31 +273,30 @@ class SyscallEvent:
         store = self._store
         frames = store.stacks.get(self._row)
         if frames is None:
-            captured = store.captured.get(self._row)
-            pcs = captured.get("pcs") if captured else None
+            pcs = self._pcs()
             if not pcs or store.symbolizer is None:
                 return ()
-            frames = store.stacks[self._row] = store.symbolizer(self.pid, pcs)  # type: ignore[arg-type]
+            frames = store.stacks[self._row] = store.symbolizer(self.pid, pcs)
         return frames
+
+    def _pcs(self) -> tuple[int, ...] | None:
+        """The unwinder's record of the stack (snapshot id, pcs...), if any."""
+        captured = self._store.captured.get(self._row)
+        pcs = captured.get("pcs") if captured else None
+        return pcs  # type: ignore[return-value]
 
     @property
     def source(self) -> Frame | None:
         """The first frame in the traced program's own code (None without --source)."""
-        # source/ is a sibling layer, loaded lazily
-        from .source.frames import first_own_frame, is_own, never_own_binary, rule_token
+        from .source.frames import first_own_frame  # source/ is a sibling layer, loaded lazily
 
-        store = self._store
-        frames = store.stacks.get(self._row)
+        frames = self._store.stacks.get(self._row)
         if frames is None:
-            own_stack = getattr(store.symbolizer, "own_stack", None)
-            captured = store.captured.get(self._row)
-            pcs = captured.get("pcs") if captured else None
-            if own_stack is not None and pcs:
-                # Down to the first own frame only: libc's debug info and the frames below
-                # are not read unless .stack is asked for.
-                frames = own_stack(self.pid, pcs, never_own_binary, is_own, rule_token())
-            else:
-                frames = self.stack
+            own_stack = getattr(self._store.symbolizer, "own_stack", None)
+            pcs = self._pcs()
+            # Down to the first own frame only: libc's debug info and the frames below
+            # are not read unless .stack is asked for.
+            frames = own_stack(self.pid, pcs) if own_stack is not None and pcs else self.stack
         if not frames:
             return None
         return first_own_frame(frames)

@@ -29,6 +29,7 @@ from typing import Any
 from .demangle import demangle
 from .dwarf import DwarfInfo
 from .elf import ElfImage, find_debug_file, load_image
+from .frames import is_own, never_own_binary, rule_token
 from .maps import AddressSpace, ProcessMaps
 from .tailcall import call_target, plt_target, tail_jump
 from .unwind import EXACT
@@ -289,30 +290,24 @@ class Symbolizer:
         self._tails: dict[tuple[int, int, bool], tuple[Any, ...]] = {}
 
     def __call__(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
-        return self._cached(self._stacks, pcs)
+        return self._cached(self._stacks, pcs, pcs, own_only=False)
 
-    def own_stack(self, pid: int, pcs: tuple[int, ...], skipped: Callable[[str], bool],
-                  own: Callable[[Any], bool], rule: object = None) -> tuple[Any, ...]:
-        """The stack as :meth:`__call__` gives it, down to its first frame that ``own``
-        accepts, with each pc in a binary that ``skipped`` names as one frame with no
-        file, unsymbolized: enough to find the first own frame (``renacer --source``)
-        without reading the debug info of libc and the dynamic loader (~0.2 s at a
-        trace's first stacks), nor of the frames below (an interpreter's dozens).
-        ``rule`` names the rule ``skipped`` and ``own`` apply (frames.rule_token()) where
-        it may change between calls: the answers are kept per rule."""
-        key = pcs if rule is None else (pcs, rule)  # (the rule object kept alive by it)
-        return self._cached(self._own_stacks, pcs, skipped, own, key)
+    def own_stack(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
+        """The stack as :meth:`__call__` gives it, down to its first own frame
+        (frames.is_own), each pc in a binary that is never own code
+        (frames.never_own_binary) left as one frame with no file, unsymbolized: enough
+        for ``source`` without reading the debug info of libc and the dynamic loader
+        (~0.2 s at a trace's first stacks), nor of the frames below (an interpreter's
+        dozens).  Kept per rule: RENACER_SOURCE_SKIP/KEEP may change between calls."""
+        return self._cached(self._own_stacks, pcs, (pcs, rule_token()), own_only=True)
 
-    def _cached(self, cache: dict[Any, tuple[Any, ...]], pcs: tuple[int, ...],
-                skipped: Callable[[str], bool] | None = None,
-                own: Callable[[Any], bool] | None = None, key: object = None,
-                ) -> tuple[Any, ...]:
-        key = pcs if key is None else key
+    def _cached(self, cache: dict[Any, tuple[Any, ...]], pcs: tuple[int, ...], key: object,
+                own_only: bool) -> tuple[Any, ...]:
         got = cache.get(key)
         if got is not None:
             return got
         try:
-            got = self._symbolize(pcs, skipped, own)
+            got = self._symbolize(pcs, own_only)
             if len(cache) >= 65536:
                 cache.clear()
             cache[key] = got
@@ -320,8 +315,7 @@ class Symbolizer:
         except Exception:  # pragma: no cover - never break a test over a stack
             return tuple(self.frame(None, None, None, None, pc & ~EXACT) for pc in pcs[1:])
 
-    def _symbolize(self, pcs: tuple[int, ...], skipped: Callable[[str], bool] | None = None,
-                   own: Callable[[Any], bool] | None = None) -> tuple[Any, ...]:
+    def _symbolize(self, pcs: tuple[int, ...], own_only: bool) -> tuple[Any, ...]:
         if len(pcs) < 2:
             return ()
         space = self.maps.get(pcs[0])
@@ -333,9 +327,9 @@ class Symbolizer:
             exact = k == 1 or bool(raw & EXACT)
             key = pc | EXACT if exact else pc
             cached = space.frames.get(key) if space is not None else None
-            if cached is None and skipped is not None and space is not None:
+            if cached is None and own_only and space is not None:
                 mod = space.module_at(pc)
-                if mod is not None and skipped(mod.path):
+                if mod is not None and never_own_binary(mod.path):
                     out.append(self.frame(None, None, None, mod.path, pc))
                     continue  # (and no tail-call frames: they would be in it too)
             if cached is None:
@@ -352,32 +346,30 @@ class Symbolizer:
                 # a return address: did a tail call remove a frame below it?
                 callee = pcs[k - 1]
                 tail = self._tail_frames(space, pc, callee & ~EXACT,
-                                         k - 1 == 1 or bool(callee & EXACT), skipped)
+                                         k - 1 == 1 or bool(callee & EXACT), own_only)
                 out.extend(tail)
-                if own is not None and any(own(f) for f in tail):
+                if own_only and any(is_own(f) for f in tail):
                     break
             out.extend(frames)
-            if own is not None and any(own(f) for f in frames):
+            if own_only and any(is_own(f) for f in frames):
                 break
         return tuple(out)
 
     def _tail_frames(self, space: AddressSpace, caller_pc: int, callee_pc: int,
-                     callee_exact: bool, skipped: Callable[[str], bool] | None,
-                     ) -> tuple[Any, ...]:
-        key = (caller_pc, callee_pc, skipped is None)
+                     callee_exact: bool, own_only: bool) -> tuple[Any, ...]:
+        key = (caller_pc, callee_pc, own_only)
         got = self._tails.get(key)
         if got is None:
             try:
                 got = self._find_tail_frames(space, caller_pc, callee_pc, callee_exact,
-                                             skipped)
+                                             own_only)
             except Exception:
                 got = ()
             self._tails[key] = got
         return got
 
     def _find_tail_frames(self, space: AddressSpace, caller_pc: int, callee_pc: int,
-                          callee_exact: bool, skipped: Callable[[str], bool] | None,
-                          ) -> tuple[Any, ...]:
+                          callee_exact: bool, own_only: bool) -> tuple[Any, ...]:
         cmod = space.module_at(caller_pc)
         if cmod is None:
             return ()
@@ -394,7 +386,7 @@ class Symbolizer:
         plt_name = plt_target(dbg, target)
         if plt_name is not None:
             # a call through the PLT: G is the named function of the callee's module
-            if skipped is not None and skipped(callee_mod.path):
+            if own_only and never_own_binary(callee_mod.path):
                 return ()  # (own_stack: not shown, and its symbols are not read)
             addr = callee_dbg.address_of(plt_name)
             if addr is None:
