@@ -43,7 +43,7 @@ from .cfi import (
     eval_expr,
 )
 from .elf import ElfImage
-from .maps import AddressSpace, Mapping, Module, ProcessMaps
+from .maps import AddressSpace, Mapping, MemoEntry, Module, ProcessMaps
 
 __all__ = ["EXACT", "MAX_FRAMES", "ArchRegs", "StackUnwinder", "cfi_for"]
 
@@ -665,11 +665,12 @@ class StackUnwinder:
         expect = fmt.unpack_from(self._win)
         entry = (fmt, expect, result, live_ra)
         old = memo.get((ip, sp))
-        size = at if old is None else max(at, old[0])
+        ways: tuple[MemoEntry, ...]
         if old is None:
-            memo[(ip, sp)] = (at, (entry,))
+            size, ways = at, (entry,)
         else:  # several stacks at one (ip, sp): keep the last few, newest first
-            memo[(ip, sp)] = (size, (entry, *old[1][: self.MEMO_WAYS - 1]))
+            size, ways = max(at, old[0]), (entry, *old[1][: self.MEMO_WAYS - 1])
+        memo[(ip, sp)] = (size, ways)
         if live_ra is None:  # (reading what every way needs: a miss needs no second read)
             self._remember(self._pid, ip, sp, size, fmt, expect, result)
 
