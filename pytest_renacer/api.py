@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from .decode import Capturer
+from .decode.capture_plan import core_plans
 from .errors import (
     CommandNotExecutable,
     CommandNotFound,
@@ -105,7 +106,7 @@ class _ProcessesOnly(IgnoringSink):
 
 def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[Sink],
                  marker: tuple[int, int] | None = None,
-                 record: bool = True) -> tuple[Engine, TraceRecorder]:
+                 record: bool = True, pipeline: bool = False) -> tuple[Engine, TraceRecorder]:
     mode, sel = opts.mode_and_set(table)
     recorder = TraceRecorder(table, mode=mode)
     base: Sink = recorder if record else _ProcessesOnly(recorder)
@@ -140,6 +141,8 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
             table.by_name[n].nr for n in ("execve", "execveat") if n in table.by_name
         ),
         marker=marker,
+        capture_plans=(opts.strsize, core_plans(capturer)) if capturer else None,
+        pipeline=pipeline and bool(extra_sinks),
     )
     return engine, recorder
 
@@ -185,6 +188,7 @@ def trace(
     fd_paths: bool = False,
     sinks: Sequence[Sink] = (),
     record: bool = True,
+    pipeline: bool = False,
 ) -> Trace:
     """Run ``argv`` to completion under ptrace and return its :class:`Trace`.
 
@@ -193,7 +197,8 @@ def trace(
     only on those (seccomp).  ``count_only`` stops once per syscall and records no
     arguments or return values.  ``sinks`` receive the engine's records as they happen;
     with ``record=False`` only they do, and the Trace has no events (the CLI's flat-memory
-    live output).  ``timeout`` kills the whole traced tree and raises
+    live output); with ``pipeline`` they run on a thread of their own, in order (the
+    compiled engine core only).  ``timeout`` kills the whole traced tree and raises
     :class:`TraceTimeout`, which carries the partial trace.
     """
     argv_s = [os.fspath(a) for a in argv]
@@ -202,7 +207,7 @@ def trace(
     table = table_for()
     opts = TraceOptions(filter=filter, follow_forks=follow_forks, source=source,
                         count_only=count_only, strsize=strsize, fd_paths=fd_paths)
-    engine, recorder = _make_engine(opts, table, sinks, record=record)
+    engine, recorder = _make_engine(opts, table, sinks, record=record, pipeline=pipeline)
     fds, files = _stdio(input, capture_output)
     timer = None
     start = time.monotonic()

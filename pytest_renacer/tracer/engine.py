@@ -23,10 +23,12 @@ import threading
 import time
 import types
 from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
 from typing import Any, Protocol
 
 from ..errors import AttachError, TracingUnavailable
 from . import ptrace as pt
+from .pipeline import Pipeline
 from .seccomp import PreparedFilter, build_filter
 from .spawn import child_exec_error, spawn_seized
 
@@ -62,6 +64,22 @@ class Sink(Protocol):
              t: int) -> None: ...
 
     def task_exited(self, pid: int, tid: int, status: int, t: int) -> None: ...
+
+
+#: Set (to anything but "" or "0") to run the pure-Python loop instead of the compiled core.
+PURE_PYTHON_ENV = "RENACER_PURE_PYTHON"
+
+
+def load_core() -> ModuleType | None:
+    """The compiled engine core (tracer/_core.c), or None: not built here (no compiler
+    at install time, another platform) or turned off by $RENACER_PURE_PYTHON."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _core  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _core  # type: ignore[no-any-return]
 
 
 class _Task:
@@ -123,6 +141,8 @@ class Engine:
         unwinder: Unwinder | None = None,
         execve_nrs: frozenset[int] = frozenset(),
         marker: tuple[int, int] | None = None,
+        capture_plans: tuple[int, dict[int, Any]] | None = None,
+        pipeline: bool = False,
     ) -> None:
         if mode not in ("full", "seccomp", "count"):
             raise ValueError(f"unknown tracing mode {mode!r}")
@@ -159,6 +179,31 @@ class Engine:
         self._waker: tuple[int, int] | None = None  # (pid, write fd) in attach mode
         self._info = pt.SyscallInfoReader()
         self._siginfo = ctypes.create_string_buffer(pt.SIGINFO_SIZE)
+        # The compiled core runs the syscall stops when it is there; capture_plans are
+        # (string size, the Capturer's plans as data: decode/capture_plan.py); ``pipeline``
+        # runs the sink's calls on another thread (the CLI's output: tracer/pipeline.py).
+        self.capture_plans = capture_plans
+        self.pipeline = pipeline
+        self._core_module = load_core()
+        self._core: Any = None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether this engine runs the compiled core's loop."""
+        return self._core_module is not None
+
+    def _add_task(self, tid: int, task: _Task) -> None:
+        with self._lock:
+            self.tasks[tid] = task
+        if self._core is not None:
+            self._core.add_task(tid, task.pid)
+
+    def _pop_task(self, tid: int) -> _Task | None:
+        with self._lock:
+            task = self.tasks.pop(tid, None)
+        if self._core is not None:
+            self._core.remove_task(tid)
+        return task
 
     # -- starting -------------------------------------------------------------------
     def options(self) -> int:
@@ -192,7 +237,7 @@ class Engine:
             raise
         self._errpipe = errr
         self.root_pid = pid
-        self.tasks[pid] = _Task(pid)
+        self._add_task(pid, _Task(pid))
         self.sink.task_started(pid, pid, os.getpid(), list(map(os.fspath, argv)),
                                time.monotonic_ns())
         return pid
@@ -226,7 +271,7 @@ class Engine:
                     self._detach_all_now()
                     raise AttachError(_attach_reason(pid, e)) from None
                 seen.add(tid)
-                self.tasks[tid] = _Task(pid)
+                self._add_task(tid, _Task(pid))
         self._started = True
         now = time.monotonic_ns()
         self.sink.task_started(pid, pid, ppid, argv, now)
@@ -280,7 +325,10 @@ class Engine:
     def run(self) -> None:
         """Process stops until every tracee has exited (or we detached)."""
         try:
-            self._loop()
+            if self._core_module is not None:
+                self._loop_core(self._core_module)
+            else:
+                self._loop()
         except BaseException:
             if self.attached:
                 self._detach_all_now()
@@ -486,6 +534,88 @@ class Engine:
                 continue
             self._signal_stop(tid, task, sig, now)
 
+    def _loop_core(self, core_module: ModuleType) -> None:
+        """The compiled core runs the syscall stops of known tasks without the GIL and
+        hands every other stop back here, to the same methods the Python loop uses."""
+        sink = self.sink
+        pipe = Pipeline(sink, core_module.Replayer) if self.pipeline else None
+        if pipe is not None:
+            self.sink = pipe  # the handlers below call it in order with the core's batches
+        capture_entry, capture_exit = self.capture_entry, self.capture_exit
+        strsize, plans = self.capture_plans or (0, None)
+        if capture_entry is None or capture_exit is None:
+            plans = None
+        elif plans is None:  # no plans as data: the Python hooks capture every syscall
+            plans = dict.fromkeys(range(4096))
+        unwinder = self.unwinder
+        call = getattr(type(unwinder), "__call__", None)  # noqa: B004 - the method itself
+        if isinstance(call, types.FunctionType):
+            unwinder = types.MethodType(call, unwinder)
+        core = self._core = core_module.Core(
+            {"full": 0, "seccomp": 1, "count": 2}[self.mode],
+            self.nrs, self.invert,
+            plans, strsize,
+            self._gate, capture_entry, capture_exit, unwinder,
+            sink.syscall_entry, sink.syscall_exit,
+            None if pipe is None else pipe.deliver,
+            self._started and self.marker is None,
+        )
+        for tid, task in list(self.tasks.items()):
+            core.add_task(tid, task.pid)
+        waker_pid = self._waker[0] if self._waker else None
+        tasks = self.tasks
+        first = None
+        try:
+            while tasks:
+                stop = core.run(first)
+                first = None
+                if stop is None:
+                    break
+                tid, status, now = stop
+                if tid == waker_pid:
+                    waker_pid = None
+                    if self._stop_requested:
+                        self._detach_all()
+                        return
+                    continue
+                task = tasks.get(tid)
+                if task is None:
+                    if status & 0xFF != 0x7F:
+                        continue
+                    task = self._adopt(tid, now)
+                    first = stop  # the core handles it if it is a syscall stop
+                    continue
+                if status & 0xFF != 0x7F:
+                    self._task_gone(tid, status, now)
+                    continue
+                sig = (status >> 8) & 0xFF
+                event = status >> 16
+                if sig == _SYSCALL_TRAP or event == pt.EVENT_SECCOMP:
+                    # only a task being detached: the core handles the others'
+                    self._detach_one(tid, 0)
+                    continue
+                if event:
+                    self._event(tid, task, event, sig, now)
+                    if not core.recording and self._started and self.marker is None:
+                        core.recording = True
+                    continue
+                self._signal_stop(tid, task, sig, now)
+        finally:
+            self._core = None
+            try:  # what the core recorded before an interruption is kept
+                core.flush()
+            finally:
+                if pipe is not None:
+                    self.sink = sink
+                    pipe.close()
+
+    def _gate(self, tid: int, pid: int, nr: int, args: tuple[int, ...]) -> int:
+        """For the core, before recording has started for good: 0 to skip this entry, 1 to
+        record it, 2 to record it and every later one without asking (the launch)."""
+        if self._skip_entry(tid, pid, nr, args):
+            return 0
+        return 2 if self._started and self.marker is None else 1
+
     def _is_marker(self, nr: int, args: tuple[int, ...]) -> bool:
         assert self.marker is not None
         return nr == self.marker[0] and args[1] == self.marker[1]
@@ -513,7 +643,8 @@ class Engine:
         return True
 
     def _restart(self, tid: int, task: _Task, sig: int = 0) -> None:
-        req = pt.PTRACE_SYSCALL if (self.mode == "full" or task.awaiting_exit) else pt.PTRACE_CONT
+        awaiting = task.awaiting_exit if self._core is None else self._core.awaiting_exit(tid)
+        req = pt.PTRACE_SYSCALL if (self.mode == "full" or awaiting) else pt.PTRACE_CONT
         try:
             pt.ptrace(req, tid, 0, sig)
         except OSError:
@@ -523,8 +654,7 @@ class Engine:
         """A task whose first stop came before its creator's fork/clone event."""
         pid, ppid = _read_proc_status(tid)
         task = _Task(pid)
-        with self._lock:
-            self.tasks[tid] = task
+        self._add_task(tid, task)
         self.sink.task_started(pid, tid, ppid, read_cmdline(pid) if pid == tid else None, now)
         return task
 
@@ -539,8 +669,9 @@ class Engine:
             if former != tid:
                 # A non-leader thread exec'd: it now has the leader's tid.  The leader's own
                 # call (if any) never returns; the exec'ing thread's execve does, here.
-                with self._lock:
-                    old = self.tasks.pop(former, None)
+                if self._core is not None:
+                    self._core.move_pending(former, tid)
+                old = self._pop_task(former)
                 if old is not None:
                     task.pending = old.pending
             if not self._started and tid == self.root_pid:
@@ -595,8 +726,7 @@ class Engine:
         return int(buf.value)
 
     def _task_gone(self, tid: int, status: int, now: int | None = None) -> None:
-        with self._lock:
-            task = self.tasks.pop(tid, None)
+        task = self._pop_task(tid)
         if task is None:
             return
         if now is None:
@@ -636,8 +766,7 @@ class Engine:
             pt.ptrace(pt.PTRACE_DETACH, tid, 0, sig)
         except OSError:
             pass
-        with self._lock:
-            self.tasks.pop(tid, None)
+        self._pop_task(tid)
 
     def _detach_all_now(self) -> None:
         """Best-effort detach after an error (tracees may be running or stopped)."""

@@ -1,0 +1,19 @@
+"""The compiled engine core (pytest_renacer/tracer/_core.c); everything else is in
+pyproject.toml.  The extension is optional: where it cannot be built (no compiler, no
+Python headers, not Linux) the package installs without it and runs the pure-Python
+engine (tracer/engine.py), which is also the reference the core is tested against."""
+
+import sys
+
+from setuptools import Extension, setup
+
+ext_modules = []
+if sys.platform.startswith("linux"):
+    ext_modules.append(Extension(
+        "pytest_renacer.tracer._core",
+        ["pytest_renacer/tracer/_core.c"],
+        extra_compile_args=["-O2", "-std=gnu11"],
+        optional=True,
+    ))
+
+setup(ext_modules=ext_modules)

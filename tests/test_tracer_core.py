@@ -1,0 +1,151 @@
+"""The compiled engine core (tracer/_core.c) against the pure-Python engine, its reference:
+the same workloads traced by both, compared event by event."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import pytest_renacer as rn
+from pytest_renacer.tracer.engine import PURE_PYTHON_ENV, load_core
+
+pytestmark = pytest.mark.skipif(load_core() is None, reason="the compiled core is not built")
+
+# Addresses (ASLR), pids and random bytes differ from one run to the next.
+_ADDR = re.compile(r"0x[0-9a-f]{5,}")
+# Calls whose results are the machine's state at that instant: compared by name.
+_VARYING = frozenset({"getrandom", "sysinfo", "clock_gettime", "clock_nanosleep", "nanosleep"})
+_ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "PYTHONHASHSEED": "0"}
+
+
+def _normalized(t: rn.Trace, ordered: bool = True) -> list[tuple[str, ...]]:
+    """Each thread's events as text, pids and tids numbered by first appearance, sorted
+    (threads interleave differently from run to run; each one's own order must match).
+    Not ``ordered`` (processes that wait for whichever child ends first, so that which
+    child a call names or reaps varies): each thread's calls as a multiset of names and
+    errors."""
+    ids: dict[int, str] = {}
+    for n in [n for ev in t.events for n in (ev.pid, ev.tid)] + list(t.processes):
+        ids.setdefault(n, f"<{len(ids)}>" if ordered else "<id>")
+    pattern = re.compile(r"\b(" + "|".join(map(str, sorted(ids, reverse=True))) + r")\b")
+
+    def line(ev: Any) -> str:
+        if not ordered:
+            return f"{ev.name} {ev.errno}"
+        text = f"{ids[ev.tid]} " + (ev.name if ev.name in _VARYING else str(ev))
+        text = _ADDR.sub("0x?", text)
+        return pattern.sub(lambda m: ids[int(m.group())], text)
+
+    per_tid: dict[int, list[str]] = {}
+    for ev in t.events:
+        per_tid.setdefault(ev.tid, []).append(line(ev))
+    return sorted(tuple(v if ordered else sorted(v)) for v in per_tid.values())
+
+
+@pytest.fixture
+def both(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[rn.Trace, rn.Trace]]:
+    def run(argv: list[str], **kw: Any) -> tuple[rn.Trace, rn.Trace]:
+        with monkeypatch.context() as m:
+            m.setenv(PURE_PYTHON_ENV, "1")
+            pure = rn.trace(argv, env=_ENV, **kw)
+        core = rn.trace(argv, env=_ENV, **kw)
+        return pure, core
+    return run
+
+
+def _same(pure: rn.Trace, core: rn.Trace, ordered: bool = True) -> None:
+    assert core.returncode == pure.returncode
+    assert core.mode == pure.mode
+    assert _normalized(core, ordered) == _normalized(pure, ordered)
+    assert sorted((p.argv, p.returncode) for p in core.processes.values()) == sorted(
+        (p.argv, p.returncode) for p in pure.processes.values())
+    signals = [[(s.signo, s.siginfo[:12]) for s in t.signals] for t in (pure, core)]
+    if not ordered:  # SIGCHLDs from children ending together coalesce, or do not
+        signals = [sorted(set(s)) for s in signals]
+    assert signals[0] == signals[1]
+
+
+def _no_aslr(argv: list[str]) -> list[str]:
+    setarch = shutil.which("setarch")
+    return [setarch, platform.machine(), "-R", *argv] if setarch else argv
+
+
+WORKLOADS: dict[str, Callable[[Callable[..., str]], list[str]]] = {
+    "ls": lambda build: ["ls", "-la", "/"],
+    "write_loop": lambda build: [build("write_loop"), "300"],
+    "fork_tree": lambda build: [build("fork_tree")],
+    "signals": lambda build: [build("signals")],
+    "opens": lambda build: [build("opens")],
+    "python": lambda build: [sys.executable, "-S", "-c", "import json, csv; print(1)"],
+}
+
+
+@pytest.mark.parametrize("workload", sorted(WORKLOADS))
+@pytest.mark.parametrize("mode", ["full", "filtered", "count"])
+def test_core_and_python_engines_trace_the_same(both, build, workload, mode):
+    argv = _no_aslr(WORKLOADS[workload](build))
+    kw: dict[str, Any] = {"full": {}, "filtered": {"filter": "openat,execve,write,clone"},
+                          "count": {"count_only": True}}[mode]
+    pure, core = both(argv, **kw)
+    assert len(pure.events) > 0
+    _same(pure, core, ordered=workload != "fork_tree")
+
+
+def test_threads_trace_the_same(both, build):
+    pure, core = both([build("threads"), "4", "200"])
+    # how often the threads meet on a futex depends on the timing
+    def calls(t: rn.Trace) -> dict[str, int]:
+        return {k: n for k, n in t.names().items() if k != "futex"}
+
+    assert calls(pure) == calls(core)
+    assert len(core.filter("getppid")) == 800
+
+
+def test_strsize_and_fd_paths_the_same(both, build):
+    argv = _no_aslr(["cat", "/etc/hostname", "/nonexistent"])
+    for kw in ({"strsize": 4}, {"strsize": 0}, {"fd_paths": True}):
+        pure, core = both(argv, **kw)
+        _same(pure, core)
+
+
+def test_a_traced_callable_is_recorded_between_its_markers():
+    """api.call: the core asks the engine's gate until the start marker, and mutes the
+    callable's process after the end marker, as the Python loop does."""
+    from pytest_renacer import api
+
+    def body() -> int:
+        os.close(os.open("/dev/null", os.O_RDONLY))
+        return 7
+
+    r = api.call(body)
+    assert r.result == 7  # type: ignore[attr-defined]
+    names = [ev.name for ev in r.events]
+    assert names.count("openat") == 1
+    assert "ioctl" not in names  # the markers
+
+
+def test_the_core_is_built_where_it_can_be() -> None:
+    """CI compiles the extension (pip install -e .); a silent fallback would leave the
+    core untested."""
+    assert load_core() is not None
+
+
+@pytest.fixture
+def pure_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(PURE_PYTHON_ENV, "1")
+    yield
+
+
+def test_the_environment_variable_forces_the_python_engine(pure_env):
+    assert load_core() is None
+    from pytest_renacer.tracer import Engine
+    from pytest_renacer.tracer.sink import IgnoringSink
+
+    assert not Engine(IgnoringSink()).compiled
