@@ -38,13 +38,15 @@ def _normalized(t: rn.Trace, ordered: bool = True) -> list[tuple[str, ...]]:
 
     def line(ev: Any) -> str:
         if not ordered:
-            return f"{ev.name} {ev.errno}"
+            return ev.name  # type: ignore[no-any-return]
         text = f"{ids[ev.tid]} " + (ev.name if ev.name in _VARYING else str(ev))
         text = _ADDR.sub("0x?", text)
         return pattern.sub(lambda m: ids[int(m.group())], text)
 
     per_tid: dict[int, list[str]] = {}
     for ev in t.events:
+        if not ordered and ev.errno == "ERESTARTNOINTR":
+            continue  # a fork interrupted by a SIGCHLD, or not
         per_tid.setdefault(ev.tid, []).append(line(ev))
     return sorted(tuple(v if ordered else sorted(v)) for v in per_tid.values())
 
@@ -80,7 +82,6 @@ def _no_aslr(argv: list[str]) -> list[str]:
 WORKLOADS: dict[str, Callable[[Callable[..., str]], list[str]]] = {
     "ls": lambda build: ["ls", "-la", "/"],
     "write_loop": lambda build: [build("write_loop"), "300"],
-    "fork_tree": lambda build: [build("fork_tree")],
     "signals": lambda build: [build("signals")],
     "opens": lambda build: [build("opens")],
     "python": lambda build: [sys.executable, "-S", "-c", "import json, csv; print(1)"],
@@ -95,7 +96,7 @@ def test_core_and_python_engines_trace_the_same(both, build, workload, mode):
                           "count": {"count_only": True}}[mode]
     pure, core = both(argv, **kw)
     assert len(pure.events) > 0
-    _same(pure, core, ordered=workload != "fork_tree")
+    _same(pure, core)
 
 
 def test_threads_trace_the_same(both, build):
@@ -106,6 +107,13 @@ def test_threads_trace_the_same(both, build):
 
     assert calls(pure) == calls(core)
     assert len(core.filter("getppid")) == 800
+
+
+def test_processes_trace_the_same(both, build):
+    """fork_tree: which child a wait4 reaps first, and whether a clone is restarted by a
+    SIGCHLD, vary from run to run; each process's own calls must match."""
+    pure, core = both([build("fork_tree")])
+    _same(pure, core, ordered=False)
 
 
 def test_strsize_and_fd_paths_the_same(both, build):

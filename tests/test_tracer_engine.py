@@ -14,6 +14,18 @@ import pytest
 
 import pytest_renacer as rn
 from pytest_renacer import api
+from pytest_renacer.tracer.engine import PURE_PYTHON_ENV, load_core
+
+
+@pytest.fixture(autouse=True, params=["core", "python"])
+def engine_kind(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs on both engines: the compiled core and the pure-Python loop
+    (its fallback and reference)."""
+    if request.param == "python":
+        monkeypatch.setenv(PURE_PYTHON_ENV, "1")
+    elif load_core() is None:
+        pytest.skip("the compiled core is not built")
+    return str(request.param)
 
 
 def test_write_loop_counts_every_call(build):
