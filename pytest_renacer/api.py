@@ -143,6 +143,7 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
         marker=marker,
         capture_plans=(opts.strsize, core_plans(capturer)) if capturer else None,
         pipeline=pipeline and bool(extra_sinks),
+        columns=recorder.core_columns() if record and not extra_sinks else None,
     )
     return engine, recorder
 

@@ -487,8 +487,14 @@ class _Runner:
             trace = self._attach(options)
             status = 128 + self.interrupted if self.interrupted else 0
         else:
+            # The output is formatted on a thread of its own while the compiled core keeps
+            # the tracee going (docs/performance.md); not with --source/-k, whose unwinder
+            # and symbolizer share their caches.
+            pipeline = not (cfg.stack or cfg.source) and os.environ.get(
+                "RENACER_NO_PIPELINE", "") in ("", "0")
             with _signals_handled(self._kill_all):
-                trace = api.trace(cfg.command, capture_output=False, **options)
+                trace = api.trace(cfg.command, capture_output=False, pipeline=pipeline,
+                                  **options)
             status = _exit_status(trace.returncode)
             if self.interrupted:
                 status = 128 + self.interrupted

@@ -665,6 +665,14 @@ class TraceRecorder:
         if captured:
             store.captured[token] = self._shared(captured)
 
+    def core_columns(self) -> tuple[Any, ...]:
+        """What the engine's compiled core needs to record into this recorder's columns
+        itself (the same rows syscall_entry/syscall_exit would make; tracer/_core.c)."""
+        store = self.store
+        return (self, store.nr, store.pid, store.tid, store.start, store.duration,
+                store.retval, store.flags, store.args if store.with_args else None,
+                store.captured, self._shared, self._row_flags, _FAILED)
+
     def _shared(self, captured: dict[Any, object]) -> dict[Any, object]:
         """One object for equal captures (a loop writing the same bytes a million times
         keeps one dict, not a million).  The shared object is a copy: the capturer may

@@ -263,6 +263,11 @@ typedef struct {
     uint64_t seq;
     tasks_t tasks;
     PyObject *gate, *capture_entry, *capture_exit, *unwinder, *deliver, *replayer;
+    /* Recording straight into a TraceRecorder's columns (model.py), when it is the only
+     * sink: (recorder, nr, pid, tid, start, duration, retval, flags, args or None,
+     * captured, shared, entry flags, failed flag).  Row of an entry: base + seq - 1. */
+    PyObject *columns;
+    Py_ssize_t row_base;
     Batch *batch;
     struct iovec *iov;
     size_t iov_cap;
@@ -392,7 +397,6 @@ static uint64_t step_len(const step_t *s, const uint64_t *args, int64_t rval) {
     return args[(int)s->len];
 }
 
-static int32_t s32(uint64_t v) { return (int32_t)(uint32_t)v; }
 
 /* The entry steps of a C plan; -2 when memory cannot be read this way. */
 static int run_entry_steps(Core *c, const plan_t *p, pid_t tid, const uint64_t *args) {
@@ -707,9 +711,18 @@ static int handle(Core *c, pid_t tid, int status, int64_t now) {
     return 0;
 }
 
+static PyObject *entry_captured(Batch *b, rec_t *r);
+static PyObject *exit_captured(Batch *b, rec_t *r, PyObject *before);
+static int record_columns(Core *c, Batch *b);
+
 static int flush(Core *c) {
     Batch *b = c->batch;
     if (b->n == 0) return 0;
+    if (c->columns != NULL) {
+        int rc = record_columns(c, b);
+        batch_clear(b);
+        return rc;
+    }
     if (c->deliver != NULL) {
         Batch *fresh = batch_new();
         if (fresh == NULL) return -1;
@@ -824,6 +837,7 @@ static void Core_dealloc(Core *c) {
     Py_XDECREF(c->unwinder);
     Py_XDECREF(c->deliver);
     Py_XDECREF(c->replayer);
+    Py_XDECREF(c->columns);
     Py_XDECREF(c->batch);
     for (int i = 0; i < NR_MAX; i++) free(c->plans[i].steps);
     free(c->tasks.slots);
@@ -838,15 +852,15 @@ static PyObject *none_to_null(PyObject *o) {
 }
 
 /* Core(mode, selection, invert, plans, strsize, gate, capture_entry, capture_exit,
- *      unwinder, sink_entry, sink_exit, deliver, recording)
+ *      unwinder, sink_entry, sink_exit, deliver, recording, columns)
  * selection: None or an iterable of syscall numbers; plans: None (nothing captured) or
  * {nr: None (the Python Capturer) | (has_exit, ((op, arg, len, size), ...), (...))}. */
 static PyObject *Core_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     int mode, invert, recording;
     long strsize;
-    PyObject *sel, *plans, *gate, *ce, *cx, *unw, *se, *sx, *deliver;
-    if (!PyArg_ParseTuple(args, "iOpOlOOOOOOOp", &mode, &sel, &invert, &plans, &strsize, &gate,
-                          &ce, &cx, &unw, &se, &sx, &deliver, &recording))
+    PyObject *sel, *plans, *gate, *ce, *cx, *unw, *se, *sx, *deliver, *columns = Py_None;
+    if (!PyArg_ParseTuple(args, "iOpOlOOOOOOOp|O", &mode, &sel, &invert, &plans, &strsize,
+                          &gate, &ce, &cx, &unw, &se, &sx, &deliver, &recording, &columns))
         return NULL;
     Core *c = (Core *)type->tp_alloc(type, 0);
     if (c == NULL) return NULL;
@@ -916,6 +930,16 @@ static PyObject *Core_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
         goto fail;
     }
     if (c->gate == NULL) c->recording = 1;
+    if (columns != Py_None) {
+        if (!PyTuple_Check(columns) || PyTuple_GET_SIZE(columns) != 13) {
+            PyErr_SetString(PyExc_ValueError, "columns: a 13-tuple");
+            goto fail;
+        }
+        Py_INCREF(columns);
+        c->columns = columns;
+        c->row_base = PyObject_Length(PyTuple_GET_ITEM(columns, 1));
+        if (c->row_base < 0) goto fail;
+    }
     c->replayer = PyObject_CallFunctionObjArgs((PyObject *)&ReplayerType, se, sx, NULL);
     if (c->replayer == NULL) goto fail;
     return (PyObject *)c;
@@ -981,6 +1005,199 @@ static int items_into(PyObject *d, Batch *b, uint32_t off, uint32_t len) {
         pos += sizeof(it) + it.len;
     }
     return 0;
+}
+
+/* The captured value of an entry record, as the Python engine hands it to the sink. */
+static PyObject *entry_captured(Batch *b, rec_t *r) {
+    if (r->flags & F_PYPLAN) {
+        Py_INCREF(r->py);
+        return r->py;
+    }
+    if (!(r->cap_len || r->pcs || (r->flags & F_HAS_EXIT))) Py_RETURN_NONE;
+    PyObject *d = PyDict_New();
+    if (d == NULL || items_into(d, b, r->cap_off, r->cap_len) < 0 ||
+        (r->pcs && PyDict_SetItemString(d, "pcs", r->pcs) < 0)) {
+        Py_XDECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* An exit's: the Capturer's merged dict, the entry's part and these exit steps', or None. */
+static PyObject *exit_captured(Batch *b, rec_t *r, PyObject *before) {
+    if (r->flags & F_PYPLAN) {
+        Py_INCREF(r->py);
+        return r->py;
+    }
+    if (!(r->flags & F_HAS_EXIT)) Py_RETURN_NONE;
+    PyObject *d = (before != NULL && PyDict_Check(before)) ? PyDict_Copy(before) : PyDict_New();
+    if (d == NULL || items_into(d, b, r->cap_off, r->cap_len) < 0) {
+        Py_XDECREF(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int append_bytes(PyObject *array, const void *data, size_t len) {
+    if (len == 0) return 0;
+    PyObject *r = PyObject_CallMethod(array, "frombytes", "y#", (const char *)data,
+                                      (Py_ssize_t)len);
+    if (r == NULL) return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+static int store_captured(Core *c, Py_ssize_t row, PyObject *captured) {
+    int truth = PyObject_IsTrue(captured);
+    if (truth <= 0) return truth;
+    PyObject *cols = c->columns;
+    PyObject *shared = PyObject_CallOneArg(PyTuple_GET_ITEM(cols, 10), captured);
+    if (shared == NULL) return -1;
+    PyObject *key = PyLong_FromSsize_t(row);
+    int rc = key ? PyDict_SetItem(PyTuple_GET_ITEM(cols, 9), key, shared) : -1;
+    Py_XDECREF(key);
+    Py_DECREF(shared);
+    return rc;
+}
+
+/* TraceRecorder.syscall_entry/syscall_exit for a whole batch: the entries' rows appended
+ * column by column, then the exits written into their rows (an exit always follows its
+ * entry, so the result is the one the calls in order would give). */
+static int record_columns(Core *c, Batch *b) {
+    PyObject *cols = c->columns;
+    PyObject *t0o = PyObject_GetAttrString(PyTuple_GET_ITEM(cols, 0), "t0");
+    if (t0o == NULL) return -1;
+    if (t0o == Py_None) { /* task_started comes first: only a stray entry gets here */
+        Py_DECREF(t0o);
+        for (Py_ssize_t i = 0; i < b->n; i++) {
+            if (b->recs[i].kind == R_ENTRY || b->recs[i].kind == R_EXIT) {
+                t0o = PyLong_FromLongLong(b->recs[i].t);
+                if (t0o == NULL || PyObject_SetAttrString(PyTuple_GET_ITEM(cols, 0), "t0", t0o) < 0)
+                    return -1;
+                break;
+            }
+        }
+        if (t0o == Py_None) return 0;
+    }
+    long long t0 = PyLong_AsLongLong(t0o);
+    Py_DECREF(t0o);
+    if (t0 == -1 && PyErr_Occurred()) return -1;
+    int with_args = PyTuple_GET_ITEM(cols, 8) != Py_None;
+    long entry_flags = PyLong_AsLong(PyTuple_GET_ITEM(cols, 11));
+    long failed_flag = PyLong_AsLong(PyTuple_GET_ITEM(cols, 12));
+    Py_ssize_t n_entries = 0;
+    for (Py_ssize_t i = 0; i < b->n; i++) n_entries += b->recs[i].kind == R_ENTRY;
+    int rc = -1;
+    int32_t *nr = malloc(4 * (size_t)n_entries + 1), *pid = malloc(4 * (size_t)n_entries + 1);
+    int32_t *tid = malloc(4 * (size_t)n_entries + 1);
+    double *start = malloc(8 * (size_t)n_entries + 1), *dur = malloc(8 * (size_t)n_entries + 1);
+    int64_t *ret = malloc(8 * (size_t)n_entries + 1);
+    uint8_t *flags = malloc((size_t)n_entries + 1);
+    uint64_t *args = malloc(48 * (size_t)n_entries + 1);
+    Py_buffer bstart = {0}, bdur = {0}, bret = {0}, bflags = {0};
+    int have_buffers = 0;
+    if (!nr || !pid || !tid || !start || !dur || !ret || !flags || !args) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < b->n; i++) {
+        rec_t *r = &b->recs[i];
+        if (r->kind != R_ENTRY) continue;
+        nr[k] = r->nr;
+        pid[k] = r->pid;
+        tid[k] = r->tid;
+        start[k] = (double)(r->t - t0) / 1e9;
+        dur[k] = Py_NAN;
+        ret[k] = 0;
+        flags[k] = (uint8_t)entry_flags;
+        memcpy(&args[6 * k], r->args, 48);
+        k++;
+    }
+    if (append_bytes(PyTuple_GET_ITEM(cols, 1), nr, 4 * (size_t)k) < 0 ||
+        append_bytes(PyTuple_GET_ITEM(cols, 2), pid, 4 * (size_t)k) < 0 ||
+        append_bytes(PyTuple_GET_ITEM(cols, 3), tid, 4 * (size_t)k) < 0 ||
+        append_bytes(PyTuple_GET_ITEM(cols, 4), start, 8 * (size_t)k) < 0 ||
+        append_bytes(PyTuple_GET_ITEM(cols, 5), dur, 8 * (size_t)k) < 0 ||
+        append_bytes(PyTuple_GET_ITEM(cols, 6), ret, 8 * (size_t)k) < 0)
+        goto done;
+    if (k) {
+        PyObject *fl = PyTuple_GET_ITEM(cols, 7); /* a bytearray */
+        PyObject *more = PyBytes_FromStringAndSize((const char *)flags, k);
+        if (more == NULL) goto done;
+        PyObject *r = PySequence_InPlaceConcat(fl, more);
+        Py_DECREF(more);
+        if (r == NULL) goto done;
+        Py_DECREF(r);
+    }
+    if (with_args && append_bytes(PyTuple_GET_ITEM(cols, 8), args, 48 * (size_t)k) < 0) goto done;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(cols, 4), &bstart, PyBUF_WRITABLE) < 0) goto done;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(cols, 5), &bdur, PyBUF_WRITABLE) < 0) goto release;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(cols, 6), &bret, PyBUF_WRITABLE) < 0) goto release;
+    if (PyObject_GetBuffer(PyTuple_GET_ITEM(cols, 7), &bflags, PyBUF_WRITABLE) < 0) goto release;
+    have_buffers = 1;
+    Py_ssize_t rows = bflags.len;
+    /* the captured dicts (Python calls) after the buffers are let go: _shared may run
+     * any code; rows and values are computed first */
+    for (Py_ssize_t i = 0; i < b->n; i++) {
+        rec_t *r = &b->recs[i];
+        if (r->kind != R_EXIT) continue;
+        Py_ssize_t row = c->row_base + (Py_ssize_t)r->seq - 1;
+        if (row < 0 || row >= rows) continue;
+        double st = ((double *)bstart.buf)[row];
+        ((double *)bdur.buf)[row] = (double)(r->t - t0) / 1e9 - st;
+        ((int64_t *)bret.buf)[row] = (int64_t)r->args[0];
+        ((uint8_t *)bflags.buf)[row] = (r->flags & F_FAILED) ? (uint8_t)failed_flag : 0;
+    }
+release:
+    if (bstart.obj) PyBuffer_Release(&bstart);
+    if (bdur.obj) PyBuffer_Release(&bdur);
+    if (bret.obj) PyBuffer_Release(&bret);
+    if (bflags.obj) PyBuffer_Release(&bflags);
+    if (!have_buffers) goto done;
+    {
+        PyObject *pending = ((Replayer *)c->replayer)->pending;
+        for (Py_ssize_t i = 0; i < b->n; i++) {
+            rec_t *r = &b->recs[i];
+            Py_ssize_t row = c->row_base + (Py_ssize_t)r->seq - 1;
+            PyObject *captured;
+            if (r->kind == R_ENTRY) {
+                captured = entry_captured(b, r);
+                if (captured == NULL) goto done;
+                if ((r->flags & F_HAS_EXIT) && (r->flags & F_EXPECT_EXIT)) {
+                    /* kept for the exit's merge */
+                    PyObject *key = PyLong_FromSsize_t(row);
+                    if (key == NULL || PyDict_SetItem(pending, key, captured) < 0) {
+                        Py_XDECREF(key);
+                        Py_DECREF(captured);
+                        goto done;
+                    }
+                    Py_DECREF(key);
+                }
+            } else {
+                PyObject *before = NULL;
+                if (r->flags & F_HAS_EXIT) {
+                    PyObject *key = PyLong_FromSsize_t(row);
+                    if (key == NULL) goto done;
+                    before = PyDict_GetItemWithError(pending, key);
+                    Py_XINCREF(before);
+                    if (before != NULL) PyDict_DelItem(pending, key);
+                    Py_DECREF(key);
+                    if (before == NULL && PyErr_Occurred()) goto done;
+                }
+                captured = exit_captured(b, r, before);
+                Py_XDECREF(before);
+                if (captured == NULL) goto done;
+            }
+            int sc = store_captured(c, row, captured);
+            Py_DECREF(captured);
+            if (sc < 0) goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(nr); free(pid); free(tid); free(start); free(dur); free(ret); free(flags); free(args);
+    return rc;
 }
 
 static int replay(Replayer *rp, Batch *b) {

@@ -143,6 +143,7 @@ class Engine:
         marker: tuple[int, int] | None = None,
         capture_plans: tuple[int, dict[int, Any]] | None = None,
         pipeline: bool = False,
+        columns: tuple[Any, ...] | None = None,
     ) -> None:
         if mode not in ("full", "seccomp", "count"):
             raise ValueError(f"unknown tracing mode {mode!r}")
@@ -184,6 +185,9 @@ class Engine:
         # runs the sink's calls on another thread (the CLI's output: tracer/pipeline.py).
         self.capture_plans = capture_plans
         self.pipeline = pipeline
+        # The recorder's columns, when it is the only sink: the core writes its rows itself
+        # instead of calling syscall_entry/syscall_exit (model.TraceRecorder.core_columns).
+        self.columns = columns
         self._core_module = load_core()
         self._core: Any = None
 
@@ -559,6 +563,7 @@ class Engine:
             sink.syscall_entry, sink.syscall_exit,
             None if pipe is None else pipe.deliver,
             self._started and self.marker is None,
+            self.columns if pipe is None else None,
         )
         for tid, task in list(self.tasks.items()):
             core.add_task(tid, task.pid)
@@ -578,13 +583,14 @@ class Engine:
                         self._detach_all()
                         return
                     continue
-                task = tasks.get(tid)
-                if task is None:
+                known = tasks.get(tid)
+                if known is None:
                     if status & 0xFF != 0x7F:
                         continue
-                    task = self._adopt(tid, now)
+                    self._adopt(tid, now)
                     first = stop  # the core handles it if it is a syscall stop
                     continue
+                task = known
                 if status & 0xFF != 0x7F:
                     self._task_gone(tid, status, now)
                     continue
