@@ -1,4 +1,4 @@
-"""renacer against strace: the benchmark suite of issue 6.
+"""renacer against strace: the benchmark suite of issues 6 and 14.
 
     python benchmarks/run.py [--quick] [--runs N] [--workloads a,b] [--modes m,n]
                              [--no-memory] [--json PATH]
@@ -7,12 +7,15 @@ Builds the workloads (benchmarks/workloads.py) into benchmarks/_build, then runs
 (workload, mode) cell with each tool side by side, alternating the tools' order from
 one run to the next: the untraced program, ``strace``, ``strace --seccomp-bpf`` where it
 applies, and renacer (its CLI, ``python -m pytest_renacer`` = the ``renacer`` command;
-for the count-only budget, a pytest run of a generated ``max_syscalls`` test).  Prints a
+for ``trace()``, a Python script calling it; for the count-only budget, a pytest run of
+a generated ``max_syscalls`` test), each renacer command twice: with the compiled engine
+core and with the pure-Python engine ($RENACER_PURE_PYTHON=1).  Prints a
 markdown table of the medians with the ratio renacer/strace of each cell and whether the
 cell meets its goal, and saves every raw figure as JSON in benchmarks/results/.
 
 Modes (strace's flags, the same for both tools):
   full      -f -o FILE
+  api       pytest_renacer.trace(argv) from Python, no text, against strace -f -o FILE
   filtered  -f -e trace=openat,execve -o FILE   (also strace --seccomp-bpf)
   summary   -f -c -o FILE
   plugin    a pytest run whose test makes syscalls.run(argv, count_only=True) under
@@ -56,17 +59,20 @@ from workloads import (  # noqa: E402
 
 RESULTS = HERE / "results"
 FILTER = "trace=openat,execve"
-MODES = ("full", "filtered", "summary", "plugin", "source")
+MODES = ("full", "api", "filtered", "summary", "plugin", "source")
 
-# The goals of issue 6 (ratios of wall times).
-GOAL_FULL = 1.0
+# The goals of issue 14 (ratios of wall times, the compiled core's commands).
+GOAL_FULL = 1.0  # where strace takes at least FULL_MIN_S
+FULL_MIN_S = 0.25
 GOAL_FULL_AIM = 0.8
+GOAL_API = 0.8  # trace() without text, of strace -f -o FILE
 GOAL_FILTERED = 0.2  # of strace, on the syscall-heavy workloads
-GOAL_FILTERED_BPF = 1.5  # of strace --seccomp-bpf, everywhere
-GOAL_SUMMARY = 1.0
-GOAL_PLUGIN = 0.6  # of strace -c
-GOAL_SOURCE = 1.15  # of the same full trace without --source
-GOAL_MEMORY_MB = 100.0
+GOAL_SUMMARY = 0.7
+GOAL_PLUGIN = 0.5  # of strace -c
+GOAL_SOURCE = 1.3  # of the same full trace without --source
+GOAL_MEMORY_FULL_MB = 150.0  # 1M-syscall full trace()
+GOAL_MEMORY_COUNT_MB = 60.0  # 1M-syscall count-only trace()
+PURE = (("RENACER_PURE_PYTHON", "1"),)
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,10 @@ def test_untraced():
 '''
 
 
+API_SCRIPT = ("import sys; from pytest_renacer import trace; "
+              "trace(sys.argv[1:], capture_output=False)")
+
+
 def plugin_dir() -> Path:
     d = BUILD / "plugin"
     d.mkdir(parents=True, exist_ok=True)
@@ -184,29 +194,38 @@ def commands(out_dir: Path) -> dict[str, Command]:
                 (*pytest, f"{test}::test_untraced"), penv, str(pdir)),
         Command("renacer-source", "renacer -f --source -o",
                 (*rn, "-f", "--source", "-o", out)),
+        Command("api", "trace() from Python", (sys.executable, "-c", API_SCRIPT)),
     ]
-    return {c.key: c for c in cmds}
+    # every renacer command again on the pure-Python engine
+    pure = [Command(f"{c.key}-py", f"{c.label} [pure Python]", c.argv, (*c.env, *PURE), c.cwd)
+            for c in cmds if c.key.startswith(("renacer", "api", "pytest"))]
+    return {c.key: c for c in cmds + pure}
 
 
 # Which commands each mode needs: the renacer one first, then its references.
 MODE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "full": ("renacer", "strace", "untraced"),
-    "filtered": ("renacer-filtered", "strace-filtered", "strace-bpf-filtered", "untraced"),
-    "summary": ("renacer-c", "strace-c", "untraced"),
-    "plugin": ("pytest-budget", "strace-c", "pytest-untraced", "untraced"),
-    "source": ("renacer-source", "renacer", "untraced"),
+    "full": ("renacer", "renacer-py", "strace", "untraced"),
+    "api": ("api", "api-py", "strace", "untraced"),
+    "filtered": ("renacer-filtered", "renacer-filtered-py", "strace-filtered",
+                 "strace-bpf-filtered", "untraced"),
+    "summary": ("renacer-c", "renacer-c-py", "strace-c", "untraced"),
+    "plugin": ("pytest-budget", "pytest-budget-py", "strace-c", "pytest-untraced", "untraced"),
+    "source": ("renacer-source", "renacer-source-py", "renacer", "renacer-py", "untraced"),
 }
+#: the renacer command of each mode (its pure-Python twin is KEY-py)
+MODE_RENACER = {"full": "renacer", "api": "api", "filtered": "renacer-filtered",
+                "summary": "renacer-c", "plugin": "pytest-budget", "source": "renacer-source"}
 
 
 def run_command(cmd: Command, w: Workload, out_dir: Path) -> dict[str, Any]:
     env = child_env(cmd.env)
-    if cmd.key.startswith("pytest"):
+    if cmd.key.startswith("pytest-"):
         env["RENACER_BENCH_ARGV"] = json.dumps(list(w.argv))
         argv: tuple[str, ...] = cmd.argv
     else:
         argv = (*cmd.argv, *w.argv)
     sample = timed(argv, env, cmd.cwd)
-    if cmd.key.startswith("pytest"):
+    if cmd.key.startswith("pytest-"):
         side = out_dir / "plugin.json"
         if side.exists():
             sample["in_test"] = json.loads(side.read_text())
@@ -230,47 +249,52 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 
 def evaluate(w: Workload, mode: str, med: dict[str, float | None]) -> dict[str, Any]:
-    """The cell's figures, its ratio(s), goal and verdict."""
+    """The cell's figures, its ratios (compiled core and pure Python), goal and verdict
+    (the goal is the compiled core's)."""
+    key = MODE_RENACER[mode]
     cell: dict[str, Any] = {"workload": w.name, "title": w.title, "mode": mode,
-                            "untraced": med.get("untraced")}
+                            "untraced": med.get("untraced"), "renacer": med.get(key),
+                            "renacer_py": med.get(f"{key}-py")}
     goals: list[tuple[str, float | None, float]] = []
-    if mode == "full":
-        cell.update(strace=med["strace"], renacer=med["renacer"])
-        cell["ratio"] = _ratio(med["renacer"], med["strace"])
-        goals.append(("vs strace", cell["ratio"], GOAL_FULL))
+    ref: float | None = None
+    if mode in ("full", "api"):
+        ref = cell["strace"] = med["strace"]
+        if mode == "api":
+            goals.append(("vs strace -f -o", _ratio(cell["renacer"], ref), GOAL_API))
+        elif ref is not None and ref >= FULL_MIN_S:
+            goals.append(("vs strace", _ratio(cell["renacer"], ref), GOAL_FULL))
     elif mode == "filtered":
-        cell.update(strace=med["strace-filtered"], strace_bpf=med["strace-bpf-filtered"],
-                    renacer=med["renacer-filtered"])
-        cell["ratio"] = _ratio(cell["renacer"], cell["strace"])
+        ref = cell["strace"] = med["strace-filtered"]
+        cell["strace_bpf"] = med["strace-bpf-filtered"]
         cell["ratio_bpf"] = _ratio(cell["renacer"], cell["strace_bpf"])
         if w.syscall_heavy:
-            goals.append(("vs strace", cell["ratio"], GOAL_FILTERED))
-        goals.append(("vs strace --seccomp-bpf", cell["ratio_bpf"], GOAL_FILTERED_BPF))
+            goals.append(("vs strace", _ratio(cell["renacer"], ref), GOAL_FILTERED))
     elif mode == "summary":
-        cell.update(strace=med["strace-c"], renacer=med["renacer-c"])
-        cell["ratio"] = _ratio(med["renacer-c"], med["strace-c"])
-        goals.append(("vs strace -c", cell["ratio"], GOAL_SUMMARY))
+        ref = cell["strace"] = med["strace-c"]
+        goals.append(("vs strace -c", _ratio(cell["renacer"], ref), GOAL_SUMMARY))
     elif mode == "plugin":
-        cell.update(strace=med["strace-c"], renacer=med["pytest-budget"],
-                    pytest_untraced=med["pytest-untraced"])
-        cell["ratio"] = _ratio(med["pytest-budget"], med["strace-c"])
-        goals.append(("vs strace -c", cell["ratio"], GOAL_PLUGIN))
+        ref = cell["strace"] = med["strace-c"]
+        cell["pytest_untraced"] = med["pytest-untraced"]
+        goals.append(("vs strace -c", _ratio(cell["renacer"], ref), GOAL_PLUGIN))
         # the same, net of pytest's own start-up (the untraced pytest run)
-        if None not in (med["pytest-budget"], med["pytest-untraced"], med["untraced"]):
-            budget, bare, untraced = (med["pytest-budget"], med["pytest-untraced"],
-                                      med["untraced"])
-            assert budget is not None and bare is not None and untraced is not None
-            cell["ratio_net_of_pytest"] = _ratio(budget - bare + untraced, med["strace-c"])
+        bare, untraced = med["pytest-untraced"], med["untraced"]
+        if None not in (cell["renacer"], bare, untraced):
+            assert cell["renacer"] is not None and bare is not None and untraced is not None
+            cell["ratio_net_of_pytest"] = _ratio(cell["renacer"] - bare + untraced, ref)
     elif mode == "source":
-        cell.update(strace=None, renacer=med["renacer-source"], renacer_full=med["renacer"])
-        cell["ratio"] = _ratio(med["renacer-source"], med["renacer"])
-        goals.append(("vs renacer -f", cell["ratio"], GOAL_SOURCE))
+        cell["strace"] = None
+        ref = cell["renacer_full"] = med["renacer"]
+        cell["renacer_full_py"] = med["renacer-py"]
+        goals.append(("vs renacer -f", _ratio(cell["renacer"], ref), GOAL_SOURCE))
+    cell["ratio"] = _ratio(cell["renacer"], ref)
+    cell["ratio_py"] = _ratio(cell["renacer_py"],
+                              cell.get("renacer_full_py") if mode == "source" else ref)
     verdicts = []
     for what, value, limit in goals:
         met = value is not None and value <= limit
         verdicts.append({"against": what, "ratio": value, "goal": limit, "met": met})
     cell["goals"] = verdicts
-    cell["met"] = bool(verdicts) and all(v["met"] for v in verdicts)
+    cell["met"] = all(v["met"] for v in verdicts)
     return cell
 
 
@@ -285,55 +309,60 @@ def fmt_ratio(v: float | None) -> str:
 def table(cells: list[dict[str, Any]]) -> str:
     lines = [
         "| workload | mode | untraced s | strace s | strace --seccomp-bpf s | renacer s "
-        "| renacer/strace | goal | verdict |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        "| renacer pure-Python s | renacer/strace | pure-Python/strace | goal | verdict |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for c in cells:
         mode = c["mode"]
         strace = fmt_s(c.get("strace"))
         ratio = fmt_ratio(c.get("ratio"))
         if mode == "source":
-            strace = f"({fmt_s(c.get('renacer_full'))} renacer -f)"
+            strace = (f"({fmt_s(c.get('renacer_full'))} / {fmt_s(c.get('renacer_full_py'))} "
+                      "renacer -f)")
         if mode == "filtered":
             ratio += f"; {fmt_ratio(c.get('ratio_bpf'))} of bpf"
         if mode == "plugin" and c.get("ratio_net_of_pytest") is not None:
             ratio += f" ({c['ratio_net_of_pytest']:.2f} net of pytest)"
-        goal = "; ".join(f"<= {g['goal']} {g['against']}" for g in c["goals"])
-        verdict = "met" if c["met"] else "**MISSED**"
+        goal = "; ".join(f"<= {g['goal']} {g['against']}" for g in c["goals"]) or "—"
+        verdict = ("met" if c["met"] else "**MISSED**") if c["goals"] else "—"
         if c.get("error"):
             verdict = "**ERROR**"
         lines.append(f"| {c['title']} | {mode} | {fmt_s(c.get('untraced'))} | {strace} | "
-                     f"{fmt_s(c.get('strace_bpf'))} | {fmt_s(c.get('renacer'))} | {ratio} | "
-                     f"{goal} | {verdict} |")
+                     f"{fmt_s(c.get('strace_bpf'))} | {fmt_s(c.get('renacer'))} | "
+                     f"{fmt_s(c.get('renacer_py'))} | {ratio} | "
+                     f"{fmt_ratio(c.get('ratio_py'))} | {goal} | {verdict} |")
     return "\n".join(lines)
 
 
 # -- memory ---------------------------------------------------------------------------
 
-COUNT_RSS = r"""
+TRACE_RSS = r"""
 import json, resource, sys
 import pytest_renacer as rn
-t = rn.trace([sys.argv[1], sys.argv[2]], count_only=True)
+t = rn.trace([sys.argv[1], sys.argv[2]], count_only=sys.argv[3] == "count")
 print(json.dumps({"events": len(t), "writes": t.count("write"),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 def memory(quick: bool, out_dir: Path) -> dict[str, Any]:
+    """Peak RSS of a 1M-syscall trace() (full and count-only, both engines), and of
+    --format jsonl at two lengths (streaming must stay flat)."""
     loop = build_c("loop")
-    env = child_env()
     n = 20_000 if quick else 1_000_000
-    res = subprocess.run([sys.executable, "-c", COUNT_RSS, loop, str(n)], env=env,
-                         capture_output=True, text=True)
-    result: dict[str, Any] = {}
-    if res.returncode == 0:
-        count = json.loads(res.stdout)
-        count["syscalls_asked"] = n
-        count["goal_mb"] = GOAL_MEMORY_MB
-        count["met"] = count["peak_rss_mb"] < GOAL_MEMORY_MB
-        result["count_only"] = count
-    else:
-        result["count_only"] = {"error": res.stderr[-2000:], "met": False}
+    result: dict[str, Any] = {"syscalls_asked": n}
+    for mode, goal in (("full", GOAL_MEMORY_FULL_MB), ("count", GOAL_MEMORY_COUNT_MB)):
+        for engine, extra in (("core", ()), ("pure", PURE)):
+            res = subprocess.run([sys.executable, "-c", TRACE_RSS, loop, str(n), mode],
+                                 env=child_env(extra), capture_output=True, text=True)
+            key = f"{mode}_{engine}"
+            if res.returncode == 0:
+                figures = json.loads(res.stdout)
+                figures.update(goal_mb=goal, met=figures["peak_rss_mb"] <= goal)
+                result[key] = figures
+            else:
+                result[key] = {"error": res.stderr[-2000:], "met": False, "goal_mb": goal}
+    env = child_env()
     sizes = (2_000, 8_000) if quick else (25_000, 100_000)
     jsonl = []
     for size in sizes:
@@ -355,26 +384,29 @@ def memory(quick: bool, out_dir: Path) -> dict[str, Any]:
 
 
 def memory_table(mem: dict[str, Any]) -> str:
-    lines = ["| memory check | figure | goal | verdict |", "|---|---:|---|---|"]
-    c = mem.get("count_only", {})
-    if "peak_rss_mb" in c:
-        lines.append(f"| count-only trace(), {c['syscalls_asked']:,} syscalls: peak RSS | "
-                     f"{c['peak_rss_mb']:.0f} MB | < {GOAL_MEMORY_MB:.0f} MB | "
-                     f"{'met' if c['met'] else '**MISSED**'} |")
-    else:
-        lines.append("| count-only trace() | error | | **ERROR** |")
+    lines = ["| memory check | compiled core | pure Python | goal | verdict (core) |",
+             "|---|---:|---:|---|---|"]
+    n = mem["syscalls_asked"]
+    for mode, what in (("full", "full trace()"), ("count", "count-only trace()")):
+        core, pure = mem[f"{mode}_core"], mem[f"{mode}_pure"]
+
+        def fig(r: dict[str, Any]) -> str:
+            return f"{r['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in r else "error"
+        verdict = "met" if core["met"] else "**MISSED**"
+        lines.append(f"| {what}, {n:,} syscalls: peak RSS | {fig(core)} | {fig(pure)} | "
+                     f"<= {core['goal_mb']:.0f} MB | {verdict} |")
     j = mem.get("jsonl", {})
     runs = j.get("runs", [])
     if j.get("growth_mb") is not None:
         a, b = runs
         lines.append(f"| renacer --format jsonl: peak RSS at {a['syscalls']:,} / "
                      f"{b['syscalls']:,} syscalls | {a['maxrss_mb']:.0f} / "
-                     f"{b['maxrss_mb']:.0f} MB | flat (+5 MB at most) | "
+                     f"{b['maxrss_mb']:.0f} MB | | flat (+5 MB at most) | "
                      f"{'met' if j['met'] else '**MISSED**'} |")
     else:
         err = next((r.get("stderr", "") for r in runs if r.get("rc")), "")
         why = err.strip().splitlines()[-1] if err.strip() else "error"
-        lines.append(f"| renacer --format jsonl | {why} | flat | **ERROR** |")
+        lines.append(f"| renacer --format jsonl | {why} | | flat | **ERROR** |")
     return "\n".join(lines)
 
 

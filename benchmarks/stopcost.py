@@ -1,7 +1,7 @@
 """The tracer's own CPU per ptrace stop, through the public API (no output sink).
 
     python benchmarks/stopcost.py [--calls N] [--runs R] [--modes full,count,seccomp]
-                                  [--tree DIR]...
+                                  [--engines core,python] [--tree DIR]...
 
 Traces the C write loop (N write() calls) with ``pytest_renacer.trace()`` in fresh
 interpreters and reports, per mode, the medians of the tracer process's user and system
@@ -12,6 +12,10 @@ A stop is one ptrace stop: two per syscall in the full mode, one in the count mo
 seccomp mode (``filter="write"``) stops like the full mode on the selected write() calls.
 ``--modes floor`` times the least a Python tracer can do per stop (waitpid,
 GET_SYSCALL_INFO, restart; nothing recorded), the bound the engine is measured against.
+
+Each mode runs on both engines, alternating: the compiled core (tracer/_core.c) and the
+pure-Python loop ($RENACER_PURE_PYTHON=1), the engine as it was before the core: the
+before/after of issue 14.
 
 ``--tree DIR`` (repeatable) imports pytest_renacer from DIR instead of this checkout:
 give a copy of an older version to compare before/after in one run, alternating.
@@ -74,10 +78,13 @@ print(json.dumps({"wall_s": wall, "events": events, "stops": stops,
 """
 
 
-def run_once(tree: str | None, prog: str, calls: int, mode: str) -> dict[str, float]:
+def run_once(tree: str | None, prog: str, calls: int, mode: str,
+             engine: str) -> dict[str, float]:
     # this checkout by default, whatever copy of the package is installed
-    out = subprocess.run([sys.executable, "-c", CHILD, prog, str(calls), mode],
-                         env=env_for(tree or ROOT),
+    env = env_for(tree or ROOT)
+    if engine == "python":
+        env["RENACER_PURE_PYTHON"] = "1"
+    out = subprocess.run([sys.executable, "-c", CHILD, prog, str(calls), mode], env=env,
                          check=True, capture_output=True, text=True, cwd="/")
     return dict(json.loads(out.stdout))
 
@@ -100,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calls", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--modes", default="full,count", help="of floor,full,count,seccomp")
+    ap.add_argument("--engines", default="core,python", help="of core,python")
     ap.add_argument("--no-strace", action="store_true", help="do not time strace too")
     ap.add_argument("--tree", action="append", default=[],
                     help="import pytest_renacer from this directory (repeatable)")
@@ -109,32 +117,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.tree:
         trees.append(None)  # and this checkout, for comparison
     modes = args.modes.split(",")
-    samples: dict[tuple[str, str], list[dict[str, float]]] = {}
+    engines = args.engines.split(",")
+    samples: dict[tuple[str, str, str], list[dict[str, float]]] = {}
     strace: dict[str, list[dict[str, float]]] = {}
     use_strace = not args.no_strace and shutil.which("strace") is not None
     for _ in range(args.runs):
         for mode in modes:
             for tree in trees:
-                key = (tree or str(ROOT), mode)
-                samples.setdefault(key, []).append(run_once(tree, prog, args.calls, mode))
+                for engine in engines if mode != "floor" else ["python"]:
+                    key = (tree or str(ROOT), engine, mode)
+                    samples.setdefault(key, []).append(
+                        run_once(tree, prog, args.calls, mode, engine))
             if use_strace:
                 strace.setdefault(mode, []).append(strace_once(mode, prog, args.calls))
     print(f"{args.calls:,} write() calls, {args.runs} runs, medians\n")
-    print("| tree | mode | user us/stop | sys us/stop | wall us/stop | wall s | "
+    print("| tree | engine | mode | user us/stop | sys us/stop | wall us/stop | wall s | "
           "renacer/strace |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
     def med(rows: list[dict[str, float]], key: str, per_stop: bool = True) -> float:
         return statistics.median(r[key] / (r["stops"] if per_stop else 1) for r in rows)
 
-    for (tree, mode), rows in samples.items():
+    for (tree, engine, mode), rows in sorted(samples.items(), key=lambda kv: kv[0][2]):
         wall = med(rows, "wall_s", False)
         ref = statistics.median(r["wall_s"] for r in strace[mode]) if mode in strace else None
         ratio = f"{wall / ref:.2f}" if ref else "—"
-        print(f"| {tree} | {mode} | {med(rows, 'user_s') * 1e6:.2f} | "
+        print(f"| {tree} | {engine} | {mode} | {med(rows, 'user_s') * 1e6:.2f} | "
               f"{med(rows, 'sys_s') * 1e6:.2f} | {med(rows, 'wall_s') * 1e6:.2f} | "
               f"{wall:.2f} | {ratio} |")
     for mode, rows in strace.items():
-        print(f"| {' '.join(STRACE[mode])} | {mode} | | | | "
+        print(f"| {' '.join(STRACE[mode])} | | {mode} | | | | "
               f"{statistics.median(r['wall_s'] for r in rows):.2f} | |")
     return 0
 

@@ -487,11 +487,13 @@ class _Runner:
             trace = self._attach(options)
             status = 128 + self.interrupted if self.interrupted else 0
         else:
-            # The output is formatted on a thread of its own while the compiled core keeps
-            # the tracee going (docs/performance.md); not with --source/-k, whose unwinder
-            # and symbolizer share their caches.
+            # $RENACER_PIPELINE=1 formats the output on a thread of its own while the
+            # compiled core keeps the tracee going.  Off by default: on a 2-CPU machine the
+            # tracee, the tracer and that thread compete for the CPUs and it measured
+            # slower (docs/performance.md).  Never with --source/-k, whose unwinder and
+            # symbolizer share their caches.
             pipeline = not (cfg.stack or cfg.source) and os.environ.get(
-                "RENACER_NO_PIPELINE", "") in ("", "0")
+                "RENACER_PIPELINE", "") not in ("", "0")
             with _signals_handled(self._kill_all):
                 trace = api.trace(cfg.command, capture_output=False, pipeline=pipeline,
                                   **options)
