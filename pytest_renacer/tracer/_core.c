@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -50,6 +51,7 @@
 #define BATCH_RECORDS 4096
 #define PATH_MAX_ 4096
 #define FIRST_CHUNK 256
+#define LIVE_POLLS 1
 
 struct syscall_info {
     uint8_t op;
@@ -526,6 +528,16 @@ static rec_t *rec_new(Core *c) {
     return r;
 }
 
+/* Live sinks called on this thread (the CLI's text, JSON lines): each record goes to them
+ * at its stop, before the tracee resumes, as the Python loop does.  Batched, a line
+ * would wait for the next stop, forever for a tracee in pause(); and formatting after
+ * the restart measured slower (the woken tracee preempts the tracer on its CPU). */
+static int live_flush(Core *c) {
+    if (c->columns != NULL || c->deliver != NULL) return 0;
+    GIL_TAKE(c);
+    return flush(c);
+}
+
 static PyObject *args_tuple(const uint64_t *args) {
     return Py_BuildValue("(KKKKKK)", (unsigned long long)args[0], (unsigned long long)args[1],
                          (unsigned long long)args[2], (unsigned long long)args[3],
@@ -625,6 +637,7 @@ static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int6
     }
     r->flags = flags;
     b->n++;
+    if (live_flush(c) < 0) return -1;
     if (c->mode == 2) {
         t->pending = 0;
         restart(tid, restart_default, 0);
@@ -678,6 +691,7 @@ static int on_exit_stop(Core *c, task_t *t, pid_t tid, struct syscall_info *si, 
         r->cap_len = (uint32_t)(b->used - r->cap_off);
         r->flags = flags;
         b->n++;
+        if (live_flush(c) < 0) return -1;
     }
     restart(tid, restart_default, 0);
     return 0;
@@ -752,20 +766,41 @@ static PyObject *Core_run(Core *c, PyObject *args) {
         if (h < 0) return NULL;
         if (h == 0) return Py_BuildValue("(iiL)", tid, status, t);
     }
-    GIL_DROP(c);
     for (;;) {
+        GIL_DROP(c); /* a stop's Python calls (capture, live sinks) took it */
         int status;
-        pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+        pid_t tid = 0;
+        int err = 0;
+        if (c->deliver != NULL && c->batch->n > 0) {
+            /* A pipeline's sinks print as the tracee goes: before waiting for a stop that
+             * may take long (a tracee in pause()), what is recorded goes out, unless the
+             * next stop is there already. */
+            for (int k = 0; k < LIVE_POLLS && tid == 0; k++) {
+                if (k) sched_yield();
+                tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+                err = errno;
+            }
+            if (tid == 0) {
+                GIL_TAKE(c);
+                if (flush(c) < 0) return NULL;
+                GIL_DROP(c);
+            }
+        }
+        if (tid == 0) {
+            tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+            err = errno;
+        }
+        errno = err;
         if (tid < 0) {
             if (errno == EINTR) {
                 GIL_TAKE(c);
                 if (PyErr_CheckSignals() < 0) return NULL;
-                GIL_DROP(c);
                 continue;
             }
             GIL_TAKE(c);
             if (flush(c) < 0) return NULL;
-            if (errno == ECHILD) Py_RETURN_NONE;
+            if (err == ECHILD) Py_RETURN_NONE;
+            errno = err;
             return PyErr_SetFromErrno(PyExc_OSError);
         }
         int64_t now = now_ns();
