@@ -465,7 +465,7 @@ def _make_fresh_chunk_runner() -> Any:
 
 
 @functools.cache
-def _fresh_chunk_runner() -> Any:
+def fresh_chunk_runner() -> Any:
     return _make_fresh_chunk_runner()  # compiled on first use, not at import (~7 ms)
 
 
@@ -495,7 +495,7 @@ def call(
     fn_name = getattr(fn, "__qualname__", repr(fn))
 
     marker = marker_caller(ioctl)
-    runner = _fresh_chunk_runner()
+    runner = fresh_chunk_runner()
 
     def run_marked() -> tuple[Any, BaseException | None]:
         failure: BaseException | None = None

@@ -191,12 +191,17 @@ class InPlaceTracer:
     def call(self, fn: Callable[[], Any], options: Mapping[str, Any], label: str,
              ) -> tuple[Trace, Any, BaseException | None]:
         """``fn()`` in a window: (trace, its value, its exception or None)."""
-        self.begin(options)
-        value: Any = None
-        failure: BaseException | None = None
-        try:
-            value = fn()
-        except BaseException as e:  # returned with the trace; the caller re-raises it
-            failure = e
-        trace = self.end(label)
-        return trace, value, failure
+        from .api import fresh_chunk_runner
+
+        def windowed() -> tuple[Trace, Any, BaseException | None]:
+            self.begin(options)
+            value: Any = None
+            failure: BaseException | None = None
+            try:
+                value = fn()
+            except BaseException as e:  # returned with the trace; the caller re-raises it
+                failure = e
+            return self.end(label), value, failure
+
+        # A fresh chunk of CPython's frame stack: no mmap/munmap of one in the window.
+        return fresh_chunk_runner()(windowed)  # type: ignore[no-any-return]
