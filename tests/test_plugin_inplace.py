@@ -77,7 +77,7 @@ def test_memray_limit_fails_a_budgeted_test(project: pytest.Pytester) -> None:
     result = run_subprocess(project, "--memray", "-rf")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*Test was limited to 1.0MiB but allocated 20.0MiB*"])
-    result.stdout.fnmatch_lines(["  getppid       1 <= 1      ok        from max_syscalls(getppid=1)"])
+    result.stdout.fnmatch_lines(["  getppid * 1 <= 1 * ok * from max_syscalls(getppid=1)"])
 
 
 def test_benchmark_json_has_the_budgeted_test(project: pytest.Pytester,
