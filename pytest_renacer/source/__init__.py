@@ -22,9 +22,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..types import Frame
+from . import pyframes
 from .frames import first_own_frame
 from .maps import ProcessMaps
-from .pyframes import NOTES, PythonFrameReader
+from .pyframes import PythonFrameReader
 from .pystack import PythonUnwinder, StackRecord, StackSymbolizer
 from .symbolizer import PROBLEMS, Symbolizer
 from .unwind import ARCHES, MAX_FRAMES, StackUnwinder
@@ -37,7 +38,7 @@ def problems() -> dict[str, str]:
     ("no debug info (stripped?) ...", "unreadable DWARF: ...").  Recorded once per
     module; symbolization never raises over them.  Interpreters whose Python frames
     cannot be read are in it too ("CPython 3.9: no layout known for it")."""
-    return {**PROBLEMS, **NOTES}
+    return {**PROBLEMS, **pyframes.NOTES}
 
 
 class SourceCorrelator:

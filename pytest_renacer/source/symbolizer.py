@@ -292,6 +292,13 @@ class Symbolizer:
     def __call__(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
         return self._cached(self._stacks, pcs, pcs, own_only=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {"maps": self.maps, "frame": self.frame, "problems": self.problems}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["maps"], state["frame"])  # type: ignore[misc]
+        self.problems.update(state["problems"])
+
     def own_stack(self, pid: int, pcs: tuple[int, ...],
                   python: frozenset[str | None] | None = None) -> tuple[Any, ...]:
         """The stack as :meth:`__call__` gives it, down to its first own frame
