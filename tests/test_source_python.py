@@ -225,6 +225,9 @@ def test_json_marks_python_frames(sites: tuple[str, Trace, dict[str, Any], Path]
                              "function": "load_config", "binary": doc["source"]["binary"],
                              "address": None, "language": "python"}
     assert {f["language"] for f in doc["stack"]} == {"python", "native"}
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = Path(__file__).parent.parent / "docs" / "schema" / "renacer-json-v1.schema.json"
+    jsonschema.Draft202012Validator(json.loads(schema.read_text())).validate(t.to_json())
 
 
 @pytest.mark.parametrize("version", [pytest.param(v, marks=needs(v)) for v in VERSIONS])
