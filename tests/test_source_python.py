@@ -284,3 +284,46 @@ def test_cli_source_and_stack_show_python_lines(files: Path) -> None:
     py = [s for s in stack if "[py]" in s]
     assert py[0].endswith(f"(load_config) [py] {PROGRAM}:{line}")
     assert "(main) [py]" in py[1] and "(<module>) [py]" in py[2]
+
+
+def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
+    """reporting.py's "by source line" table names the Python lines of the writes."""
+    from pytest_renacer.budget import Budget, Limit
+    from pytest_renacer.reporting import section_text
+
+    version = next((v for v in VERSIONS if interpreter(v)), None)
+    if version is None:
+        pytest.skip("no pyenv CPython")
+    python = interpreter(version)
+    assert python is not None
+    app = tmp_path / "app.py"
+    app.write_text("import os\n\n\ndef a():\n    os.write(1, b'a')\n\n\ndef b():\n"
+                   "    os.write(1, b'b')\n\n\nfor _ in range(3):\n    a()\nb()\nb()\n")
+    t = pytest_renacer.trace([python, str(app)], source=True, filter="write")
+    verdict = Budget((Limit("write", 0, "syscall", "max_syscalls(write=0)"),)).check([t])
+    text = section_text(reasons=[], traces=[t], labels=["app"], py_sources={},
+                        verdict=verdict, comparison=None, artifact=None, artifact_hint="",
+                        roots=[tmp_path], forked=False)
+    assert ("  by source line:\n"
+            "         3  app.py:5 in a\n"
+            "         2  app.py:9 in b") in text
+
+
+def test_a_traced_callable_gets_the_line_in_this_file(tmp_path: Path) -> None:
+    """api.call (a forked copy of this interpreter) with source: the callable's line."""
+    from pytest_renacer.api import TraceOptions, call
+
+    target = tmp_path / "out"
+
+    def body() -> None:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
+        os.write(fd, b"renacer-call-mark")  # the line expected below
+        os.close(fd)
+
+    t = call(body, _renacer_options=TraceOptions(source=True, filter="write"))
+    (ev,) = [e for e in t.events if e.args[1] == b"renacer-call-mark"]
+    line = next(n for n, text in enumerate(Path(__file__).read_text().splitlines(), 1)
+                if "# the line expected below" in text and "os.write" in text)
+    name = "body" if sys.version_info < (3, 11) else (
+        "test_a_traced_callable_gets_the_line_in_this_file.<locals>.body")  # co_qualname
+    assert where(ev.source) == [__file__, line, name]
