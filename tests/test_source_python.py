@@ -23,6 +23,7 @@ import pytest_renacer
 from pytest_renacer import source
 from pytest_renacer.model import SyscallEvent, Trace
 from pytest_renacer.source import pyframes
+from pytest_renacer.source.cpython_layouts import LAYOUTS
 from pytest_renacer.types import Frame
 
 PROGRAM = Path(__file__).parent / "programs" / "py_sites.py"
@@ -175,13 +176,13 @@ def test_an_unknown_interpreter_gives_native_frames_and_one_note(
     version = next((v for v in VERSIONS if interpreter(v)), None)
     if version is None:
         pytest.skip("no pyenv CPython")
-    monkeypatch.setattr(pyframes, "LAYOUTS", {})
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
 
     def unknown(arch: str) -> Any:
         u, s = made(arch)
-        u.reader.layouts = {}
+        reader: Any = u
+        reader.reader.layouts = {}
         return u, s
 
     monkeypatch.setattr(source, "make_unwinder", unknown)
@@ -203,12 +204,12 @@ def test_an_interpreter_of_another_build_is_refused(files: Path,
         pytest.skip("no pyenv CPython")
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
-    layouts = {k: {**v, "code_size": 8, "code_adaptive": 8} for k, v in
-               pyframes.LAYOUTS.items()}
+    layouts = {k: {**v, "code_size": 8, "code_adaptive": 8} for k, v in LAYOUTS.items()}
 
     def other(arch: str) -> Any:
         u, s = made(arch)
-        u.reader.layouts = layouts
+        reader: Any = u
+        reader.reader.layouts = layouts
         return u, s
 
     monkeypatch.setattr(source, "make_unwinder", other)
