@@ -42,6 +42,9 @@ class TraceOptions:
     filter: Selector = None
     follow_forks: bool = True
     source: bool = False
+    #: with ``source``: also unwind the native stack (False: only the Python frames of a
+    #: CPython interpreter, read at the stop: cheaper, and nothing left to symbolize)
+    source_native: bool = True
     count_only: bool = False
     strsize: int = 32
     fd_paths: bool = False
@@ -120,7 +123,10 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     if opts.source:
         from .source import make_unwinder  # heavy (pyelftools); only when asked for
 
-        unwinder, symbolize = make_unwinder(table.arch)
+        if opts.source_native:
+            unwinder, symbolize = make_unwinder(table.arch)
+        else:
+            unwinder, symbolize = make_unwinder(table.arch, native=False)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)
