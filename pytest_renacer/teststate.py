@@ -233,10 +233,14 @@ class TestState:
     def label(self) -> str:
         return f"test body of {self.item.nodeid}"
 
-    def _trace_options(self) -> dict[str, Any]:
+    def _trace_options(self, *, in_place: bool = False) -> dict[str, Any]:
         opts = {k: v for k, v in self.spec.options.items() if k in _TRACE_KEYS}
         if "filter" not in opts and self.spec.budget is not None:
             opts["filter"] = self.spec.budget.trace_filter()
+        if in_place and "source" not in opts and not opts.get("count_only"):
+            # The Python line of every syscall, read from this interpreter's memory at
+            # each stop (no native unwinding): what the failure report shows.
+            opts.update(source=True, source_native=False)
         return opts
 
     def open_window(self) -> bool:
@@ -248,7 +252,7 @@ class TestState:
             self.forked = True
             return False
         try:
-            inplace.begin(self._trace_options())
+            inplace.begin(self._trace_options(in_place=True))
         except InPlaceDenied:
             self.forked = True
             return False

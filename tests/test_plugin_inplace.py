@@ -6,10 +6,13 @@ Each test runs pytest as a user would (pytester), with the real plugins installe
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import subprocess
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -441,3 +444,70 @@ def test_the_helper_is_named_as_tracer_and_started_once(project: pytest.Pytester
             assert session.inplace.started == 1
     """))
     run(project).assert_outcomes(passed=4)
+
+
+# ----------------------------------------------------------------------- each CPython
+
+
+VERSIONS = ("3.10", "3.11", "3.12", "3.13")
+VENVS = Path(os.path.expanduser("~/.cache/pytest-renacer/venvs"))
+
+
+def pyenv_python(version: str) -> str | None:
+    found = sorted(glob.glob(os.path.expanduser(
+        f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    return found[-1] if found else None
+
+
+def python_with_pytest(version: str) -> str:
+    """An interpreter of ``version`` that has pytest and pyelftools: a venv made once
+    (outside the tree) from the pyenv installation; the project comes by PYTHONPATH."""
+    base = pyenv_python(version)
+    if base is None:
+        pytest.skip(f"no CPython {version} under ~/.pyenv")
+    venv = VENVS / version
+    python = venv / "bin" / "python"
+    ready = venv / ".ready"
+    if not ready.exists():
+        subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
+        done = subprocess.run([str(python), "-m", "pip", "install", "-q", "pytest>=7.4",
+                               "pluggy>=1.3", "pyelftools>=0.30"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.fail(f"could not install pytest for {version}: {done.stderr[-500:]}")
+        ready.touch()
+    return str(python)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_python_lines_of_an_in_place_body_on_each_version(tmp_path: Path, version: str) -> None:
+    """os.write in a budgeted body gets its exact Python line and function, on CPython
+    3.10 to 3.13 (the frames read from the interpreter's memory at each stop)."""
+    python = python_with_pytest(version)
+    (tmp_path / "test_writes.py").write_text(textwrap.dedent("""
+        import os
+        import pytest
+
+        def emit(fd, data):
+            os.write(fd, data)
+
+        @pytest.mark.max_syscalls(write=1)
+        def test_writes():
+            fd = os.open(os.devnull, os.O_WRONLY)
+            emit(fd, b"x")
+            os.write(fd, b"y")
+    """))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env.pop("PYTEST_ADDOPTS", None)
+    done = subprocess.run(
+        [python, "-m", "pytest", "-p", "pytest_renacer.plugin", "-p", "no:cacheprovider",
+         "--renacer-json=out.json", "-q", "test_writes.py"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "max_syscalls: write 2 > 1" in done.stdout
+    doc = json.loads((tmp_path / "out.json").read_text())
+    ((trace,),) = (t["traces"] for t in doc["tests"])
+    writes = [(e["source"]["line"], e["source"]["function"], e["source"]["language"])
+              for e in trace["events"] if e["name"] == "write"]
+    assert writes == [(6, "emit", "python"), (12, "test_writes", "python")], done.stdout
+    assert "at test_writes.py:6 in emit" in done.stdout

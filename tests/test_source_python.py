@@ -304,7 +304,7 @@ def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
     verdict = Budget((Limit("write", 0, "syscall", "max_syscalls(write=0)"),)).check([t])
     text = section_text(reasons=[], traces=[t], labels=["app"], py_sources={},
                         verdict=verdict, comparison=None, artifact=None, artifact_hint="",
-                        roots=[tmp_path], forked=False)
+                        roots=[tmp_path], body=None)
     assert ("  by source line:\n"
             "         3  app.py:5 in a\n"
             "         2  app.py:9 in b") in text
