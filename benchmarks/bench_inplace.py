@@ -6,8 +6,9 @@
    making none), run R times each way, ABBA-ordered:
    - untraced (the body called directly),
    - in place (``InPlaceTracer.call``: the session helper traces the calling thread),
-   - in place with Python frames read at each stop (``source=True, source_native=False``,
-     what a budgeted body gets by default: the failure report's Python lines),
+   - in place with the Python line read at each stop (``source=True`` Python frames
+     only, down to the first own frame: what a budgeted body gets by default, for the
+     failure report), and with the whole Python stack read,
    - forked, full trace (``api.call``: the body in a traced child, every syscall stops),
    - forked, seccomp (``api.call`` with ``filter="getppid"``: only those stop).
    From the medians: the fixed cost per body (the empty body's time less the untraced
@@ -57,7 +58,9 @@ def ways(tracer: InPlaceTracer) -> dict[str, Callable[[Callable[[], None]], Any]
     return {
         "untraced": lambda fn: fn(),
         "in place": lambda fn: tracer.call(fn, {}, "bench"),
-        "in place + Python frames": lambda fn: tracer.call(
+        "in place + Python lines": lambda fn: tracer.call(
+            fn, {"source": True, "source_native": False, "source_own_only": True}, "bench"),
+        "in place + Python stacks": lambda fn: tracer.call(
             fn, {"source": True, "source_native": False}, "bench"),
         "forked, full": lambda fn: api.call(fn, _renacer_options=full),
         "forked, seccomp": lambda fn: api.call(fn, _renacer_options=seccomp),

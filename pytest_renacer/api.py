@@ -45,6 +45,9 @@ class TraceOptions:
     #: with ``source``: also unwind the native stack (False: only the Python frames of a
     #: CPython interpreter, read at the stop: cheaper, and nothing left to symbolize)
     source_native: bool = True
+    #: with ``source``: Python frames only down to the innermost of the program's own
+    #: code (``ev.source`` is all there is to know; a deep stack costs a few reads)
+    source_own_only: bool = False
     count_only: bool = False
     strsize: int = 32
     fd_paths: bool = False
@@ -123,10 +126,8 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     if opts.source:
         from .source import make_unwinder  # heavy (pyelftools); only when asked for
 
-        if opts.source_native:
-            unwinder, symbolize = make_unwinder(table.arch)
-        else:
-            unwinder, symbolize = make_unwinder(table.arch, native=False)
+        unwinder, symbolize = make_unwinder(table.arch, native=opts.source_native,
+                                            own_only=opts.source_own_only)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)

@@ -240,7 +240,7 @@ class TestState:
         if in_place and "source" not in opts and not opts.get("count_only"):
             # The Python line of every syscall, read from this interpreter's memory at
             # each stop (no native unwinding): what the failure report shows.
-            opts.update(source=True, source_native=False)
+            opts.update(source=True, source_native=False, source_own_only=True)
         return opts
 
     def open_window(self) -> bool:
