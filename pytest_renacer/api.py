@@ -151,6 +151,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     return engine, recorder
 
 
+def _refuse_nested(what: str) -> None:
+    from .inplace import refuse_nested  # tracing in place imports this module
+
+    refuse_nested(what)
+
+
 def _stdio(input: bytes | None, capture_output: bool,
            ) -> tuple[tuple[int, int, int], list[IO[bytes]]]:
     """fds 0-2 for the child. Temporary files, not pipes: nobody reads a pipe while we
@@ -203,6 +209,7 @@ def trace(
     live output).  ``timeout`` kills the whole traced tree and raises
     :class:`TraceTimeout`, which carries the partial trace.
     """
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -366,6 +373,7 @@ def attach(pid: int | Sequence[int], *, filter: Selector = None, follow_forks: b
     ``pid`` may be several pids (strace's repeated ``-p``); ``sinks`` and ``record`` as
     in :func:`trace`.
     """
+    _refuse_nested("attach to a process")
     pids = [pid] if isinstance(pid, int) else list(pid)
     if not pids:
         raise ValueError("attach() needs at least one pid")
@@ -408,6 +416,7 @@ def spawn(
     sinks: Sequence[Sink] = (),
 ) -> Tracer:
     """Start ``argv`` traced in the background (a server under test); see :class:`Tracer`."""
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -494,6 +503,7 @@ def call(
     import pickle
     import traceback
 
+    _refuse_nested("trace a callable in a child")
     opts = _renacer_options or TraceOptions()
     table = table_for()
     ioctl, magic = marker_spec(table)
