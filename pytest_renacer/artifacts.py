@@ -100,3 +100,26 @@ def session_document(tests: Iterable[dict[str, Any]], *, arch: str, args: list[s
         "summary": totals,
         "tests": entries,
     }
+
+
+def writable_problem(path: Path, *, is_dir: bool) -> str | None:
+    """Why ``path`` (a directory to fill, or a file to write) cannot be written, or None.
+
+    Creates the missing directories, as writing would; checked at start-up so that a bad
+    path is a usage error before the tests run, not a crash after them.
+    """
+    folder = path if is_dir else path.parent
+    if not is_dir and path.is_dir():
+        return "it is a directory"
+    if is_dir and path.exists() and not path.is_dir():
+        return "it exists and is not a directory"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"cannot create {e.filename or folder}: {e.strerror or e}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder} is not writable by this user"
+    if not is_dir and path.exists() and not os.access(path, os.W_OK):
+        # os.replace would still succeed, but the user asked for this file to be rewritten
+        return "the file is not writable by this user"
+    return None

@@ -358,10 +358,7 @@ class _Runner:
         return f
 
     def _sinks(self) -> list[Any]:
-        from .output.json import JsonlSink
-        from .output.summary import SummarySink
-        from .output.text import TextOptions, TextSink
-
+        # each writer imported where it is used: start-up pays only for the one it needs
         cfg = self.cfg
         if cfg.output is not None and not (cfg.follow >= 2 and cfg.format == "text"
                                            and cfg.summary != 1):
@@ -376,9 +373,13 @@ class _Runner:
         summary = None
         if cfg.format == "text":
             if cfg.summary:
+                from .output.summary import SummarySink
+
                 # last, so that its entry timestamp is taken just before the tracee resumes
                 summary = self.summary = SummarySink(self.table)
             if cfg.summary != 1:
+                from .output.text import TextOptions, TextSink
+
                 first_own = _source_support() if (cfg.stack or cfg.source) else None
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
@@ -407,6 +408,8 @@ class _Runner:
             if summary is not None:
                 sinks.append(summary)
         elif cfg.format == "jsonl":
+            from .output.json import JsonlSink
+
             if cfg.stack or cfg.source:
                 _source_support()
             self.jsonl = JsonlSink(self.table, self.stream,

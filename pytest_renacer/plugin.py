@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 
 from . import hookspecs
-from .baseline import DEFAULT_TOLERANCE
-from .budget import MARKER, TOLERANCE_MARKER, USAGE
 from .fixture import SpawnedProcess, Syscalls, syscalls
+from .markers import DEFAULT_TOLERANCE, MARKER, TOLERANCE_MARKER, TRACE_MARKER, USAGE
 from .session import SESSION_KEY, RenacerSession
-from .teststate import TRACE_MARKER, pytest_pyfunc_call
+from .support import DISABLE_ENV
+from .teststate import pytest_pyfunc_call
 
 __all__ = ["SpawnedProcess", "Syscalls", "pytest_pyfunc_call", "syscalls"]
 
@@ -41,6 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="record each traced test's syscall profile as its new baseline")
     add("--renacer-tolerance", "renacer_tolerance", metavar="FRACTION",
         help=f"how much a count may grow over its baseline (default {DEFAULT_TOLERANCE}: 10%%)")
+    add("--renacer-disable", "renacer_disable", flag=True, ini_type="bool", ini_default=False,
+        help="trace nothing: markers and the syscalls fixture stay valid, budgets and "
+        f"baselines are not checked, the fixture runs commands untraced (env {DISABLE_ENV}=1)")
     add("--renacer-skip-unavailable", "renacer_skip_unavailable", flag=True, ini_type="bool",
         ini_default=False, help="skip, instead of failing, tests that trace when ptrace is "
         "not permitted here")

@@ -3,6 +3,7 @@ artifacts and the session document (merged across pytest-xdist workers)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -13,18 +14,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from .artifacts import node_relpath, session_document, write_json_atomic
-from .baseline import (
-    DEFAULT_TOLERANCE,
-    PathNormalizer,
-    baseline_path,
-    compare,
-    load_baseline,
-    profile_of,
-    write_baseline,
-)
-from .budget import USAGE, BudgetUsageError, check_tolerance
+from .artifacts import node_relpath, session_document, writable_problem, write_json_atomic
 from .errors import BaselineError
+from .markers import DEFAULT_TOLERANCE, USAGE, BudgetUsageError
+from .support import DISABLE_ENV, env_flag, unsupported_reason
 from .teststate import (
     SPEC_ERROR_KEY,
     SPEC_KEY,
@@ -35,7 +28,9 @@ from .teststate import (
 )
 
 if TYPE_CHECKING:
+    from .baseline import PathNormalizer
     from .model import Frame, Trace
+    from .untraced import UntracedProcess
 
 REMEDY = (
     "Remedy: run the tests where ptrace is allowed: in a container, give it the "
@@ -69,8 +64,11 @@ class RenacerSession:
         skip = config.getoption("renacer_skip_unavailable")
         self.skip_unavailable = bool(skip if skip is not None
                                      else config.getini("renacer_skip_unavailable"))
-        self.normalizer = PathNormalizer(rootdir=config.rootpath,
-                                         basetemp=config.option.basetemp)
+        #: the soft off-switch: markers and the fixture stay valid, nothing is traced
+        self.disabled = self._disabled()
+        self.untraced_traces: list[Trace] = []
+        self.untraced_procs: list[UntracedProcess] = []
+        self._check_output_paths()
         # This session's own xdist worker id (not the environment's: a pytester run
         # inside a worker inherits PYTEST_XDIST_WORKER but is a whole session itself).
         workerinput = getattr(config, "workerinput", None)
@@ -86,6 +84,31 @@ class RenacerSession:
             return self.config.rootpath / os.path.expanduser(str(ini))
         return None
 
+    def _disabled(self) -> bool:
+        if self.config.getoption("renacer_disable"):
+            return True
+        env = env_flag(DISABLE_ENV)
+        if env is not None:
+            return env
+        return bool(self.config.getini("renacer_disable"))
+
+    def _check_output_paths(self) -> None:
+        """Fail at start-up, not after the tests, on an output path we cannot write."""
+        checks: list[tuple[str, Path | None, bool]] = [
+            ("--renacer-json", self.json_path, False),
+            ("--renacer-dir", self.dir, True),
+        ]
+        if self.update_baselines:
+            checks.append(("--renacer-baseline-dir", self.baseline_dir, True))
+        if getattr(self.config, "workerinput", None) is not None:
+            return  # an xdist worker: the controller checked them
+        for option, path, is_dir in checks:
+            if path is None:
+                continue
+            problem = writable_problem(path, is_dir=is_dir)
+            if problem is not None:
+                raise pytest.UsageError(f"{option}: cannot write {path}: {problem}")
+
     def _tolerance(self) -> float:
         value = self.config.getoption("renacer_tolerance") or \
             self.config.getini("renacer_tolerance")
@@ -96,10 +119,19 @@ class RenacerSession:
         except ValueError:
             raise pytest.UsageError(f"--renacer-tolerance: {value!r} is not a number "
                                     "(0.1 means 10%)") from None
+        from .budget import check_tolerance
+
         try:
             return check_tolerance(number, "--renacer-tolerance")
         except BudgetUsageError as e:
             raise pytest.UsageError(str(e)) from None
+
+    @functools.cached_property
+    def normalizer(self) -> PathNormalizer:
+        from .baseline import PathNormalizer
+
+        return PathNormalizer(rootdir=self.config.rootpath,
+                              basetemp=self.config.option.basetemp)
 
     @property
     def arch(self) -> str:
@@ -131,6 +163,7 @@ class RenacerSession:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        unsupported = None if self.disabled else unsupported_reason()
         for item in items:
             try:
                 spec = item_spec(item)
@@ -138,6 +171,9 @@ class RenacerSession:
                 item.stash[SPEC_ERROR_KEY] = str(e)
                 continue
             if spec is not None and spec.traced:
+                if unsupported is not None:  # skipped where it stands, before its fixtures
+                    item.add_marker(pytest.mark.skip(reason=f"renacer: {unsupported}"))
+                    continue
                 item.stash[SPEC_KEY] = spec
 
     # -- running --------------------------------------------------------------------
@@ -150,6 +186,10 @@ class RenacerSession:
             if error is not None:
                 pytest.fail(f"pytest-renacer: wrong marker arguments: {error}\nUsage: {USAGE}",
                             pytrace=False)
+            return
+        if self.disabled:  # the test runs as if the plugin were absent
+            self.current = None
+            self.untraced_traces = []
             return
         if spec.forked and not spec.forkable:
             self.current = None
@@ -183,10 +223,16 @@ class RenacerSession:
                 state.stop_spawned()
                 del item.stash[STATE_KEY]
             self.current = None
+            for proc in self.untraced_procs:
+                if proc.running or proc.trace is None:
+                    proc.stop()
+            self.untraced_procs = []
 
     # -- baselines --------------------------------------------------------------------
     def baseline_step(self, state: TestState) -> str | None:
         """Update or compare the test's baseline; the failure reason, if any."""
+        from .baseline import baseline_path, compare, load_baseline, profile_of, write_baseline
+
         if not state.traces or not (self.update_baselines or self.baseline_dir.is_dir()):
             return None
         nodeid = state.item.nodeid
