@@ -47,15 +47,35 @@ def node_relpath(nodeid: str, suffix: str = ".json") -> Path:
     return Path(*folders, name + suffix) if folders else Path(name + suffix)
 
 
+def umask_mode() -> int:
+    """The mode a new file gets from open(2) here: 0666 less the process's umask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read it the only other way, and put it back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_json_atomic(path: str | os.PathLike[str], data: object) -> None:
     """Write ``data`` as JSON to ``path`` so that a reader never sees a partial file."""
+    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically, with the mode any new file gets here (CI
+    uploads artifacts as other users; mkstemp alone would leave them 0600)."""
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
+        os.fchmod(fd, umask_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, sort_keys=False, default=str)
-            f.write("\n")
+            f.write(text)
         os.replace(tmp, dest)
     except BaseException:
         try:

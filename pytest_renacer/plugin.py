@@ -35,6 +35,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write one renacer-session-v1 JSON document with every traced test")
     add("--renacer-dir", "renacer_dir", metavar="DIR",
         help="write one JSON artifact per traced test into DIR")
+    add("--renacer-json-detail", "renacer_json_detail", metavar="counts|failures|full",
+        help="which traced tests' JSON documents carry every call (the others: counts "
+        "only): failures (the default), full, or counts")
+    add("--renacer-html", "renacer_html", metavar="PATH",
+        help="write a self-contained HTML report: per traced test, a timeline of its "
+        "syscalls per process and thread, and its counts against the baseline")
+    add("--renacer-top", "renacer_top", metavar="N",
+        help="list the N traced tests with the most syscalls at the end (also in the "
+        "session JSON)")
     add("--renacer-baseline-dir", "renacer_baseline_dir", metavar="DIR",
         help="where syscall-profile baselines live (default: .renacer-baselines in rootdir)")
     group.addoption("--renacer-update-baselines", action="store_true", default=False,

@@ -26,6 +26,7 @@ from .teststate import (
     item_spec,
     wrap_pyfunc_call,
 )
+from .top import top_lines, top_row, top_tests
 
 if TYPE_CHECKING:
     from .baseline import PathNormalizer
@@ -40,6 +41,8 @@ REMEDY = (
 )
 
 SESSION_KEY = pytest.StashKey["RenacerSession"]()
+#: --renacer-json-detail: which tests' documents carry their events (the rest: counts)
+JSON_DETAILS = ("counts", "failures", "full")
 
 
 def _outcome(rep: pytest.TestReport) -> str:
@@ -57,6 +60,13 @@ class RenacerSession:
         self.entries: list[dict[str, Any]] = []
         self.json_path = self._path("renacer_json")
         self.dir = self._path("renacer_dir")
+        self.html_path = self._path("renacer_html")
+        self.detail = self._choice("renacer_json_detail", JSON_DETAILS, "failures")
+        self.top = self._count("renacer_top")
+        #: per traced test: its total and top syscalls (for --renacer-top)
+        self.top_rows: list[dict[str, Any]] = []
+        #: per traced test: what the --renacer-html report draws
+        self.html_tests: list[dict[str, Any]] = []
         self.baseline_dir = self._path("renacer_baseline_dir") or (
             config.rootpath / ".renacer-baselines")
         self.update_baselines = bool(config.getoption("renacer_update_baselines"))
@@ -97,6 +107,7 @@ class RenacerSession:
         checks: list[tuple[str, Path | None, bool]] = [
             ("--renacer-json", self.json_path, False),
             ("--renacer-dir", self.dir, True),
+            ("--renacer-html", self.html_path, False),
         ]
         if self.update_baselines:
             checks.append(("--renacer-baseline-dir", self.baseline_dir, True))
@@ -108,6 +119,31 @@ class RenacerSession:
             problem = writable_problem(path, is_dir=is_dir)
             if problem is not None:
                 raise pytest.UsageError(f"{option}: cannot write {path}: {problem}")
+
+    def _choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = str(self.config.getoption(name) or self.config.getini(name) or default)
+        if value not in choices:
+            raise pytest.UsageError(f"--{name.replace('_', '-')}: {value!r} is not one of "
+                                    f"{', '.join(choices)}")
+        return value
+
+    def _count(self, name: str) -> int:
+        value = self.config.getoption(name) or self.config.getini(name) or 0
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise pytest.UsageError(f"--{name.replace('_', '-')}: {value!r} is not a number "
+                                    ">= 0")
+        return number
+
+    def relpath(self, path: Path) -> str:
+        """``path`` relative to the rootdir when it lies under it (CI artifacts move)."""
+        try:
+            return path.resolve().relative_to(self.config.rootpath.resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
     def _tolerance(self) -> float:
         value = self.config.getoption("renacer_tolerance") or \
@@ -267,8 +303,13 @@ class RenacerSession:
                 rep.longrepr = _with_notes(rep.longrepr, exc, 0)  # e.g. Falsifying example
         outcome = _outcome(rep)
         artifact: Path | None = None
+        names = state.names()
+        if self.top:
+            self.top_rows.append(top_row(item.nodeid, names))
+        if self.html_path is not None:
+            self.html_tests.append(self._html_test(state, outcome, names, _failure_reason(rep)))
         if self.json_path or self.dir or rep.failed:
-            entry = self._entry(state, rep, outcome)
+            entry = self._entry(state, rep, outcome, names)
             artifact = self._artifact_path(item.nodeid, failed=rep.failed)
             entry["artifact"] = None if artifact is None else str(artifact)
             for extra in item.ihook.pytest_renacer_json_extra(item=item, data=entry):
@@ -285,7 +326,7 @@ class RenacerSession:
         if state.baseline is not None:
             props.append(("renacer_baseline", state.baseline.get("status")))
         if artifact is not None:
-            props.append(("renacer_artifact", str(artifact)))
+            props.append(("renacer_artifact", self.relpath(artifact)))
         for prop in props:
             rep.user_properties.append(prop)
             item.user_properties.append(prop)
@@ -298,7 +339,7 @@ class RenacerSession:
                 comparison=state.comparison, artifact=None if artifact is None else str(artifact),
                 artifact_hint="none (pass --renacer-dir=DIR to keep one per test)",
                 roots=self.roots, forked=state.spec.forked)
-            rep.sections.append(("renacer", text))
+            _add_section(rep, text)
             self._html_extras(rep, text, artifact)
 
     def _artifact_path(self, nodeid: str, *, failed: bool) -> Path | None:
@@ -309,11 +350,10 @@ class RenacerSession:
             return Path(cache.mkdir("renacer")) / node_relpath(nodeid)
         return None
 
-    def _entry(self, state: TestState, rep: pytest.TestReport, outcome: str) -> dict[str, Any]:
-        names: Counter[str] = Counter()
-        for t in state.traces:
-            names.update(t.names())
+    def _entry(self, state: TestState, rep: pytest.TestReport, outcome: str,
+               names: Counter[str]) -> dict[str, Any]:
         spec = state.spec
+        with_events = self.detail == "full" or (self.detail == "failures" and rep.failed)
         return {
             "nodeid": state.item.nodeid,
             "outcome": outcome,
@@ -323,20 +363,36 @@ class RenacerSession:
             "uses_fixture": spec.uses_fixture,
             "hypothesis": spec.hypothesis,
             "examples": state.examples,
-            "reason": " | ".join(state.reasons) or None,
+            "reason": " | ".join(state.reasons) or _failure_reason(rep),
             "budget": None if state.verdict is None else state.verdict.to_json(),
             "baseline": state.baseline,
             "totals": {"syscalls": sum(names.values()), "traces": len(state.traces),
                        "counts": dict(sorted(names.items()))},
             "artifact": None,
-            "traces": [_trace_json(t, label, state.py_sources.get(id(t), {}))
+            "traces": [_trace_json(t, label, state.py_sources.get(id(t), {}), with_events)
                        for t, label in zip(state.traces, state.labels, strict=True)],
             "extra": {},
         }
 
-    def _document(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        return session_document(entries, arch=self.arch, args=list(self.config.args),
-                                workers=self.workers)
+    def _document(self, entries: list[dict[str, Any]], *,
+                  top: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        doc = session_document(entries, arch=self.arch, args=list(self.config.args),
+                               workers=self.workers)
+        if top is not None:
+            doc["top"] = top
+        return doc
+
+    def _html_test(self, state: TestState, outcome: str, names: Counter[str],
+                   reason: str | None) -> dict[str, Any]:
+        from .htmlreport import report_entry
+
+        base = None
+        if state.comparison is not None:
+            base = {r.name: r.base for r in state.comparison.rows if r.name != "total"}
+        return report_entry(state.item.nodeid, outcome, " | ".join(state.reasons) or reason,
+                         names, base, [
+                             _trace_json(t, label, state.py_sources.get(id(t), {}), True)
+                             for t, label in zip(state.traces, state.labels, strict=True)])
 
     workers: int | None = None
 
@@ -350,8 +406,28 @@ class RenacerSession:
         extras = list(getattr(rep, "extras", []))
         extras.append(html_extras.text(text, name="renacer"))
         if artifact is not None:
-            extras.append(html_extras.url(artifact.as_uri(), name="renacer JSON"))
+            extras.append(html_extras.url(self._link(artifact), name="renacer JSON"))
         rep.extras = extras  # type: ignore[attr-defined]
+
+    def _link(self, artifact: Path) -> str:
+        """A link to ``artifact`` that still works when the reports move together: relative
+        to the pytest-html report's folder (the rootdir when the report is written there)."""
+        from urllib.parse import quote
+
+        report = getattr(self.config.option, "htmlpath", None)
+        folder = (self.config.invocation_params.dir / str(report)).parent if report else \
+            self.config.rootpath
+        return quote(Path(os.path.relpath(artifact, folder)).as_posix())
+
+    # -- pytest-html ------------------------------------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells.insert(2, '<th class="sortable" data-column-type="renacer">Syscalls</th>')
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        count = dict(report.user_properties).get("renacer_syscalls")
+        cells.insert(2, f'<td class="col-renacer">{"" if count is None else count}</td>')
 
     # -- the session document -------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
@@ -360,22 +436,69 @@ class RenacerSession:
         data = getattr(node, "workeroutput", {}).get("renacer_entries")
         self.workers = (self.workers or 0) + 1
         if data:
-            self.entries.extend(json.loads(data))
+            parts = json.loads(data)
+            self.entries.extend(parts["entries"])
+            self.top_rows.extend(parts["top"])
+            self.html_tests.extend(parts["html"])
 
     def pytest_sessionfinish(self) -> None:
-        if self.json_path is None:
-            return
         workeroutput = getattr(self.config, "workeroutput", None)
-        if workeroutput is not None:  # an xdist worker: the controller writes the file
-            workeroutput["renacer_entries"] = json.dumps(self.entries, default=str)
+        if workeroutput is not None:  # an xdist worker: the controller writes the files
+            workeroutput["renacer_entries"] = json.dumps(
+                {"entries": self.entries, "top": self.top_rows, "html": self.html_tests},
+                default=str)
             return
-        write_json_atomic(self.json_path, self._document(self.entries))
+        top = top_tests(self.top_rows, self.top) if self.top else None
+        if self.json_path is not None:
+            write_json_atomic(self.json_path, self._document(self.entries, top=top))
+        if self.html_path is not None:
+            from .htmlreport import write_report
+
+            write_report(self.html_path, self.html_tests,
+                         title=f"renacer: {self.config.rootpath.name}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.json_path is not None and self.worker is None:
+        if self.worker is not None:
+            return
+        if self.top:
+            rows = top_tests(self.top_rows, self.top)
+            terminalreporter.write_sep("=", f"renacer: {len(rows)} tests with the most syscalls")
+            for line in top_lines(rows, roots=self.roots):
+                terminalreporter.write_line(line)
+        if self.json_path is not None:
             terminalreporter.write_sep("-", "renacer session JSON")
             terminalreporter.write_line(
                 f"{len(self.entries)} traced tests written to {self.json_path}")
+        if self.html_path is not None:
+            terminalreporter.write_sep("-", "renacer HTML report")
+            terminalreporter.write_line(
+                f"{len(self.html_tests)} traced tests drawn in {self.html_path}")
+
+
+def _failure_reason(rep: pytest.TestReport) -> str | None:
+    """A failed test's one-line reason: its exception's, as pytest's short summary has it."""
+    if not rep.failed:
+        return None
+    crash = getattr(rep.longrepr, "reprcrash", None)
+    message = getattr(crash, "message", None)
+    if message is None and isinstance(rep.longrepr, str):
+        message = rep.longrepr
+    if not message:
+        return None
+    return str(message).strip().splitlines()[0] if str(message).strip() else None
+
+
+def _add_section(rep: pytest.TestReport, text: str) -> None:
+    """The renacer section of a failed test, inside its failure text: the terminal shows
+    it after the traceback, and JUnit's <failure> element carries the offending calls."""
+    longrepr = rep.longrepr
+    addsection = getattr(longrepr, "addsection", None)
+    if addsection is not None:
+        addsection("renacer", text)
+    elif isinstance(longrepr, str):
+        rep.longrepr = f"{longrepr}\n\n{' renacer ':-^80}\n{text}"
+    else:
+        rep.sections.append(("renacer", text))
 
 
 def _with_notes(longrepr: Any, exc: BaseException, known: int) -> Any:
@@ -398,9 +521,10 @@ def _with_notes(longrepr: Any, exc: BaseException, known: int) -> Any:
     return longrepr
 
 
-def _trace_json(trace: Trace, label: str, py_sources: dict[int, Frame]) -> dict[str, Any]:
+def _trace_json(trace: Trace, label: str, py_sources: dict[int, Frame],
+                with_events: bool) -> dict[str, Any]:
     try:
-        data = trace.to_json()
+        data = trace.to_json(with_events=with_events)
     except Exception as e:  # decoding is best effort: keep the counts at least
         data = trace.to_json(with_events=False)
         data["events_error"] = f"{type(e).__name__}: {e}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import warnings
+from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -224,6 +225,13 @@ class TestState:
 
     def total(self) -> int:
         return sum(len(t) for t in self.traces)
+
+    def names(self) -> Counter[str]:
+        """Calls per syscall name over the test's traces."""
+        names: Counter[str] = Counter()
+        for t in self.traces:
+            names.update(t.names())
+        return names
 
 
 @pytest.hookimpl(tryfirst=True)

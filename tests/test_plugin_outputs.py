@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -142,11 +144,18 @@ def test_junit_xml_properties(project: pytest.Pytester) -> None:
     assert props["test_untraced"] == {}
     assert props["test_forked_over"] == {
         "renacer_syscalls": "2", "renacer_traces": "1", "renacer_budget": "exceeded",
-        "renacer_artifact": str(project.path / "arts" / "test_traced.py" /
-                                "test_forked_over.json"),
+        # relative to the rootdir: CI uploads the tree elsewhere
+        "renacer_artifact": "arts/test_traced.py/test_forked_over.json",
     }
     assert props["test_fixture"]["renacer_syscalls"] == "3"
     assert "renacer_budget" not in props["test_fixture"]
+    # the <failure> text carries the offending calls, not only the one-line reason
+    [case] = [c for c in root.iter("testcase") if c.get("name") == "test_forked_over"]
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message") == "Failed: max_syscalls: getpid 2 > 1"
+    text = failure.text or ""
+    assert "EXCEEDED  from max_syscalls(getpid=1)" in text
+    assert "getpid() = " in text and "and 1 more like it" in text, text
 
 
 def test_pytest_html_extras(project: pytest.Pytester) -> None:
@@ -154,10 +163,16 @@ def test_pytest_html_extras(project: pytest.Pytester) -> None:
     result = project.runpytest_inprocess("-p", "no:cacheprovider", "--html=report.html",
                                          "--self-contained-html", "--renacer-dir=arts")
     result.assert_outcomes(passed=5, failed=1)
-    html = (project.path / "report.html").read_text()
+    html = unescape((project.path / "report.html").read_text()).replace('\\"', '"')
     assert "EXCEEDED  from max_syscalls(getpid=1)" in html  # the renacer section
     assert "renacer JSON" in html
-    assert (project.path / "arts" / "test_traced.py" / "test_forked_over.json").as_uri() in html
+    # the link is relative (to the report's folder, here the rootdir), not file:///...
+    assert "file://" not in html
+    assert 'href="arts/test_traced.py/test_forked_over.json"' in html
+    # a Syscalls column, filled for every traced test, passed ones included
+    assert 'data-column-type="renacer">Syscalls</th>' in html
+    cells = re.findall(r'col-renacer">(\d*)<', html)
+    assert sorted(cells) == sorted(["", "3", "1", "2", "1", "2"]), cells
 
 
 def test_xdist_merges_the_session_json(project: pytest.Pytester) -> None:
