@@ -185,17 +185,28 @@ class RenacerSession:
     def pytest_pycollect_makeitem(self, collector: pytest.Collector, name: str,
                                   obj: object) -> Generator[None, Any, Any]:
         """Check the markers as test functions are collected: wrong arguments make a
-        collection error (which pytest-xdist workers report like any other)."""
+        collection error of that test alone (which pytest-xdist workers report like any
+        other), so that every bad marker is reported in one run and the module's other
+        tests are still collected."""
         result = yield
-        for item in result if isinstance(result, list) else [result]:
-            if isinstance(item, pytest.Function):
-                try:
-                    item_spec(item)
-                except BudgetUsageError as e:
-                    raise collector.CollectError(
-                        f"pytest-renacer: wrong marker arguments on {item.name}: {e}\n"
-                        f"Usage: {USAGE}") from None
-        return result
+        if result is None:
+            return None
+        checked = [self._checked(collector, item)
+                   for item in (result if isinstance(result, list) else [result])]
+        return checked if isinstance(result, list) else checked[0]
+
+    @staticmethod
+    def _checked(collector: pytest.Collector, item: Any) -> Any:
+        if not isinstance(item, pytest.Function):
+            return item
+        try:
+            item_spec(item)
+        except BudgetUsageError as e:
+            return InvalidMarkers.from_parent(
+                collector, name=item.name,
+                message=f"pytest-renacer: wrong marker arguments on {item.name}: {e}\n"
+                        f"Usage: {USAGE}")
+        return item
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -473,6 +484,17 @@ class RenacerSession:
             terminalreporter.write_sep("-", "renacer HTML report")
             terminalreporter.write_line(
                 f"{len(self.html_tests)} traced tests drawn in {self.html_path}")
+
+
+class InvalidMarkers(pytest.Collector):
+    """Stands for a test whose markers are wrong: collecting it is an error."""
+
+    def __init__(self, *, message: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.message = message
+
+    def collect(self) -> list[pytest.Item]:
+        raise self.CollectError(self.message)
 
 
 def _failure_reason(rep: pytest.TestReport) -> str | None:

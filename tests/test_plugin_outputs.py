@@ -231,3 +231,129 @@ def test_node_paths() -> None:
     assert safe_name("a b/c:d") == "a_b_c_d"
     long = safe_name("x" * 300)
     assert len(long) == 120 and long != safe_name("x" * 301)
+
+
+# ----------------------------------------------------------------------- CI-ready artifacts
+
+
+@pytest.mark.parametrize(("detail", "with_events"), [
+    (None, {"test_forked_over", "test_plain_failure"}),  # the default: failures
+    ("failures", {"test_forked_over", "test_plain_failure"}),
+    ("full", TRACED | {"test_plain_failure"}),
+    ("counts", set()),
+])
+def test_json_detail(project: pytest.Pytester, detail: str | None,
+                     with_events: set[str]) -> None:
+    project.makepyfile(test_more=textwrap.dedent("""
+        def test_plain_failure(syscalls):
+            syscalls.run(["true"])
+            assert 1 + 1 == 3, "arithmetic"
+    """))
+    args = ["-p", "no:cacheprovider", "--renacer-json=s.json", "--renacer-dir=arts"]
+    if detail:
+        args.append(f"--renacer-json-detail={detail}")
+    project.runpytest_inprocess(*args).assert_outcomes(passed=5, failed=2)
+    doc = json.loads((project.path / "s.json").read_text())
+    validator().validate(doc)
+    tests = by_test(doc)
+    assert {name for name, t in tests.items()
+            if all("events" in tr for tr in t["traces"])} == with_events
+    # counts are always there
+    assert tests["test_param[2]"]["traces"][0]["counts"] == {"write": 2}
+    # the per-test artifacts follow the same rule
+    art = json.loads((project.path / "arts" / "test_traced.py" / "test_fixture.json").read_text())
+    assert ("events" in art["tests"][0]["traces"][0]) == ("test_fixture" in with_events)
+
+
+def test_reason_of_a_plain_assertion_failure(project: pytest.Pytester) -> None:
+    project.makepyfile(test_more=textwrap.dedent("""
+        def test_plain_failure(syscalls):
+            syscalls.run(["true"])
+            assert 1 + 1 == 3, "arithmetic"
+    """))
+    project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json")
+    tests = by_test(json.loads((project.path / "s.json").read_text()))
+    assert tests["test_plain_failure"]["reason"] == "AssertionError: arithmetic"
+    assert tests["test_forked_over"]["reason"] == "max_syscalls: getpid 2 > 1"
+    assert tests["test_fixture"]["reason"] is None
+
+
+def test_artifacts_get_the_umask_mode(project: pytest.Pytester) -> None:
+    old = os.umask(0o027)
+    try:
+        project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json",
+                                    "--renacer-dir=arts", "--renacer-html=r.html")
+    finally:
+        os.umask(old)
+    files = [project.path / "s.json", project.path / "r.html",
+             *(project.path / "arts").rglob("*.json")]
+    assert len(files) == 2 + len(TRACED)
+    assert {oct(f.stat().st_mode & 0o777) for f in files} == {oct(0o640)}
+
+
+def test_documents_validate_with_erestart_restartblock(project: pytest.Pytester) -> None:
+    """A sleep interrupted by a signal that has no handler ends with the kernel's
+    ERESTART_RESTARTBLOCK: the errno pattern of the schema must take it."""
+    project.makepyfile(test_more=textwrap.dedent("""
+        def test_restart(syscalls):
+            t = syscalls.run(["sh", "-c", "sleep 0.4 & pid=$!; sleep 0.1; kill -CONT $pid; wait"],
+                             filter="clock_nanosleep,nanosleep,restart_syscall")
+            assert "ERESTART_RESTARTBLOCK" in {e.errno for e in t.events}
+    """))
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json",
+                                         "--renacer-json-detail=full", "test_more.py")
+    result.assert_outcomes(passed=1)
+    doc = json.loads((project.path / "s.json").read_text())
+    validator().validate(doc)
+    errnos = {e["errno"] for e in doc["tests"][0]["traces"][0]["events"]}
+    assert "ERESTART_RESTARTBLOCK" in errnos
+
+
+# ----------------------------------------------------------------------- --renacer-top
+
+
+def test_renacer_top(project: pytest.Pytester) -> None:
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-top=3",
+                                         "--renacer-json=s.json")
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines([
+        "*= renacer: 3 tests with the most syscalls =*",
+        "3 syscalls  test_traced.py::test_fixture  (write 3)",
+        "2 syscalls  test_traced.py::test_forked_over  (getpid 2)",
+        "2 syscalls  test_traced.py::test_param[[]2[]]  (write 2)",
+    ])
+    doc = json.loads((project.path / "s.json").read_text())
+    validator().validate(doc)
+    assert doc["top"] == [
+        {"nodeid": "test_traced.py::test_fixture", "syscalls": 3, "top": {"write": 3}},
+        {"nodeid": "test_traced.py::test_forked_over", "syscalls": 2, "top": {"getpid": 2}},
+        {"nodeid": "test_traced.py::test_param[2]", "syscalls": 2, "top": {"write": 2}},
+    ]
+    # without the option: no section, no "top" in the document
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json")
+    assert "tests with the most syscalls" not in result.stdout.str()
+    assert "top" not in json.loads((project.path / "s.json").read_text())
+
+
+def test_renacer_top_under_xdist(project: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+                                          "-p", "no:benchmark", "-n", "2", "--renacer-top=2",
+                                          "--renacer-html=r.html")
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(["*= renacer: 2 tests with the most syscalls =*",
+                                 "3 syscalls  test_traced.py::test_fixture  (write 3)",
+                                 "2 syscalls  test_traced.py::test_forked_over  (getpid 2)",
+                                 "5 traced tests drawn in *r.html"])
+    assert (project.path / "r.html").read_text().count('<section class="test') == 5
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--renacer-top=x"], "ERROR: --renacer-top: 'x' is not a number >= 0"),
+    (["--renacer-json-detail=some"],
+     "ERROR: --renacer-json-detail: 'some' is not one of counts, failures, full"),
+])
+def test_bad_option_values(project: pytest.Pytester, args: list[str], message: str) -> None:
+    result = project.runpytest_inprocess(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
