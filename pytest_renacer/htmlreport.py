@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .artifacts import now_iso, write_text_atomic
+from .output.chrome import call_text, source_text
 
 #: Calls drawn per trace: beyond, the timeline says how many were left out.
 MAX_EVENTS = 4000
@@ -56,17 +57,10 @@ def report_entry(nodeid: str, outcome: str, reason: str | None, counts: Counter[
 
 
 def _event(e: Mapping[str, Any]) -> list[Any]:
-    src = e.get("source")
-    where = None
-    if src:
-        where = f"{src.get('file')}:{src.get('line')} in {src.get('function')}"
-    errno = e.get("errno")
-    retval = e.get("retval")
-    result = "?" if not e.get("finished", True) else (
-        f"-1 {errno}" if errno else str(retval))
+    """[pid, tid, start, duration, name, call as strace shows it, failed, source line]"""
     return [e.get("pid"), e.get("tid"), float(e.get("start") or 0.0),
-            float(e.get("duration") or 0.0), e.get("name"),
-            f"{e.get('name')}({e.get('text', '')}) = {result}", bool(errno), where]
+            float(e.get("duration") or 0.0), e.get("name"), call_text(e),
+            bool(e.get("errno")), source_text(e)]
 
 
 def write_report(path: Path, tests: Sequence[Mapping[str, Any]], *, title: str) -> None:
