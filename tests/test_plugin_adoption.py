@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import sysconfig
 import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -247,3 +251,44 @@ def test_output_path_that_is_a_directory(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--renacer-json=adir")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --renacer-json: cannot write */adir: it is a directory"])
+
+
+# ----------------------------------------------------------------------- the docs' examples
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_docs_failed_call_assertions_hold_for_a_dynamic_binary(
+        build: Callable[..., str]) -> None:
+    """Every ``assert not ....filter(..., failed=True...)`` of the docs, on a dynamically
+    linked program that fails no call of its own: the loader's probes
+    (access("/etc/ld.so.preload") = -1 ENOENT...) must not make them fail."""
+    from pytest_renacer import trace
+
+    binary = build("write_loop")
+    t = trace([binary, "2"])
+    assert not t.filter("%file", failed=True, path=re.compile(r"write_loop")), "a real failure"
+    found = []
+    for doc in [*DOCS.glob("*.md"), DOCS.parent / "README.md"]:
+        for line in doc.read_text().splitlines():
+            match = re.search(r"assert not (\S+\.filter\(.*failed=True.*\))", line)
+            if match:
+                found.append(match.group(1))
+    assert len(found) >= 2, found
+    server = SimpleNamespace(trace=t)
+    for expr in found:
+        assert not eval(expr, {"re": re, "t": t, "server": server}), expr
+
+
+def test_docs_schema_validation_snippet_runs(project: pytest.Pytester) -> None:
+    text = (DOCS / "plugin.md").read_text()
+    [snippet] = [block for block in re.findall(r"```python\n(.*?)```", text, re.S)
+                 if "Registry()" in block]
+    project.makepyfile(textwrap.dedent(MIXED_TESTS))
+    run(project, "--renacer-json=session.json").assert_outcomes(passed=4, failed=1)
+    (project.path / "docs").mkdir()
+    (project.path / "docs" / "schema").symlink_to(DOCS / "schema")
+    (project.path / "check.py").write_text(snippet + "print('valid')\n")
+    out = subprocess.run([sys.executable, "check.py"], cwd=project.path, capture_output=True,
+                         text=True, check=False)
+    assert out.stdout.strip() == "valid", out.stderr
