@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -164,6 +163,8 @@ def _stdio(input: bytes | None, capture_output: bool,
     files: list[IO[bytes]] = []
     stdin = 0
     if input is not None:
+        import tempfile  # here: the CLI (no input, no capture) should not pay for it
+
         f = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         f.write(input)
         f.seek(0)
@@ -171,6 +172,8 @@ def _stdio(input: bytes | None, capture_output: bool,
         stdin = f.fileno()
     out, err = 1, 2
     if capture_output:
+        import tempfile
+
         fo, fe = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         files += [fo, fe]
         out, err = fo.fileno(), fe.fileno()
@@ -508,6 +511,8 @@ def call(
     table = table_for()
     ioctl, magic = marker_spec(table)
     engine, recorder = _make_engine(opts, table, (), marker=(ioctl, magic))
+    import tempfile
+
     result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
 
