@@ -48,7 +48,8 @@ from .elf import find_symbols, load_image
 from .maps import parse_maps
 from .pylines import LineRanges, line_at, line_ranges
 
-__all__ = ["MAX_PY_FRAMES", "PyInterpreter", "PythonFrameReader", "PythonStack"]
+__all__ = ["MAX_PY_FRAMES", "NOT_PYTHON", "Pending", "PyInterpreter", "PythonFrameReader",
+           "PythonStack"]
 
 #: Deepest Python stack recorded per syscall.
 MAX_PY_FRAMES = 256
@@ -188,7 +189,7 @@ def _fields_struct(fields: dict[str, tuple[int, str]]) -> tuple[struct.Struct, d
     return struct.Struct(fmt), at
 
 
-class _Pending:
+class Pending:
     """A process whose interpreter cannot be read yet: libpython not mapped yet, or the
     runtime not initialized (``_PyRuntime.interpreters.head`` still NULL: before that
     even its data segment may not be mapped).  Looked at again at later stops: each
@@ -206,7 +207,7 @@ class _Pending:
         self.candidate: tuple[str, int, dict[str, tuple[int, int]], int] | None = None
 
 
-_NOT_PYTHON = object()  # a process (image) known to hold no interpreter we can read
+NOT_PYTHON = object()  # a process (image) known to hold no interpreter we can read
 
 
 class PythonFrameReader:
@@ -267,42 +268,42 @@ class PythonFrameReader:
         got = self.procs.get(pid)
         if type(got) is PyInterpreter:
             return got
-        if got is _NOT_PYTHON:
+        if got is NOT_PYTHON:
             return None
         if got is None:
-            got = self.procs[pid] = _Pending(False)
-        pending: _Pending = got  # type: ignore[assignment]
+            got = self.procs[pid] = Pending(False)
+        pending: Pending = got  # type: ignore[assignment]
         if pending.countdown > 0:
             pending.countdown -= 1
             return None
         pending.misses += 1
         if pending.candidate is None:
             found = self._find(pid, pending)
-            if found is _NOT_PYTHON:
-                self.procs[pid] = _NOT_PYTHON
+            if found is NOT_PYTHON:
+                self.procs[pid] = NOT_PYTHON
                 return None
         if pending.candidate is not None:
             path, minor, syms, bias = pending.candidate
             if not self._ready(pid, minor, syms, bias):
                 return None
             interp = self._make(pid, path, minor, syms, bias)
-            self.procs[pid] = interp if interp is not None else _NOT_PYTHON
+            self.procs[pid] = interp if interp is not None else NOT_PYTHON
             return interp
         if pending.python_named:
             if pending.misses > self.MAX_PENDING:
-                self.procs[pid] = _NOT_PYTHON
+                self.procs[pid] = NOT_PYTHON
         else:
             pending.countdown = min(1 << pending.misses, 1 << 16)
         return None
 
-    def _find(self, pid: int, pending: _Pending) -> object:
+    def _find(self, pid: int, pending: Pending) -> object:
         """Look for the module defining _PyRuntime in ``pid``'s maps (sets
-        ``pending.candidate``); _NOT_PYTHON when the maps cannot be read."""
+        ``pending.candidate``); NOT_PYTHON when the maps cannot be read."""
         try:
             with open(f"/proc/{pid}/maps") as f:
                 mappings = parse_maps(f.read())
         except OSError:
-            return _NOT_PYTHON
+            return NOT_PYTHON
         for m in mappings:
             match = _MODULE_NAME.match(os.path.basename(m.path))
             if match is None:
