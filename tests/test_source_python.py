@@ -285,6 +285,12 @@ def test_cli_source_and_stack_show_python_lines(files: Path) -> None:
     py = [s for s in stack if "[py]" in s]
     assert py[0].endswith(f"(load_config) [py] {PROGRAM}:{line}")
     assert "(main) [py]" in py[1] and "(<module>) [py]" in py[2]
+    doc = json.loads(cli("--format", "json", "--source", "-e", "trace=openat", "--", python,
+                         str(PROGRAM), str(files)).stderr)
+    (ev,) = [e for e in doc["events"] if str(files / "config") in e["text"]]
+    assert ev["source"]["language"] == "python" and ev["source"]["address"] is None
+    assert [ev["source"]["file"], ev["source"]["line"], ev["source"]["function"]] == [
+        str(PROGRAM), line, "load_config"]
 
 
 def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
@@ -328,3 +334,41 @@ def test_a_traced_callable_gets_the_line_in_this_file(tmp_path: Path) -> None:
     name = "body" if sys.version_info < (3, 11) else (
         "test_a_traced_callable_gets_the_line_in_this_file.<locals>.body")  # co_qualname
     assert where(ev.source) == [__file__, line, name]
+
+
+def test_a_distribution_build_reads_with_the_generated_layout(files: Path) -> None:
+    """The system's python3 (Debian 12: a static, stripped 3.11.2) with the layout
+    generated from pyenv's headers of the same minor version."""
+    python = os.path.realpath("/usr/bin/python3")
+    minor = os.path.basename(python).removeprefix("python")
+    if not os.path.exists(python) or minor not in VERSIONS:
+        pytest.skip("no /usr/bin/python3 of a known minor version")
+    t = pytest_renacer.trace([python, str(PROGRAM), str(files)], source=True, filter="openat")
+    assert t.stdout is not None
+    ref = json.loads(t.stdout.decode().splitlines()[-1])
+    assert where(opened(t, files / "config").source) == ref["open"]
+    assert where(opened(t, files / "thread").source) == ref["thread"]
+
+
+def test_which_frame_is_own_with_python_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """frames.first_own_frame: the stdlib, site-packages and pytest-renacer's Python frames
+    are skipped, and so are the interpreter's native frames when the stack has Python
+    frames; RENACER_SOURCE_KEEP keeps a stdlib frame."""
+    from pytest_renacer.source.frames import first_own_frame
+
+    lib = "/opt/py/lib/libpython3.12.so.1.0"
+    libc = Frame("sysdeps/unix/sysv/linux/write.c", 26, "write", "/lib/libc.so.6", 0x10)
+    posix = Frame("/build/Modules/posixmodule.c", 11062, "os_write_impl", lib, 0x20)
+    stdlib = Frame("/opt/py/lib/python3.12/logging/__init__.py", 1160, "emit", lib, None)
+    pkg = Frame("/venv/lib/python3.12/site-packages/click/core.py", 783, "invoke", lib, None)
+    ours = Frame(os.path.join(os.path.dirname(pytest_renacer.__file__), "api.py"), 10, "call",
+                 lib, None)
+    user = Frame("/src/app.py", 12, "main", lib, None)
+    monkeypatch.delenv("RENACER_SOURCE_KEEP", raising=False)
+    assert first_own_frame((libc, posix, stdlib, pkg, ours, user)) is user
+    assert first_own_frame((libc, posix)) is posix  # no Python frames: as before
+    assert first_own_frame((libc, posix, stdlib)) is None
+    ext = Frame("/src/ext/fast.c", 40, "fast_write", "/src/ext/fast.cpython-312.so", 0x30)
+    assert first_own_frame((libc, ext, posix, user)) is ext  # a C extension's own line
+    monkeypatch.setenv("RENACER_SOURCE_KEEP", r"/logging/")
+    assert first_own_frame((libc, posix, stdlib, user)) is stdlib

@@ -412,6 +412,15 @@ class PythonFrameReader:
         except OSError:
             return b""
 
+    def _fill(self, fd: int, addr: int, size: int) -> tuple[bytes, int]:
+        """(bytes, offset of ``addr`` in them) on a miss of the page cache: the whole
+        page, kept, or just ``size`` bytes where they cross into the next page."""
+        page = addr & ~0xFFF
+        if addr - page + size > 4096:
+            return self._read(fd, addr, size), 0
+        data = self._pages[page] = self._read(fd, page, 4096)
+        return data, addr - page
+
     def _paged(self, fd: int, addr: int, size: int) -> bytes:
         """A read within one stop, through a cache of whole pages: /proc/PID/mem costs
         ~1.4 us per page touched, about as much for 4 KiB as for 8 bytes, and a stop's
@@ -571,7 +580,7 @@ class PythonFrameReader:
         adaptive = int(interp.o_adaptive or 0)
         unit = interp.unit
         pages = self._pages
-        read = self._read
+        fill = self._fill
         for _ in range(MAX_PY_FRAMES * 2):
             if not frame or len(frames) >= MAX_PY_FRAMES:
                 break
@@ -579,10 +588,7 @@ class PythonFrameReader:
             off = frame - page
             data = pages.get(page) if off + size <= 4096 else None
             if data is None:
-                if off + size <= 4096:
-                    data = pages[page] = read(fd, page, 4096)
-                else:
-                    data, off = read(fd, frame, size), 0
+                data, off = fill(fd, frame, size)
                 if len(data) < off + size:
                     break
             vals = unpack_frame(data, off)
@@ -600,10 +606,7 @@ class PythonFrameReader:
             coff = code_at - cpage
             cdata = pages.get(cpage) if coff + csize <= 4096 else None
             if cdata is None:
-                if coff + csize <= 4096:
-                    cdata = pages[cpage] = read(fd, cpage, 4096)
-                else:
-                    cdata, coff = read(fd, code_at, csize), 0
+                cdata, coff = fill(fd, code_at, csize)
             if info is None or len(cdata) < coff + csize or (
                     unpack_code(cdata, coff) != info.key):
                 info = self._code(fd, interp, code_at)  # new, or another one there now
