@@ -62,8 +62,8 @@ def spinner(pid, tid, ip, sp):
         pass
     return None
 stats = {"calls": 0, "s": 0.0}
-def make(arch):
-    kw = {"python": {"native": False}, "native": {"python": False}}.get(mode, {})
+def make(arch, **kw):
+    kw.update({"python": {"native": False}, "native": {"python": False}}.get(mode, {}))
     unwinder, symbolize = made(arch, **kw)
     if mode == "spin":
         unwinder = spinner

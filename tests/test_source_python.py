@@ -134,7 +134,7 @@ def test_python_frames_only(version: str, files: Path,
     trace pickles and still answers source and stack."""
     made = source.make_unwinder
     monkeypatch.setattr(source, "make_unwinder",
-                        lambda arch: made(arch, native=False))
+                        lambda arch, **kw: made(arch, **{**kw, "native": False}))
     t, ref = run_sites(version, files, filter="openat,write")
     ev = opened(t, files / "config")
     assert where(ev.source) == ref["open"]
@@ -179,8 +179,8 @@ def test_an_unknown_interpreter_gives_native_frames_and_one_note(
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
 
-    def unknown(arch: str) -> Any:
-        u, s = made(arch)
+    def unknown(arch: str, **kw: Any) -> Any:
+        u, s = made(arch, **kw)
         reader: Any = u
         reader.reader.layouts = {}
         return u, s
@@ -206,8 +206,8 @@ def test_an_interpreter_of_another_build_is_refused(files: Path,
     made = source.make_unwinder
     layouts = {k: {**v, "code_size": 8, "code_adaptive": 8} for k, v in LAYOUTS.items()}
 
-    def other(arch: str) -> Any:
-        u, s = made(arch)
+    def other(arch: str, **kw: Any) -> Any:
+        u, s = made(arch, **kw)
         reader: Any = u
         reader.reader.layouts = layouts
         return u, s
@@ -310,7 +310,7 @@ def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
     verdict = Budget((Limit("write", 0, "syscall", "max_syscalls(write=0)"),)).check([t])
     text = section_text(reasons=[], traces=[t], labels=["app"], py_sources={},
                         verdict=verdict, comparison=None, artifact=None, artifact_hint="",
-                        roots=[tmp_path], forked=False)
+                        roots=[tmp_path], body=None)
     assert ("  by source line:\n"
             "         3  app.py:5 in a\n"
             "         2  app.py:9 in b") in text

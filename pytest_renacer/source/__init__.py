@@ -63,8 +63,9 @@ class SourceCorrelator:
 
 
 def make_unwinder(arch: str, max_frames: int = MAX_FRAMES, *, native: bool = True,
-                  python: bool = True) -> tuple[Callable[[int, int, int, int], Any],
-                                                Callable[[int, Any], tuple[Any, ...]]]:
+                  python: bool = True, own_only: bool = False,
+                  ) -> tuple[Callable[[int, int, int, int], Any],
+                             Callable[[int, Any], tuple[Any, ...]]]:
     """``(unwinder, symbolize)`` for a trace on ``arch`` ("x86_64" or "aarch64").
 
     ``unwinder(pid, tid, ip, sp)`` runs at each recorded stop and returns the stack
@@ -75,7 +76,9 @@ def make_unwinder(arch: str, max_frames: int = MAX_FRAMES, *, native: bool = Tru
     ``native``: unwind the native stack (CFI).  ``python``: read the Python frames of a
     CPython interpreter.  ``native=False, python=True`` is the cheap Python-only mode:
     no native unwinding, no module maps, records that need no symbolizing (and pickle
-    as plain tuples).  ``unwinder.exec_seen(pid)`` tells it that a process exec'd;
+    as plain tuples); with ``own_only`` the Python frames stop at the innermost one of the
+    program's own code (enough for ``source``).  ``unwinder.exec_seen(pid)`` tells it
+    that a process exec'd;
     ``symbolize.problems`` maps each module without usable debug info (or interpreter
     without readable frames) to the reason.
     """
@@ -85,7 +88,7 @@ def make_unwinder(arch: str, max_frames: int = MAX_FRAMES, *, native: bool = Tru
     if not python:
         assert corr is not None
         return corr.unwinder, corr.symbolizer
-    reader = PythonFrameReader()
+    reader = PythonFrameReader(own_only=own_only)
     unwinder = PythonUnwinder(corr.unwinder if corr is not None else None, reader)
     symbolizer = StackSymbolizer(corr.symbolizer if corr is not None else None, reader)
     return unwinder, symbolizer
