@@ -372,3 +372,35 @@ def test_which_frame_is_own_with_python_frames(monkeypatch: pytest.MonkeyPatch) 
     assert first_own_frame((libc, ext, posix, user)) is ext  # a C extension's own line
     monkeypatch.setenv("RENACER_SOURCE_KEEP", r"/logging/")
     assert first_own_frame((libc, posix, stdlib, user)) is stdlib
+
+
+def test_attach_to_a_running_python_and_spawn(tmp_path: Path) -> None:
+    """attach() and spawn() give Python lines too (the interpreter found at the first
+    stop of an already running process)."""
+    import time
+
+    version = next((v for v in VERSIONS if interpreter(v)), None)
+    if version is None:
+        pytest.skip("no pyenv CPython")
+    python = interpreter(version)
+    assert python is not None
+    app = tmp_path / "ticker.py"
+    app.write_text("import os, time\n\n\ndef tick():\n    os.write(1, b't')\n\n\n"
+                   "while True:\n    tick()\n    time.sleep(0.01)\n")
+    proc = subprocess.Popen([python, str(app)], stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)
+        tracer = pytest_renacer.attach(proc.pid, source=True, filter="write")
+        time.sleep(0.3)
+        t = tracer.stop()
+    finally:
+        proc.kill()
+        proc.wait()
+    writes = t.filter("write").events
+    assert len(writes) > 3
+    assert all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)
+    with pytest_renacer.spawn([python, str(app)], source=True, filter="write") as p:
+        time.sleep(0.3)
+    assert p.trace is not None
+    writes = p.trace.filter("write").events
+    assert writes and all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)
