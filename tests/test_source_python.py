@@ -399,7 +399,9 @@ def test_attach_to_a_running_python_and_spawn(tmp_path: Path) -> None:
     writes = t.filter("write").events
     assert len(writes) > 3
     assert all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)
-    with pytest_renacer.spawn([python, str(app)], source=True, filter="write") as p:
+    from pytest_renacer.api import spawn
+
+    with spawn([python, str(app)], source=True, filter="write") as p:
         time.sleep(0.3)
     assert p.trace is not None
     writes = p.trace.filter("write").events
