@@ -36,6 +36,15 @@ def interpreter(version: str) -> str | None:
     return found[-1] if found else None
 
 
+def any_version() -> tuple[str, str]:
+    """(version, interpreter) of the first pyenv CPython 3.10-3.13 found; skips if none."""
+    for v in VERSIONS:
+        python = interpreter(v)
+        if python is not None:
+            return v, python
+    pytest.skip("no pyenv CPython")
+
+
 def needs(version: str) -> Any:
     return pytest.mark.skipif(interpreter(version) is None,
                               reason=f"no CPython {version} under ~/.pyenv")
@@ -146,9 +155,7 @@ def test_python_frames_only(version: str, files: Path,
 
 
 def test_a_trace_with_python_and_native_frames_pickles(files: Path) -> None:
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
+    version, _ = any_version()
     t, ref = run_sites(version, files, filter="openat")
     data = pickle.dumps(t)
     copy = pickle.loads(data)
@@ -173,9 +180,7 @@ def test_python_only_engine_option() -> None:
 def test_an_unknown_interpreter_gives_native_frames_and_one_note(
         files: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
 ) -> None:
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
+    version, _ = any_version()
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
 
@@ -199,9 +204,7 @@ def test_an_unknown_interpreter_gives_native_frames_and_one_note(
 def test_an_interpreter_of_another_build_is_refused(files: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A layout whose sizes disagree with the tracee's own PyCode_Type is not used."""
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
+    version, _ = any_version()
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
     layouts = {k: {**v, "code_size": 8, "code_adaptive": 8} for k, v in LAYOUTS.items()}
@@ -261,11 +264,7 @@ def test_line_tables_match_co_lines(version: str) -> None:
 
 
 def test_cli_source_and_stack_show_python_lines(files: Path) -> None:
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
-    python = interpreter(version)
-    assert python is not None
+    _, python = any_version()
     cli: Callable[..., subprocess.CompletedProcess[str]] = lambda *a: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "pytest_renacer", *a], capture_output=True, text=True,
         check=True)
@@ -298,11 +297,7 @@ def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
     from pytest_renacer.budget import Budget, Limit
     from pytest_renacer.reporting import section_text
 
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
-    python = interpreter(version)
-    assert python is not None
+    _, python = any_version()
     app = tmp_path / "app.py"
     app.write_text("import os\n\n\ndef a():\n    os.write(1, b'a')\n\n\ndef b():\n"
                    "    os.write(1, b'b')\n\n\nfor _ in range(3):\n    a()\nb()\nb()\n")
@@ -379,11 +374,7 @@ def test_attach_to_a_running_python_and_spawn(tmp_path: Path) -> None:
     stop of an already running process)."""
     import time
 
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
-    python = interpreter(version)
-    assert python is not None
+    _, python = any_version()
     app = tmp_path / "ticker.py"
     app.write_text("import os, time\n\n\ndef tick():\n    os.write(1, b't')\n\n\n"
                    "while True:\n    tick()\n    time.sleep(0.01)\n")
