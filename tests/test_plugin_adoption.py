@@ -4,7 +4,6 @@ another platform, it can be switched off, and bad output paths are usage errors.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -82,27 +81,29 @@ def test_unused_plugin_loads_nothing_heavy(pytester: pytest.Pytester) -> None:
     assert not [m for m in loaded if m.startswith(HEAVY)], loaded
 
 
+def python_stdout(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip()
+
+
 def test_package_names_load_on_use() -> None:
     code = ("import sys, pytest_renacer as r; assert 'pytest_renacer.api' not in sys.modules; "
             "from pytest_renacer import TraceOptions, Trace, FilterError; "
             "assert TraceOptions.__module__ == 'pytest_renacer.api'; "
             "assert 'TraceOptions' in dir(r) and set(r.__all__) <= set(dir(r)); print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "ok"
+    assert python_stdout(code) == "ok"
     bad = subprocess.run([sys.executable, "-c", "import pytest_renacer as r; r.nope"],
                          capture_output=True, text=True, check=False)
     assert "has no attribute 'nope'" in bad.stderr
 
 
-def test_cli_loads_only_its_writer(tmp_path: os.PathLike[str]) -> None:
+def test_cli_loads_only_its_writer() -> None:
     code = ("import sys; from pytest_renacer.cli import main; "
             "sys.argv[1:] = ['-o', '/dev/null', '--', '/bin/true']; rc = main(); "
             "print(sorted(m for m in sys.modules if m.startswith(('pytest_renacer.output', "
             "'tempfile', 'difflib', 'platform')))); sys.exit(rc)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "['pytest_renacer.output', 'pytest_renacer.output.text']"
+    assert python_stdout(code) == "['pytest_renacer.output', 'pytest_renacer.output.text']"
 
 
 # ----------------------------------------------------------------------- other platforms
