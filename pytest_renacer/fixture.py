@@ -25,7 +25,9 @@ _RUN_KEYS = frozenset({"filter", "follow_forks", "source", "timeout", "cwd", "en
                        "capture_output", "count_only", "strsize", "fd_paths"})
 _SPAWN_KEYS = _RUN_KEYS - {"timeout"}
 _CALL_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
-                        "fd_paths", "seccomp", "timeout"})
+                        "fd_paths", "seccomp", "timeout", "fork"})
+#: What a call traced in place takes (no seccomp: a filter could not be taken off again)
+_INPLACE_KEYS = _CALL_KEYS - {"seccomp", "timeout", "fork"}
 
 
 class SpawnedProcess:
@@ -147,10 +149,14 @@ class Syscalls:
         return t
 
     def call(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Trace:
-        """Run ``fn(*args, **kwargs)`` in a forked, traced child; the Trace has ``.result``.
+        """Run ``fn(*args, **kwargs)`` traced; the Trace has its return value as ``.result``.
 
-        Its exception re-raises here, chained to the child's traceback.  Tracing options
-        come from :meth:`options` (``syscalls.options(filter="%file").call(fn, x)``).
+        It runs in place: in this process, on this thread, as an untraced call would
+        (its value and its exception are its own, not copies; what it changes stays
+        changed).  With ``options(fork=True)``, or a ``timeout``, it runs in a forked,
+        traced child instead (its exception then re-raises here, chained to the child's
+        traceback).  Tracing options come from :meth:`options`
+        (``syscalls.options(filter="%file").call(fn, x)``).
         """
         from .api import TraceOptions
         from .api import call as api_call
@@ -161,9 +167,15 @@ class Syscalls:
             return t
         state = self._active()
         opts = self._opts(state, _CALL_KEYS, {})
+        fork = bool(opts.pop("fork", False))
         timeout = kwargs.pop("_renacer_timeout", opts.pop("timeout", None))
-        trace_options = kwargs.pop("_renacer_options", None) or TraceOptions(**opts)
+        given_options = kwargs.pop("_renacer_options", None)
         label = getattr(fn, "__qualname__", repr(fn))
+        if not fork and timeout is None and given_options is None:
+            traced = self._call_in_place(state, fn, args, kwargs, opts, label)
+            if traced is not None:
+                return traced
+        trace_options = given_options or TraceOptions(**opts)
         try:
             with self._guard():
                 t = api_call(fn, *args, _renacer_options=trace_options,
@@ -177,6 +189,29 @@ class Syscalls:
                 state.add_trace(body_trace, label)  # the budget covers a failing call too
             raise
         state.add_trace(t, label)
+        return t
+
+    def _call_in_place(self, state: TestState, fn: Callable[..., Any], args: tuple[Any, ...],
+                       kwargs: dict[str, Any], opts: dict[str, Any], label: str,
+                       ) -> Trace | None:
+        """``call()`` in place; None where the kernel refuses it (then it runs forked)."""
+        from .inplace import InPlaceDenied
+
+        options = {k: v for k, v in opts.items() if k in _INPLACE_KEYS}
+        try:
+            with self._guard():
+                t, value, failure = state.session.inplace.call(
+                    lambda: fn(*args, **kwargs), options, label)
+        except InPlaceDenied:
+            return None
+        state.add_trace(t, label)  # the budget covers a failing call too
+        if failure is not None:
+            try:
+                failure.renacer_trace = t  # type: ignore[attr-defined]
+            except AttributeError:
+                pass  # an exception type with __slots__
+            raise failure
+        t.result = value
         return t
 
     def spawn(self, argv: Sequence[str | os.PathLike[str]], /,

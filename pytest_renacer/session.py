@@ -25,11 +25,13 @@ from .teststate import (
     TestState,
     item_spec,
     wrap_pyfunc_call,
+    wrap_runtest_call,
 )
 from .top import top_lines, top_row, top_tests
 
 if TYPE_CHECKING:
     from .baseline import PathNormalizer
+    from .inplace import InPlaceTracer
     from .model import Frame, Trace
     from .untraced import UntracedProcess
 
@@ -43,6 +45,13 @@ REMEDY = (
 SESSION_KEY = pytest.StashKey["RenacerSession"]()
 #: --renacer-json-detail: which tests' documents carry their events (the rest: counts)
 JSON_DETAILS = ("counts", "failures", "full")
+
+
+def _body_where(state: TestState) -> str | None:
+    """Where the traced body ran, for the report; None for a test using the fixture."""
+    if not state.spec.body_traced:
+        return None
+    return "forked child" if state.forked else "in place"
 
 
 def _outcome(rep: pytest.TestReport) -> str:
@@ -84,6 +93,21 @@ class RenacerSession:
         workerinput = getattr(config, "workerinput", None)
         self.worker: str | None = workerinput.get("workerid") if workerinput else None
         self.roots = [config.rootpath, config.invocation_params.dir]
+        self._inplace: InPlaceTracer | None = None
+
+    @property
+    def inplace(self) -> InPlaceTracer:
+        """The session's in-place tracer (its helper process starts at the first window)."""
+        if self._inplace is None:
+            from .inplace import InPlaceTracer
+
+            self._inplace = InPlaceTracer()
+        return self._inplace
+
+    def close(self) -> None:
+        """End the in-place tracer's helper process, if one was started."""
+        if self._inplace is not None:
+            self._inplace.close()
 
     def _path(self, name: str) -> Path | None:
         value = self.config.getoption(name)
@@ -241,7 +265,7 @@ class RenacerSession:
             self.current = None
             self.untraced_traces = []
             return
-        if spec.forked and not spec.forkable:
+        if spec.fork and not spec.forkable:
             self.current = None
             pytest.fail(f"renacer: {item.nodeid} is a {type(item).__name__}, whose body cannot "
                         "run in a forked child: use the syscalls fixture in it to trace",
@@ -250,9 +274,15 @@ class RenacerSession:
         item.stash[STATE_KEY] = state
         self.current = state
 
-    @pytest.hookimpl(wrapper=True)
+    # The innermost wrapper: an in-place window holds the test function's call only, not
+    # what other plugins' wrappers do around it.
+    @pytest.hookimpl(wrapper=True, trylast=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> Generator[None, object, object]:
         return (yield from wrap_pyfunc_call(pyfuncitem))
+
+    @pytest.hookimpl(wrapper=True, trylast=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, object, object]:
+        return (yield from wrap_runtest_call(item))
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item,
@@ -352,7 +382,7 @@ class RenacerSession:
                 py_sources=state.py_sources, verdict=state.verdict,
                 comparison=state.comparison, artifact=None if artifact is None else str(artifact),
                 artifact_hint="none (pass --renacer-dir=DIR to keep one per test)",
-                roots=self.roots, forked=state.spec.forked)
+                roots=self.roots, body=_body_where(state))
             _add_section(rep, text)
             self._html_extras(rep, text, artifact)
 
@@ -373,7 +403,7 @@ class RenacerSession:
             "outcome": outcome,
             "duration": round(rep.duration, 6),
             "worker": self.worker,
-            "forked": spec.forked,
+            "forked": state.forked,
             "uses_fixture": spec.uses_fixture,
             "hypothesis": spec.hypothesis,
             "examples": state.examples,
@@ -474,6 +504,11 @@ class RenacerSession:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.worker is not None:
             return
+        denied = self._inplace.denied if self._inplace is not None else None
+        if denied is not None:
+            terminalreporter.write_line(
+                f"renacer: test bodies ran in forked children: in-place tracing is refused "
+                f"here ({denied.splitlines()[0]})", yellow=True)
         if self.top:
             rows = top_tests(self.top_rows, self.top)
             terminalreporter.write_sep("=", f"renacer: {len(rows)} tests with the most syscalls")

@@ -1,7 +1,10 @@
 """One traced test: what its markers ask (ItemSpec) and its state while it runs (TestState).
 
-Also where a traced test's body runs: in the test's process (with the ``syscalls``
-fixture) or in a forked, traced child (:func:`pytest_pyfunc_call`).
+Also where a traced test's body runs: in the test's process, traced in place by the
+session's helper (:mod:`.inplace`) for exactly the body's window; or, when asked for
+with ``@pytest.mark.renacer(fork=True)`` or where the kernel refuses the helper, in a
+forked, traced child (:func:`pytest_pyfunc_call`).  A test using the ``syscalls``
+fixture runs as it is: what it traces through the fixture is what counts.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .errors import TraceeError, TracingUnavailable
+from .inplace import InPlaceDenied
 from .markers import MARKER, TOLERANCE_MARKER, TRACE_MARKER, BudgetUsageError
 from .support import denied_reason, syscall_table
 
@@ -27,9 +31,11 @@ if TYPE_CHECKING:
     from .model import Frame, Trace
     from .session import RenacerSession
 
-#: What @pytest.mark.renacer(...) accepts: options of every way to trace.
-_MARKER_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
-                          "fd_paths"})
+#: The tracing options of @pytest.mark.renacer(...): those of every way to trace.
+_TRACE_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
+                         "fd_paths"})
+#: What @pytest.mark.renacer(...) accepts: those, and ``fork`` (the body in a child).
+_MARKER_KEYS = _TRACE_KEYS | {"fork"}
 
 SPEC_KEY = pytest.StashKey["ItemSpec"]()
 SPEC_ERROR_KEY = pytest.StashKey[str]()
@@ -49,10 +55,18 @@ class ItemSpec:
     #: a plain test function, whose body the plugin can run in a forked child (not,
     #: e.g., a unittest.TestCase method, which pytest runs another way)
     forkable: bool = True
+    #: pytest calls its function through pytest_pyfunc_call (not a unittest method)
+    pyfunc: bool = True
 
     @property
-    def forked(self) -> bool:
+    def body_traced(self) -> bool:
+        """The plugin traces the test's body itself (no fixture to trace through)."""
         return (self.budget is not None or self.marked) and not self.uses_fixture
+
+    @property
+    def fork(self) -> bool:
+        """The body is to run in a forked child: asked for with renacer(fork=True)."""
+        return self.body_traced and bool(self.options.get("fork"))
 
     @property
     def traced(self) -> bool:
@@ -105,7 +119,14 @@ def item_spec(item: pytest.Item) -> ItemSpec | None:
     options = _trace_marker_options(item) if marked else {}
     return ItemSpec(budget, tolerance, options, marked, "syscalls" in item.fixturenames,
                     _is_hypothesis(item.obj),
-                    type(item).runtest is pytest.Function.runtest)
+                    type(item).runtest is pytest.Function.runtest,
+                    not _is_unittest(item))
+
+
+def _is_unittest(item: pytest.Item) -> bool:
+    from _pytest.unittest import TestCaseFunction
+
+    return isinstance(item, TestCaseFunction)
 
 
 
@@ -131,6 +152,10 @@ class TestState:
     baseline: dict[str, Any] | None = None
     reasons: list[str] = field(default_factory=list)
     child_failures: dict[int, tuple[BaseException, Any, int]] = field(default_factory=dict)
+    #: the body ran (or runs) in a forked child: asked for, or in-place was refused
+    forked: bool = False
+    #: the session's wrapper traces the call itself (an async body, run by its plugin)
+    traced_around_call: bool = False
 
     def check_available(self) -> None:
         reason = denied_reason()
@@ -157,7 +182,7 @@ class TestState:
         self.examples += 1
         if self.spec.hypothesis:
             self.reset()
-        if not self.spec.forked:
+        if not self.spec.body_traced:
             try:
                 value = fn()
             except BaseException:
@@ -165,19 +190,85 @@ class TestState:
                 raise
             self.end_example(body_failed=False)
             return value
-        return self._run_forked(fn)
+        from .api import fresh_chunk_runner
+
+        # The window opens in a frame that starts a fresh chunk of CPython's frame
+        # stack: the body never pays for a chunk's mmap/munmap that its depth in
+        # pytest's call stack happened to cost (see api.fresh_chunk_runner).
+        outcome = fresh_chunk_runner()(lambda: self._windowed(fn))
+        if outcome is None:
+            return self._run_forked(fn)
+        value, failure = outcome
+        if failure is not None:
+            self.end_example(body_failed=True)
+            raise failure
+        self.end_example(body_failed=False)
+        return value
+
+    def _windowed(self, fn: Callable[[], Any]) -> tuple[Any, BaseException | None] | None:
+        """``fn()`` in an in-place window: (value, exception); None: run it forked."""
+        if not self.open_window():
+            return None
+        value: Any = None
+        failure: BaseException | None = None
+        try:
+            value = fn()
+        except BaseException as e:  # raised by run_example once the window is closed
+            failure = e
+        self.close_window()
+        return value, failure
+
+    @property
+    def label(self) -> str:
+        return f"test body of {self.item.nodeid}"
+
+    def _trace_options(self, *, in_place: bool = False) -> dict[str, Any]:
+        opts = {k: v for k, v in self.spec.options.items() if k in _TRACE_KEYS}
+        if "filter" not in opts and self.spec.budget is not None:
+            opts["filter"] = self.spec.budget.trace_filter()
+        if in_place and "source" not in opts and not opts.get("count_only"):
+            # The Python line of every syscall, read from this interpreter's memory at
+            # each stop (no native unwinding): what the failure report shows.
+            opts.update(source=True, source_native=False, source_own_only=True)
+        return opts
+
+    def open_window(self) -> bool:
+        """Start tracing the body in place; False when it is to run in a forked child
+        (asked for, or the kernel refuses the helper: then once a session, a note)."""
+        self.check_available()
+        inplace = self.session.inplace
+        if self.spec.fork or inplace.denied is not None:
+            self.forked = True
+            return False
+        try:
+            inplace.begin(self._trace_options(in_place=True))
+        except InPlaceDenied:
+            self.forked = True
+            return False
+        except TraceeError as e:
+            pytest.fail(f"renacer: {e}", pytrace=False)
+        self.forked = False
+        return True
+
+    def close_window(self) -> None:
+        """End an in-place window opened by :meth:`open_window`; its trace counts."""
+        if not self.spec.body_traced or self.forked:
+            return
+        try:
+            trace = self.session.inplace.end(self.label)
+        except TraceeError as e:
+            pytest.fail(f"renacer: {e}", pytrace=False)
+        self.add_trace(trace, self.label)
 
     def _run_forked(self, fn: Callable[[], Any]) -> Any:
         from .api import TraceOptions
         from .forked import python_sources, run_forked
 
         self.check_available()
-        opts = {k: v for k, v in self.spec.options.items() if k in _MARKER_KEYS}
-        if "filter" not in opts and self.spec.budget is not None:
-            opts["filter"] = self.spec.budget.trace_filter()
-        label = f"test body of {self.item.nodeid}"
+        label = self.label
         try:
-            trace, outcome = run_forked(self.item, fn, TraceOptions(**opts), label)
+            trace, outcome = run_forked(self.item, fn, TraceOptions(**self._trace_options()),
+                                        label)
         except TracingUnavailable as e:
             self.session.unavailable(str(e))
         except TraceeError as e:
@@ -234,16 +325,23 @@ class TestState:
         return names
 
 
+def _is_async(fn: object) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    """Run the body of a test traced without the fixture in a forked, traced child."""
+    """Run the body of a plain (synchronous) test traced without the fixture: in place,
+    or in a forked child, as pytest's own pytest_pyfunc_call would call it.
+
+    An async body (or one another plugin runs) is left to that plugin: the session's
+    wrapper traces it in place around the call (:func:`wrap_pyfunc_call`).
+    """
     state = pyfuncitem.stash.get(STATE_KEY, None)
-    if state is None or not state.spec.forked or state.spec.hypothesis:
+    if (state is None or not state.spec.body_traced or state.spec.hypothesis
+            or state.traced_around_call):
         return None
     testfunction = pyfuncitem.obj
-    if inspect.iscoroutinefunction(testfunction) or inspect.isasyncgenfunction(testfunction):
-        pytest.fail(f"renacer: {pyfuncitem.nodeid} is async: its body cannot run in a forked "
-                    "child; use the syscalls fixture in it instead", pytrace=False)
     funcargs = pyfuncitem.funcargs
     testargs = {arg: funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}
     result = state.run_example(lambda: testfunction(**testargs))
@@ -255,8 +353,9 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
 
 
 def wrap_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, object]:
-    """The session's pytest_pyfunc_call wrapper: a Hypothesis test's examples and a
-    fixture test's call, each checked as one example (the body runs in this process)."""
+    """The session's pytest_pyfunc_call wrapper, the innermost one: a Hypothesis test's
+    examples, a traced body's in-place window, a fixture test's call, each checked as
+    one example."""
     state = pyfuncitem.stash.get(STATE_KEY, None)
     if state is None:
         return (yield)
@@ -274,13 +373,46 @@ def wrap_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, obj
             return (yield)
         finally:
             holder.inner_test = inner
-    if state.spec.forked:
-        return (yield)  # run by the module's tryfirst pytest_pyfunc_call
-    state.examples += 1  # a test using the fixture: one example, the whole call
+    if state.spec.body_traced:
+        if not _is_async(pyfuncitem.obj):
+            return (yield)  # run by the module's tryfirst pytest_pyfunc_call
+        # An async body: its plugin (pytest-asyncio, anyio...) runs it, perhaps through
+        # a synchronous wrapper it puts in place of the function: traced around the call.
+        state.traced_around_call = True
+        if not state.open_window():
+            pytest.fail(f"renacer: {pyfuncitem.nodeid} is async: its body cannot run in a "
+                        "forked child; trace it in place (no fork=True) or use the syscalls "
+                        "fixture in it", pytrace=False)
+    state.examples += 1  # one example: the whole call (in place, for an async body)
     try:
         result = yield
     except BaseException:
+        state.close_window()
         state.end_example(body_failed=True)
         raise
+    state.close_window()
+    state.end_example(body_failed=False)
+    return result
+
+
+def wrap_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """The session's pytest_runtest_call wrapper: a traced test that pytest does not run
+    through pytest_pyfunc_call (a unittest.TestCase method) is traced in place around
+    its run."""
+    state = item.stash.get(STATE_KEY, None)
+    if state is None or not state.spec.body_traced or state.spec.pyfunc:
+        return (yield)
+    if not state.open_window():
+        pytest.fail(f"renacer: {item.nodeid} is a {type(item).__name__}, whose body cannot "
+                    "run in a forked child: use the syscalls fixture in it to trace",
+                    pytrace=False)
+    state.examples += 1
+    try:
+        result = yield
+    except BaseException:
+        state.close_window()
+        state.end_example(body_failed=True)
+        raise
+    state.close_window()
     state.end_example(body_failed=False)
     return result
