@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -151,9 +152,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
 
 
 def _refuse_nested(what: str) -> None:
-    from .inplace import refuse_nested  # tracing in place imports this module
-
-    refuse_nested(what)
+    # Only in-place tracing opens a window, and it imports the module first: where it was
+    # never imported (the CLI), nothing is traced in place, and its subprocess import
+    # (several ms of start-up) is not paid.
+    inplace = sys.modules.get(f"{__package__}.inplace")
+    if inplace is not None:
+        inplace.refuse_nested(what)
 
 
 def _stdio(input: bytes | None, capture_output: bool,

@@ -102,7 +102,8 @@ def test_cli_loads_only_its_writer() -> None:
     code = ("import sys; from pytest_renacer.cli import main; "
             "sys.argv[1:] = ['-o', '/dev/null', '--', '/bin/true']; rc = main(); "
             "print(sorted(m for m in sys.modules if m.startswith(('pytest_renacer.output', "
-            "'tempfile', 'difflib', 'platform')))); sys.exit(rc)")
+            "'tempfile', 'difflib', 'platform', 'subprocess', 'pytest_renacer.inplace')))); "
+            "sys.exit(rc)")
     assert python_stdout(code) == "['pytest_renacer.output', 'pytest_renacer.output.text']"
 
 
