@@ -16,7 +16,6 @@ the helper as its tracer (PR_SET_PTRACER) when it starts it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -25,6 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 from .errors import RenacerError, TraceeError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from .model import Trace
 
 PR_SET_PTRACER = 0x59616D61
@@ -66,13 +67,14 @@ class InPlaceTracer:
         if proc is not None and proc.poll() is None:
             return proc
         self._discard()
+        import subprocess  # not at import: the CLI imports this module (refuse_nested)
+        import tempfile
+
         package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
                 "from pytest_renacer.inplace_helper import main; main()")
         # Its stderr goes to a file of ours: what a dying helper said ends up in the error
         # (pytest's per-test capture would swallow it, or the terminal would show it).
-        import tempfile  # here: api imports this module, and the CLI's start-up needn't pay
-
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _discard)
         proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True)
@@ -93,6 +95,8 @@ class InPlaceTracer:
             for pipe in (proc.stdin, proc.stdout):
                 if pipe is not None:
                     pipe.close()
+            import subprocess
+
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:

@@ -502,13 +502,13 @@ class RenacerSession:
                          title=f"renacer: {self.config.rootpath.name}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.worker is not None:
-            return
         denied = self._inplace.denied if self._inplace is not None else None
         if denied is not None:
             terminalreporter.write_line(
                 f"renacer: test bodies ran in forked children: in-place tracing is refused "
                 f"here ({denied.splitlines()[0]})", yellow=True)
+        if self.worker is not None:
+            return
         if self.top:
             rows = top_tests(self.top_rows, self.top)
             terminalreporter.write_sep("=", f"renacer: {len(rows)} tests with the most syscalls")

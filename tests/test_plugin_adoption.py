@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
+import hypothesis  # noqa: F401  (imported before a run fakes the platform: see below)
 import pytest
 
 
@@ -112,7 +113,9 @@ def test_cli_loads_only_its_writer() -> None:
 
 def test_other_platform_in_process(project: pytest.Pytester,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    sysconfig.get_config_vars()  # cached now: read under the fake platform it would fail
+    # cached now: read under the fake platform they would fail (hypothesis's terminal
+    # summary imports it, and it imports urllib.request, whose macOS half is absent)
+    sysconfig.get_config_vars()
     monkeypatch.setattr(sys, "platform", "darwin")
     project.makepyfile(textwrap.dedent(MIXED_TESTS))
     result = run(project, "-rs", "--strict-markers")
@@ -159,17 +162,16 @@ sys.exit(pytest.main(sys.argv[2:]))
     ("win32", "syscall tracing needs Linux's ptrace; this is Windows (win32)"),
     ("enosys", "this kernel has no ptrace (ptrace(2) returns ENOSYS)"),
 ])
-def test_other_platform_in_subprocess(project: pytest.Pytester, kind: str, reason: str,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_platform_in_subprocess(project: pytest.Pytester, kind: str,
+                                      reason: str) -> None:
     project.makepyfile(textwrap.dedent(MIXED_TESTS))
     script = project.path / "simulate.py"
     script.write_text(SIMULATE)
-    # this plugin alone: others installed here (asyncio's, hypothesis') were not written
-    # for a faked platform, and would fail where ours is being checked
-    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-    result = project.run(sys.executable, str(script), kind, "-p", "pytest_renacer.plugin",
-                         "-p", "no:cacheprovider", "-rs", "--strict-markers",
-                         "--renacer-json", "out.json")
+    result = project.run(sys.executable, str(script), kind,
+                         "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-rs",
+                         # pytest-asyncio and anyio import asyncio, whose Windows half is absent
+                         "-p", "no:asyncio", "-p", "no:anyio",
+                         "--strict-markers", "--renacer-json", "out.json")
     assert result.ret == 0, result.stdout.str() + result.stderr.str()
     result.assert_outcomes(passed=1, skipped=4)
     result.stdout.fnmatch_lines([f"SKIPPED [[]*[]] *renacer: {reason}*"])
