@@ -3,6 +3,7 @@ another platform, it can be switched off, and bad output paths are usage errors.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -111,18 +112,31 @@ def test_cli_loads_only_its_writer() -> None:
 # ----------------------------------------------------------------------- other platforms
 
 
-def test_other_platform_in_process(project: pytest.Pytester,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    # cached now: read under the fake platform they would fail (hypothesis's terminal
-    # summary imports it, and it imports urllib.request, whose macOS half is absent)
-    sysconfig.get_config_vars()
-    monkeypatch.setattr(sys, "platform", "darwin")
+@pytest.mark.parametrize(("kind", "reason"), [
+    ("darwin", "syscall tracing needs Linux's ptrace; this is macOS (darwin)"),
+    ("win32", "syscall tracing needs Linux's ptrace; this is Windows (win32)"),
+    ("enosys", "this kernel has no ptrace (ptrace(2) returns ENOSYS)"),
+])
+def test_other_platform_in_process(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                   kind: str, reason: str) -> None:
+    if kind == "enosys":  # what the probe answers where ptrace(2) returns ENOSYS
+        from pytest_renacer import support
+
+        monkeypatch.setattr(support, "_kernel_reason",
+                            lambda: support.NO_PTRACE)
+    else:
+        # cached now: read under the fake platform they would fail (hypothesis's terminal
+        # summary imports it, and it imports urllib.request, whose macOS half is absent)
+        sysconfig.get_config_vars()
+        monkeypatch.setattr(sys, "platform", kind)
+        # what pytest's capture looks for on Windows
+        monkeypatch.setattr(io, "_WindowsConsoleIO", type("C", (io.RawIOBase,), {}),
+                            raising=False)
     project.makepyfile(textwrap.dedent(MIXED_TESTS))
-    result = run(project, "-rs", "--strict-markers")
+    result = run(project, "-rs", "--strict-markers", "-p", "no:asyncio", "-p", "no:anyio")
     result.assert_outcomes(passed=1, skipped=4)
     reasons = {line.split(": ", 1)[-1] for line in result.outlines if line.startswith("SKIPPED")}
-    assert reasons == {"renacer: syscall tracing needs Linux's ptrace; this is macOS (darwin): "
-                       "the tests that trace are skipped"}
+    assert reasons == {f"renacer: {reason}: the tests that trace are skipped"}
 
 
 #: Runs pytest in a fresh interpreter that looks like another machine from the start.
