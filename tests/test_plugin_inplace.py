@@ -579,3 +579,23 @@ def test_call_runs_a_click_cli_runner_in_place(project: pytest.Pytester) -> None
             assert bad.result.exit_code == 1 and bad.result.exc_info is not None
     """))
     run(project).assert_outcomes(passed=1)
+
+
+def test_call_gives_the_python_line_of_each_syscall(project: pytest.Pytester) -> None:
+    project.makepyfile(textwrap.dedent("""
+        import os
+
+        def emit(fd):
+            os.write(fd, b"x")
+
+        def test_call(syscalls):
+            fd = os.open(os.devnull, os.O_WRONLY)
+            try:
+                for fork in (False, True):
+                    t = syscalls.options(filter="write", fork=fork).call(emit, fd)
+                    (ev,) = t.events
+                    assert (ev.source.line, ev.source.function) == (4, "emit"), fork
+            finally:
+                os.close(fd)
+    """))
+    run(project).assert_outcomes(passed=1)
