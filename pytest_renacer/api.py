@@ -111,7 +111,11 @@ class _ProcessesOnly(IgnoringSink):
 
 def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[Sink],
                  marker: tuple[int, int] | None = None,
-                 record: bool = True) -> tuple[Engine, TraceRecorder]:
+                 record: bool = True, unwinders: tuple[Any, Any] | None = None,
+                 ) -> tuple[Engine, TraceRecorder]:
+    """The engine and the recorder it reports to.  ``unwinders``: the ``(unwinder,
+    symbolize)`` pair to use with ``source`` (one kept from an earlier trace of the same
+    process: the in-place helper's), instead of new ones."""
     mode, sel = opts.mode_and_set(table)
     recorder = TraceRecorder(table, mode=mode)
     base: Sink = recorder if record else _ProcessesOnly(recorder)
@@ -131,7 +135,7 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
             modes["native"] = False
         if opts.source_own_only:
             modes["own_only"] = True
-        unwinder, symbolize = make_unwinder(table.arch, **modes)
+        unwinder, symbolize = unwinders or make_unwinder(table.arch, **modes)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)
