@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -155,9 +156,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
 
 
 def _refuse_nested(what: str) -> None:
-    from .inplace import refuse_nested  # tracing in place imports this module
-
-    refuse_nested(what)
+    # Only in-place tracing opens a window, and it imports the module first: where it was
+    # never imported (the CLI), nothing is traced in place, and its subprocess import
+    # (several ms of start-up) is not paid.
+    inplace = sys.modules.get(f"{__package__}.inplace")
+    if inplace is not None:
+        inplace.refuse_nested(what)
 
 
 def _stdio(input: bytes | None, capture_output: bool,
@@ -515,7 +519,7 @@ def call(
     table = table_for()
     ioctl, magic = marker_spec(table)
     engine, recorder = _make_engine(opts, table, (), marker=(ioctl, magic))
-    import tempfile
+    import tempfile  # here: the CLI's start-up should not pay for it (issue 12)
 
     result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
