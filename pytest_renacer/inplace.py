@@ -44,6 +44,18 @@ def refuse_nested(what: str) -> None:
             "whose traces the budget counts")
 
 
+def _helper_env() -> dict[str, str] | None:
+    """The helper's environment: ours, plus, when this process measures coverage, what
+    makes coverage measure the helper too (its own start-up hook, COVERAGE_PROCESS_START,
+    with the same configuration); else None (inherit)."""
+    coverage = sys.modules.get("coverage")
+    current = coverage.Coverage.current() if coverage is not None else None
+    config = getattr(getattr(current, "config", None), "config_file", None)
+    if not config:
+        return None
+    return {**os.environ, "COVERAGE_PROCESS_START": str(config)}
+
+
 class InPlaceDenied(RenacerError):
     """The helper may not trace this process here; the message says why."""
 
@@ -77,7 +89,8 @@ class InPlaceTracer:
         # (pytest's per-test capture would swallow it, or the terminal would show it).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _discard)
         proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True)
+                                stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
+                                env=_helper_env())
         self._proc = proc
         self.started += 1
         try:  # Yama ptrace_scope 1: only a named tracer may trace a non-child
