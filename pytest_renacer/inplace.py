@@ -101,10 +101,13 @@ class InPlaceTracer:
             pass  # no Yama here (EINVAL): nothing to name
         return proc
 
-    def _discard(self) -> None:
-        """End the helper (if any): closing its stdin makes it exit."""
+    def _discard(self, *, kill: bool = False) -> None:
+        """End the helper (if any): closing its stdin makes it exit.  ``kill``: at once,
+        for one that may be tracing us (the kernel then detaches the thread)."""
         proc, self._proc = self._proc, None
         if proc is not None:
+            if kill:
+                proc.kill()
             for pipe in (proc.stdin, proc.stdout):
                 if pipe is not None:
                     pipe.close()
@@ -141,10 +144,14 @@ class InPlaceTracer:
         assert proc.stdin is not None and proc.stdout is not None
         try:
             write_message(proc.stdin.fileno(), message)
+            reply = read_message(proc.stdout.fileno())
         except OSError:
             reply = None
-        else:
-            reply = read_message(proc.stdout.fileno())
+        except BaseException:
+            # Interrupted (Ctrl-C) while the helper may be seizing this thread: a helper
+            # left waiting for a start marker that never comes would keep tracing it.
+            self._discard(kill=True)
+            raise
         if reply is None:
             self._helper_died()
         return reply
