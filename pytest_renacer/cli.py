@@ -37,8 +37,9 @@ from .tracer.sink import IgnoringSink, syscall_fanout
 __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
 USAGE = """\
-Usage: renacer [-cCfhkqrtTVyzZ] [-ff] [-tt|-ttt] [-e EXPR]... [-o FILE] [-s STRSIZE]
-               [-S SORTBY] [--format text|json|jsonl] [--source]
+Usage: renacer [-cCfhkqrtTvVxyzZ] [-ff] [-tt|-ttt] [-xx] [-a COLUMN] [-e EXPR]...
+               [-o FILE] [-s STRSIZE] [-S SORTBY] [-X abbrev]
+               [--format text|json|jsonl] [--source]
                { -p PID [-p PID]... | [--] PROG [ARGS] }
 """
 
@@ -62,6 +63,10 @@ Output:
   -o FILE, --output=FILE write the trace to FILE instead of stderr
   -s N, --string-limit=N print at most N bytes of each string (default 32)
   -y, --decode-fds       print the paths of file descriptors
+  -a N, --columns=N      align the return values at column N (default 40)
+  -x                     print non-ASCII strings in hex; -xx: every string in hex
+  -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
+  -X abbrev              constants by name (the default; raw and verbose: not supported)
   -t                     prefix lines with the time of day; -tt with microseconds;
   -tt, -ttt              -ttt with seconds since the epoch
   -r                     prefix lines with the time since the previous line
@@ -82,10 +87,11 @@ Miscellaneous:
   -V, --version          print the version and exit
 """
 
-_SHORT = "cCfhkqrtTVwyzZe:o:p:s:S:"
+_SHORT = "cCfhkqrtTvVwxyzZa:e:o:p:s:S:X:"
 _LONG = [
     "attach=", "follow-forks", "output-separately", "trace=", "status=", "signal=",
     "successful-only", "failed-only", "output=", "string-limit=", "decode-fds",
+    "columns=", "strings-in-hex=", "no-abbrev", "verbose=", "const-print-style=",
     "syscall-times", "stack-trace", "source", "quiet", "format=", "summary-only",
     "summary", "summary-sort-by=", "summary-wall-clock", "help", "version",
 ]
@@ -109,6 +115,9 @@ class Config:
     relative: bool = False
     fd_paths: bool = False
     strsize: int = 32
+    acolumn: int = 40  # -a
+    verbose: bool = False  # -v, -e verbose=all, -e abbrev=none
+    xstyle: int = 0  # -x: 1, -xx: 2
     trace_expr: str | None = None
     status: StatusFilter | None = None
     signals: frozenset[int] | None = None
@@ -186,6 +195,10 @@ def _qualify(cfg: Config, arg: str) -> None:
             cfg.status = parse_status(value)
         elif qual == "signal":
             cfg.signals = _signal_set(value)
+        elif (qual, value) in (("verbose", "all"), ("abbrev", "none")):
+            cfg.verbose = True  # structures in full, for every syscall
+        elif (qual, value) == ("abbrev", "all"):
+            cfg.verbose = False
         else:
             raise UsageError(f"-e {qual}=...: not supported by renacer")
     except FilterError as e:
@@ -224,6 +237,22 @@ def parse_args(argv: Sequence[str]) -> Config:
             cfg.fd_paths = True
         elif opt in ("-s", "--string-limit"):
             cfg.strsize = _int_arg("-s", value)
+        elif opt in ("-a", "--columns"):
+            cfg.acolumn = _int_arg("-a", value)
+        elif opt == "-x":
+            cfg.xstyle = min(cfg.xstyle + 1, 2)
+        elif opt == "--strings-in-hex":
+            styles = {"none": 0, "non-ascii": 1, "all": 2}
+            if value not in styles:
+                raise UsageError(f"invalid --strings-in-hex argument: '{value}'")
+            cfg.xstyle = styles[value]
+        elif opt in ("-v", "--no-abbrev"):
+            _qualify(cfg, "verbose=all")
+        elif opt == "--verbose":
+            _qualify(cfg, "verbose=" + value)
+        elif opt in ("-X", "--const-print-style"):
+            if value != "abbrev":
+                raise UsageError(f"-X {value}: only -X abbrev (the default) is supported")
         elif opt == "-e":
             _qualify(cfg, value)
         elif opt == "--trace":
@@ -382,7 +411,8 @@ class _Runner:
                 first_own = _source_support() if (cfg.stack or cfg.source) else None
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
-                    strsize=cfg.strsize, fd_paths=cfg.fd_paths,
+                    strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
+                    xstyle=cfg.xstyle, verbose=cfg.verbose,
                     syscall_times=cfg.syscall_times, timestamps=cfg.timestamps,
                     relative=cfg.relative, status=cfg.status, signals=cfg.signals,
                     quiet=quiet, stack=stack_fn, print_stack=cfg.stack,

@@ -58,11 +58,12 @@ class Call:
     """One syscall being decoded: the inputs every formatter gets."""
 
     __slots__ = ("arch", "cap", "failed", "fd_paths", "info", "kinds", "raw", "retval",
-                 "strsize")
+                 "strsize", "verbose", "xstyle")
 
     def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
                  captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
-                 fd_paths: bool, arch: str | None, kinds: Kinds | None = None) -> None:
+                 fd_paths: bool, arch: str | None, kinds: Kinds | None = None,
+                 xstyle: int = 0, verbose: bool = False) -> None:
         self.info = info
         self.raw = raw
         self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
@@ -74,6 +75,8 @@ class Call:
         self.fd_paths = fd_paths
         self.arch = arch or _HOST_ARCH
         self.kinds = kinds if kinds is not None else kinds_of(info)
+        self.xstyle = xstyle  # strings in hex: 1 with -x (non-ASCII ones), 2 with -xx (all)
+        self.verbose = verbose  # -v: structures unabbreviated
 
     def arg(self, i: int) -> int:
         raw = self.raw
@@ -277,7 +280,7 @@ def _fsdecode(b: bytes) -> str:
 
 
 def _fmt_path(c: Call, i: int, p: str | None) -> str:
-    return format_path(c.cap.get(i), c.arg(i))
+    return format_path(c.cap.get(i), c.arg(i), xstyle=c.xstyle)
 
 
 def _dec_str(c: Call, i: int, p: str | None) -> object:
@@ -289,13 +292,13 @@ def _dec_str(c: Call, i: int, p: str | None) -> object:
 
 
 def _fmt_str(c: Call, i: int, p: str | None) -> str:
-    return format_cstring(c.cap.get(i), c.arg(i), c.strsize)
+    return format_cstring(c.cap.get(i), c.arg(i), c.strsize, xstyle=c.xstyle)
 
 
 def _fmt_path_out(c: Call, i: int, p: str | None) -> str:
     if not c.ok:
         return addr_text(c.arg(i))
-    return format_path(c.cap.get(i), c.arg(i))
+    return format_path(c.cap.get(i), c.arg(i), xstyle=c.xstyle)
 
 
 def _dec_path_out(c: Call, i: int, p: str | None) -> object:
@@ -305,7 +308,7 @@ def _dec_path_out(c: Call, i: int, p: str | None) -> object:
 
 
 def _fmt_buf_in(c: Call, i: int, p: str | None) -> str:
-    return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize)
+    return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize, xstyle=c.xstyle)
 
 
 def _dec_buf(c: Call, i: int, p: str | None) -> object:
@@ -320,7 +323,7 @@ def _fmt_buf_out(c: Call, i: int, p: str | None) -> str:
     if not c.ok:
         return addr_text(c.arg(i))
     return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize,
-                         force_hex=c.info.name == "getrandom")
+                         force_hex=c.info.name == "getrandom", xstyle=c.xstyle)
 
 
 def _dec_buf_out(c: Call, i: int, p: str | None) -> object:
@@ -347,7 +350,7 @@ def _fmt_argv(c: Call, i: int, p: str | None) -> str:
         return addr_text(addr)
     items, more = got
     n = c.strsize
-    parts = [format_cstring(s, 1, c.strsize) for s in items[:n]]
+    parts = [format_cstring(s, 1, c.strsize, xstyle=c.xstyle) for s in items[:n]]
     if more or len(items) > n:
         parts.append("...")
     return "[" + ", ".join(parts) + "]"
@@ -595,7 +598,7 @@ def _fmt_sockopt_val(c: Call, i: int, p: str | None) -> str:
         return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"
     if data is not None and length == 4 and len(data) >= 4:
         return f"[{S.i32(data)}]"
-    return format_buffer(data, length, addr, c.strsize)
+    return format_buffer(data, length, addr, c.strsize, xstyle=c.xstyle)
 
 
 def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
@@ -609,7 +612,7 @@ def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
     if text is not None:
         return text
     length = c.cap.get(int(p)) if p is not None and p.isdigit() else None
-    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize)
+    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize, xstyle=c.xstyle)
 
 
 def _sigset_ok(c: Call, p: str | None) -> bool:
@@ -670,7 +673,7 @@ def _text_iov(c: Call, items: list[tuple[int, int, bytes | None]], count: int,
             shown = length if remaining is None else max(0, min(length, remaining))
             if remaining is not None:
                 remaining -= shown
-            base_text = format_buffer(data, shown, base, c.strsize)
+            base_text = format_buffer(data, shown, base, c.strsize, xstyle=c.xstyle)
         else:
             base_text = addr_text(base)
         parts.append(f"{{iov_base={base_text}, iov_len={length}}}")
@@ -1168,6 +1171,10 @@ for _kind, _parse, _print, _out in (
 ):
     _register(_kind, *_struct_kind(_parse, _print, _out))
 FORMATTERS["clone_args"] = _fmt_clone_args
+_FMT_UTSNAME = FORMATTERS["utsname_out"]
+_FMT_UTSNAME_FULL = _struct_kind(S.parse_utsname, S.text_utsname_full, True)[0]
+FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose
+                                             else _FMT_UTSNAME)(c, i, p)
 _register("open_how", _fmt_open_how, _dec_open_how)
 _register("timespec_rem", _fmt_timespec_rem, _dec_timespec_rem)
 _register("sigset", _fmt_sigset, _dec_sigset)
@@ -1329,9 +1336,9 @@ def _sp_prctl(c: Call) -> list[str]:
     if opt == 1:  # PR_SET_PDEATHSIG
         parts.append(signal_name(s32(c.arg(1))))
     elif opt == 15:  # PR_SET_NAME
-        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize))
+        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize, xstyle=c.xstyle))
     elif opt == 16:  # PR_GET_NAME
-        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize) if c.ok
+        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize, xstyle=c.xstyle) if c.ok
                      else addr_text(c.arg(1)))
     elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
         data = _out_ready(c, 1)
@@ -1730,11 +1737,13 @@ class CallFormatter:
     """
 
     __slots__ = ("_ret", "_ret_special", "_special", "_steps", "arch", "entry_count",
-                 "fd_paths", "info", "kinds", "strsize")
+                 "fd_paths", "info", "kinds", "strsize", "verbose", "xstyle")
 
     def __init__(self, info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                 arch: str | None = None) -> None:
+                 arch: str | None = None, xstyle: int = 0, verbose: bool = False) -> None:
         self.info = info
+        self.xstyle = xstyle
+        self.verbose = verbose
         self.kinds = kinds = kinds_of(info)
         self.strsize = strsize
         self.fd_paths = fd_paths
@@ -1749,7 +1758,7 @@ class CallFormatter:
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
-                    self.kinds)
+                    self.kinds, self.xstyle, self.verbose)
 
     def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
                  retval: int | None) -> list[str]:
@@ -1794,17 +1803,20 @@ class CallFormatter:
         return plain(c, r) if plain is not None else _ret_fd(c, r)
 
 
-_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None], tuple[SyscallInfo, CallFormatter]] = {}
+_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None, int, bool],
+                       tuple[SyscallInfo, CallFormatter]] = {}
 
 
 def call_formatter(info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                   arch: str | None = None) -> CallFormatter:
+                   arch: str | None = None, xstyle: int = 0,
+                   verbose: bool = False) -> CallFormatter:
     """The (cached) :class:`CallFormatter` of ``info`` for these options."""
-    key = (id(info), strsize, fd_paths, arch)
+    key = (id(info), strsize, fd_paths, arch, xstyle, verbose)
     hit = _FORMATTER_CACHE.get(key)
     if hit is not None and hit[0] is info:
         return hit[1]
-    f = CallFormatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch)
+    f = CallFormatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch, xstyle=xstyle,
+                      verbose=verbose)
     if len(_FORMATTER_CACHE) >= 8192:
         _FORMATTER_CACHE.clear()
     _FORMATTER_CACHE[key] = (info, f)

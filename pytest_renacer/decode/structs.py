@@ -322,6 +322,12 @@ def text_utsname(u: dict[str, Any]) -> str:
     return f"{{sysname={sysname}, nodename={node}, ...}}"
 
 
+def text_utsname_full(u: dict[str, Any]) -> str:
+    """-v's utsname: every field."""
+    return "{" + ", ".join(f"{name}={quote(u[name].encode('utf-8', 'backslashreplace'))}"
+                           for name in _UTS_FIELDS) + "}"
+
+
 _SYSINFO = struct.Struct("<qQQQQQQQQQH6xQQI")
 
 

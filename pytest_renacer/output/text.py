@@ -6,7 +6,7 @@ The line format is strace 6.1's (src/strace.c ``printleader()``, src/syscall.c
 ``syscall_exiting_trace()``):
 
 * ``openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3``, the ``= `` aligned
-  at column 40 (counting the prefixes);
+  at column 40 (counting the prefixes; ``-a N`` chooses another);
 * a syscall's entry is printed when it is entered (up to its first output argument);
   when another line has to start before it returns, the open line is ended with
   `` <unfinished ...>`` and the rest printed later after ``<... NAME resumed>``;
@@ -57,6 +57,9 @@ class TextOptions:
     """What the text output shows; the CLI's flags."""
 
     strsize: int = 32  # -s
+    acolumn: int = ACOLUMN  # -a: the column of " = result"
+    xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
+    verbose: bool = False  # -v: structures unabbreviated
     fd_paths: bool = False  # -y
     syscall_times: bool = False  # -T
     timestamps: int = 0  # 1: -t, 2: -tt, 3: -ttt
@@ -239,8 +242,8 @@ class TextSink:
             ch.stream.flush()
 
     def _tab(self, ch: _Channel) -> None:
-        if ch.col < ACOLUMN:
-            self._write(ch, " " * (ACOLUMN - ch.col))
+        if ch.col < self.opts.acolumn:
+            self._write(ch, " " * (self.opts.acolumn - ch.col))
 
     def _line(self, tid: int, task: _Task, t: int, text: str) -> None:
         self._begin(tid, task, t)
@@ -271,7 +274,8 @@ class TextSink:
     def _formatter(self, nr: int) -> decode.CallFormatter | None:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
-                                  fd_paths=self.opts.fd_paths)
+                                  fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
+                                  verbose=self.opts.verbose)
             if nr in self.table.by_nr else None)
         return f
 
@@ -338,8 +342,8 @@ class TextSink:
         task.reprint = False
         text += ") "
         col = ch.col + len(text)
-        if col < ACOLUMN:
-            text += " " * (ACOLUMN - col)
+        if col < o.acolumn:
+            text += " " * (o.acolumn - col)
         if p.fmt is not None:
             ret = p.fmt.retval(p.args, cap, retval, -retval if failed else None)
         elif failed:
