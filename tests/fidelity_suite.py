@@ -195,7 +195,7 @@ def main(argv: list[str]) -> int:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         diffs = [d for group in pool.map(run_case, cases.values()) for d in group]
-    results = dict(zip([r for group in cases.values() for r in group], diffs))
+    results = dict(zip([r for group in cases.values() for r in group], diffs, strict=True))
     for row, diff in results.items():
         if diff:
             print(f"DIFF {row.id}")

@@ -612,7 +612,8 @@ def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
     if text is not None:
         return text
     length = c.cap.get(int(p)) if p is not None and p.isdigit() else None
-    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize, xstyle=c.xstyle)
+    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize,
+                         xstyle=c.xstyle)
 
 
 def _sigset_ok(c: Call, p: str | None) -> bool:
