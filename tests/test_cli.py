@@ -102,7 +102,9 @@ def test_ff_without_output_is_f():
 
 @pytest.mark.parametrize(("argv", "message"), [
     ([], "must have PROG [ARGS] or -p PID"),
-    (["-x", "true"], "option -x not recognized"),
+    (["-j", "true"], "option -j not recognized"),
+    (["-X", "raw", "true"], "only -X abbrev"),
+    (["-a", "wide", "true"], "invalid -a argument"),
     (["-s", "many", "true"], "invalid -s argument: 'many'"),
     (["-s", "-1", "true"], "invalid -s argument"),
     (["-S", "bogus", "true"], "invalid sortby: 'bogus'"),

@@ -427,6 +427,14 @@ def _e_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
             d[2] = data
 
 
+def _x_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+             d: Captured, retval: int, failed: bool) -> None:
+    if not failed and _arg(args, 1) & 0xFFFFFFFF in (5, 36):  # F_GETLK F_OFD_GETLK: out
+        data = cap._read_exact(tid, _arg(args, 2), 32)
+        if data is not None:
+            d[("out", 2)] = data
+
+
 def _e_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
     if _arg(args, 0) & 0xFFFFFFFF == 15:  # PR_SET_NAME
@@ -685,6 +693,53 @@ def _x_clone3(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | N
             d[("parent_tid", i)] = S.u32(data)
 
 
+def _e_loff_inout(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                  d: Captured) -> None:
+    data = cap._read_exact(tid, _arg(args, i), 8)
+    if data is not None:
+        d[("in", i)] = data
+
+
+def _e_pselect6_sig(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                    d: Captured) -> None:
+    data = cap._read_exact(tid, _arg(args, i), 16)
+    if data is None:
+        return
+    d[i] = data
+    ss, size = S.u64(data), S.u64(data, 8)
+    if ss and size == 8:
+        mask = cap._read_exact(tid, ss, 8)
+        if mask is not None:
+            d[("mask", i)] = mask
+
+
+def _x_mincore_vec(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                   d: Captured, retval: int, failed: bool) -> None:
+    if not failed:
+        pages = (_len(args, p) + 4095) // 4096
+        data = cap._read_exact(tid, _arg(args, i), min(pages, cap.strsize + 1))
+        if data is not None:
+            d[i] = data
+
+
+def _x_sched_attr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                  d: Captured, retval: int, failed: bool) -> None:
+    if not failed:
+        data = cap._read_exact(tid, _arg(args, i), min(_len(args, p), 56))
+        if data is not None:
+            d[i] = data
+
+
+def _e_sched_attr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                  d: Captured) -> None:
+    head = cap._read_exact(tid, _arg(args, i), 4)
+    if head is not None:
+        size = S.u32(head) or 48  # 0: the first version's size
+        data = cap._read_exact(tid, _arg(args, i), min(max(size, 48), 56))
+        if data is not None:
+            d[i] = data
+
+
 # --- plans -----------------------------------------------------------------------------------
 
 _STAT_E, _STAT_X = _fixed(lambda cap: cap.stat_size)
@@ -726,13 +781,21 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "timespec_rem": (None, _x_timespec_rem),
     "gid_list": (_e_gid_list, None),
     "gid_list_out": (None, _x_gid_list),
+    "loff_inout": (_e_loff_inout, _fixed(8)[1]),
+    "pselect6_sig": (_e_pselect6_sig, None),
+    "mincore_vec_out": (None, _x_mincore_vec),
+    "sched_attr": (_e_sched_attr, None),
+    "sched_attr_out": (None, _x_sched_attr),
 }
 for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
                      ("itimerval", 32), ("rlimit", 16), ("sigaction", 32), ("stack_t", 24),
-                     ("sched_param", 4), ("siginfo", 128)):
+                     ("sched_param", 4), ("siginfo", 128), ("loff", 8),
+                     ("timeval_pair", 32), ("timespec_pair", 32), ("time", 8),
+                     ("timezone", 8), ("tms", 32), ("sigevent", 32)):
     _e, _x = _fixed(_size)
     _KIND_STEPS[_kind] = (_e, None)
     _KIND_STEPS[_kind + "_out"] = (None, _x)
+_KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
 for _kind, _size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
                      ("sysinfo_out", 112), ("rusage_out", 144)):
     _KIND_STEPS[_kind] = (None, _fixed(_size)[1])
@@ -742,7 +805,7 @@ del _kind, _size, _e, _x
 _CALL_STEPS: dict[str, tuple[Any, Any]] = {
     "futex": (_e_futex, None),
     "ioctl": (_e_ioctl, _x_ioctl),
-    "fcntl": (_e_fcntl, None),
+    "fcntl": (_e_fcntl, _x_fcntl),
     "prctl": (_e_prctl, _x_prctl),
     "arch_prctl": (None, _x_arch_prctl),
     "select": (None, _x_select),

@@ -457,6 +457,8 @@ _SIMPLE: dict[str, Callable[[int], str]] = {
     "xattr_flags": _flagfn(F.XATTR_FLAGS),
     "lock_op": _flagfn(F.LOCK_OPS),
     "fadvise_advice": _xvalfn(F.FADVISE_ADVICE),
+    "mlockall_flags": _flagfn(F.MCL_FLAGS),
+    "prio_which": _xvalfn(F.PRIO_WHICH),
 }
 
 
@@ -593,12 +595,19 @@ def _fmt_sockopt_val(c: Call, i: int, p: str | None) -> str:
         return "NULL"
     data = _bytes(c.cap.get(i))
     length = c.length(p)
-    level, opt = c.arg(i - 2) & M32, c.arg(i - 1) & M32
-    if data is not None and level == F.SOL_SOCKET and opt == 13 and len(data) >= 8:  # SO_LINGER
-        return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"
+    linger = _linger(c, i, data)
+    if linger is not None:
+        return linger
     if data is not None and length == 4 and len(data) >= 4:
         return f"[{S.i32(data)}]"
     return format_buffer(data, length, addr, c.strsize, xstyle=c.xstyle)
+
+
+def _linger(c: Call, i: int, data: bytes | None) -> str | None:
+    level, opt = c.arg(i - 2) & M32, c.arg(i - 1) & M32
+    if data is not None and level == F.SOL_SOCKET and opt == 13 and len(data) >= 8:
+        return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"  # SO_LINGER
+    return None
 
 
 def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
@@ -608,7 +617,7 @@ def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
     if not c.ok:
         return addr_text(addr)
     data = _bytes(c.cap.get(i))
-    text = _sockopt_int(data)
+    text = _linger(c, i, data) or _sockopt_int(data)
     if text is not None:
         return text
     length = c.cap.get(int(p)) if p is not None and p.isdigit() else None
@@ -1096,6 +1105,128 @@ def _dec_open_how(c: Call, i: int, p: str | None) -> object:
             "mode": h["mode"], "resolve": F.flags(F.RESOLVE_FLAGS, h["resolve"])}
 
 
+def _loff(c: Call, key: object) -> int | None:
+    data = _bytes(c.cap.get(key))
+    return S.i64(data) if data is not None and len(data) >= 8 else None
+
+
+def _fmt_loff_in(c: Call, i: int, p: str | None) -> str:
+    """A loff_t the call reads (splice, copy_file_range): ``[5]``."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    v = _loff(c, i)
+    return f"[{v}]" if v is not None else addr_text(addr)
+
+
+def _dec_loff_in(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    return None if addr == 0 else _loff(c, i) if _loff(c, i) is not None else addr
+
+
+def _fmt_loff_inout(c: Call, i: int, p: str | None) -> str:
+    """sendfile's offset: ``[0] => [35]``, the new value once some bytes went."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    before = _loff(c, ("in", i))
+    if before is None:
+        return addr_text(addr)
+    text = f"[{before}]"
+    after = _loff(c, i)
+    if c.ok and c.retval and after is not None:
+        text += f" => [{after}]"
+    return text
+
+
+def _dec_loff_inout(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    v = _loff(c, i) if c.ok else _loff(c, ("in", i))
+    return v if v is not None else addr
+
+
+def _fmt_pselect6_sig(c: Call, i: int, p: str | None) -> str:
+    """pselect6's {sigmask, sigsetsize} pair."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _bytes(c.cap.get(i))
+    if data is None or len(data) < 16:
+        return addr_text(addr)
+    ss, size = S.u64(data), S.u64(data, 8)
+    mask = _bytes(c.cap.get(("mask", i)))
+    if ss == 0:
+        sig = "NULL"
+    elif mask is not None and size == 8 and len(mask) >= 8:
+        sig = S.sigset_text(S.u64(mask))
+    else:
+        sig = addr_text(ss)
+    return f"{{sigmask={sig}, sigsetsize={size}}}"
+
+
+def _time_pair(parse: Callable[[object, int], dict[str, Any] | None],
+               text: Printer) -> Formatter:
+    """utimes/utimensat's two times: ``[{...}, {...}]``."""
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        data = c.cap.get(i)
+        a, b = parse(data, 0), parse(data, 16)
+        if a is None or b is None:
+            return addr_text(addr)
+        return f"[{text(a)}, {text(b)}]"
+    return fmt
+
+
+def _fmt_mincore_vec(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if not c.ok:
+        return addr_text(addr)
+    data = _bytes(c.cap.get(i))
+    if data is None:
+        return addr_text(addr)
+    pages = (c.length(p) + 4095) // 4096
+    items = [str(b) for b in data[: min(pages, c.strsize)]]
+    if pages > c.strsize:
+        items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _dec_mincore_vec(c: Call, i: int, p: str | None) -> object:
+    data = _bytes(c.cap.get(i))
+    return list(data) if c.ok and data is not None else c.arg(i)
+
+
+def _time_text(t: int) -> str:
+    """time()'s value as strace annotates it: ISO 8601 in local time."""
+    import time as _time
+
+    try:
+        return _time.strftime("%Y-%m-%dT%H:%M:%S%z", _time.localtime(t))
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+def _fmt_time_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _out_ready(c, i)
+    if data is None or len(data) < 8:
+        return addr_text(addr)
+    t = S.i64(data)
+    date = _time_text(t)
+    return f"[{t} /* {date} */]" if date else f"[{t}]"
+
+
+def _dec_time_out(c: Call, i: int, p: str | None) -> object:
+    data = _out_ready(c, i)
+    return S.i64(data) if data is not None and len(data) >= 8 else _dec_ptr(c, i, p)
+
+
 Formatter = Callable[[Call, int, str | None], str]
 Decoder = Callable[[Call, int, str | None], object]
 
@@ -1169,6 +1300,12 @@ for _kind, _parse, _print, _out in (
         ("termios", S.parse_termios, S.text_termios, False),
         ("termios_out", S.parse_termios, S.text_termios, True),
         ("flock", S.parse_flock, S.text_flock, False),
+        ("timezone", S.parse_timezone, S.text_timezone, False),
+        ("timezone_out", S.parse_timezone, S.text_timezone, True),
+        ("tms_out", S.parse_tms, S.text_tms, True),
+        ("sched_attr", S.parse_sched_attr, S.text_sched_attr, False),
+        ("sched_attr_out", S.parse_sched_attr, S.text_sched_attr, True),
+        ("sigevent", S.parse_sigevent, S.text_sigevent, False),
 ):
     _register(_kind, *_struct_kind(_parse, _print, _out))
 FORMATTERS["clone_args"] = _fmt_clone_args
@@ -1178,6 +1315,14 @@ FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose
                                              else _FMT_UTSNAME)(c, i, p)
 _register("open_how", _fmt_open_how, _dec_open_how)
 _register("timespec_rem", _fmt_timespec_rem, _dec_timespec_rem)
+_register("loff_in", _fmt_loff_in, _dec_loff_in)
+_register("loff_inout", _fmt_loff_inout, _dec_loff_inout)
+_register("pselect6_sig", _fmt_pselect6_sig, _dec_buf)
+_register("timeval_pair", _time_pair(S.parse_timeval, S.text_timeval), _dec_buf)
+_register("timespec_pair", _time_pair(S.parse_timespec, S.text_utime_timespec), _dec_buf)
+_register("mincore_vec_out", _fmt_mincore_vec, _dec_mincore_vec)
+_register("time_out", _fmt_time_out, _dec_time_out)
+_register("time", *_num(s64))  # a time_t (time()'s return kind)
 _register("sigset", _fmt_sigset, _dec_sigset)
 _register("sigset_out", _fmt_sigset_out, _dec_sigset_out)
 _register("iovec_in", _fmt_iovec_in, _dec_iovec)
@@ -1253,6 +1398,7 @@ def _sp_clone(c: Call) -> list[str]:
 
 _FCNTL_NOARG = frozenset({1, 3, 9, 11, 1025, 1032, 1034})  # GETFD GETFL GETOWN GETSIG ...
 _FCNTL_LOCKS = frozenset({5, 6, 7, 36, 37, 38})
+_FCNTL_GETLK = frozenset({5, 36})  # F_GETLK F_OFD_GETLK: the lock is an in/out argument
 
 
 def _sp_fcntl(c: Call) -> list[str]:
@@ -1275,6 +1421,9 @@ def _sp_fcntl(c: Call) -> list[str]:
         parts.append(F.flags(F.DNOTIFY_FLAGS, arg & M32))
     elif cmd == 1033:  # F_ADD_SEALS
         parts.append(F.flags(F.SEAL_FLAGS, arg & M32))
+    elif cmd in _FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
+        st = S.parse_flock(c.cap.get(("out", 2)))  # what the kernel wrote back
+        parts.append(S.text_flock(st, with_pid=True) if st is not None else addr_text(arg))
     elif cmd in _FCNTL_LOCKS:
         st = S.parse_flock(c.cap.get(2))
         parts.append(S.text_flock(st) if st is not None else addr_text(arg))
@@ -1325,14 +1474,17 @@ def _sp_ioctl(c: Call) -> list[str]:
     return parts
 
 
-_PR_NOARGS = frozenset({3, 7, 21, 30, 31, 32, 39, 42, 46, 58, 13, 19})
+#: options strace prints without arguments (PR_GET_DUMPABLE, PR_GET_KEEPCAPS, ...)
+_PR_NOARGS = frozenset({3, 7, 21, 30, 31, 32, 42, 46, 58})
 _PR_ULONG1 = frozenset({4, 8, 29, 36, 41})
+#: options whose second argument the call writes: printed when it returns
+_PR_OUT = frozenset({2, 13, 16, 19, 37})
 
 
 def _sp_prctl(c: Call) -> list[str]:
     opt = c.arg(0) & M32
     parts = [F.xval(F.PRCTL_OPTIONS, opt)]
-    if opt in _PR_NOARGS and opt not in (13, 19):
+    if opt in _PR_NOARGS:
         return parts
     if opt == 1:  # PR_SET_PDEATHSIG
         parts.append(signal_name(s32(c.arg(1))))
@@ -1343,11 +1495,14 @@ def _sp_prctl(c: Call) -> list[str]:
                      else addr_text(c.arg(1)))
     elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
         data = _out_ready(c, 1)
-        parts.append(f"[{S.i32(data)}]" if data is not None and len(data) >= 4
-                     else addr_text(c.arg(1)))
+        if data is None or len(data) < 4:
+            parts.append(addr_text(c.arg(1)))
+        else:
+            v = S.i32(data)
+            parts.append(f"[{signal_name(v) if opt == 2 and v else v}]")
     elif opt in _PR_ULONG1:
         parts.append(str(c.arg(1)))
-    elif opt == 38:  # PR_SET_NO_NEW_PRIVS
+    elif opt in (38, 39):  # PR_SET_NO_NEW_PRIVS PR_GET_NO_NEW_PRIVS
         parts += [str(c.arg(k)) for k in range(1, 5)]
     elif opt in (23, 24):  # PR_CAPBSET_READ PR_CAPBSET_DROP
         parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
@@ -1507,6 +1662,14 @@ def _sp_mknod(c: Call) -> list[str]:
     return parts
 
 
+def _sp_mremap(c: Call) -> list[str]:
+    """mremap: the new address only with MREMAP_FIXED."""
+    parts = [_one(c, i) for i in range(4)]
+    if c.arg(3) & 2:  # MREMAP_FIXED
+        parts.append(_one(c, 4))
+    return parts
+
+
 def _sp_first(n: int) -> Callable[[Call], list[str]]:
     return lambda c: [_one(c, i) for i in range(min(n, len(c.info.args)))]
 
@@ -1517,11 +1680,26 @@ SPECIAL: dict[str, Callable[[Call], list[str]]] = {
     "arch_prctl": _sp_arch_prctl, "futex": _sp_futex, "ptrace": _sp_ptrace,
     "socket": _sp_socket, "socketpair": _sp_socket, "seccomp": _sp_seccomp,
     "mknod": _sp_mknod, "mknodat": _sp_mknod, "membarrier": _sp_first(2),
-    "mount": _sp_mount,
+    "mount": _sp_mount, "mremap": _sp_mremap,
+}
+
+
+def _entry_prctl(raw: tuple[int, ...]) -> int | None:
+    return 1 if raw and raw[0] & M32 in _PR_OUT else None
+
+
+def _entry_fcntl(raw: tuple[int, ...]) -> int | None:
+    return 2 if len(raw) > 1 and raw[1] & M32 in _FCNTL_GETLK else None
+
+
+#: Whole-call printers whose arguments are all known at entry but for some commands:
+#: how many are (None: all of them).
+_ENTRY_BY_CALL: dict[str, Callable[[tuple[int, ...]], int | None]] = {
+    "prctl": _entry_prctl, "fcntl": _entry_fcntl,
 }
 
 #: How many leading arguments a whole-call printer shows at entry (the rest at exit).
-_ENTRY_COUNTS = {"ioctl": 2, "prctl": 1, "arch_prctl": 1, "clone": 2, "clone3": 0}
+_ENTRY_COUNTS = {"ioctl": 2, "arch_prctl": 1, "clone": 2, "clone3": 0}
 
 
 def entry_arg_count(info: SyscallInfo) -> int:
@@ -1536,7 +1714,7 @@ def entry_arg_count(info: SyscallInfo) -> int:
     if count is not None:
         return count
     for i, (base, _) in enumerate(kinds_of(info)):
-        if base.endswith("_out") or base == "timespec_rem":
+        if base.endswith("_out") or base in ("timespec_rem", "loff_inout"):
             return i
     return len(info.args)
 
@@ -1705,6 +1883,11 @@ def _ret_text(kind: str) -> Callable[[Call | None, int], str] | None:
         return None
     if kind in ("umask", "octal", "mode"):
         return lambda c, r: F.octal(r & M32)
+    if kind == "time":
+        def when(c: Call | None, r: int) -> str:
+            date = _time_text(r)
+            return f"{r} ({date})" if date else str(r)
+        return when
     if kind == "personality":
         return lambda c, r: f"{F.hexc(r & M32)} ({F.personality(r)})"
     if kind == "sched_policy":
@@ -1737,7 +1920,8 @@ class CallFormatter:
     :func:`format_retval` are the same code through a cache of these.
     """
 
-    __slots__ = ("_ret", "_ret_special", "_special", "_steps", "arch", "entry_count",
+    __slots__ = ("_entry_by_call", "_ret", "_ret_special", "_special", "_steps", "arch",
+                 "entry_count",
                  "fd_paths", "info", "kinds", "strsize", "verbose", "xstyle")
 
     def __init__(self, info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
@@ -1750,11 +1934,19 @@ class CallFormatter:
         self.fd_paths = fd_paths
         self.arch = arch
         self.entry_count = entry_arg_count(info)
+        self._entry_by_call = _ENTRY_BY_CALL.get(info.name)
         self._steps = tuple((FORMATTERS.get(base, _fmt_hex), i, param)
                             for i, (base, param) in enumerate(kinds))
         self._special = SPECIAL.get(info.name)
         self._ret_special = _RET_SPECIAL.get(info.name)
         self._ret = _ret_text(info.ret)
+
+    def entry_count_of(self, raw: tuple[int, ...]) -> int:
+        """How many arguments of this call are final at its entry (all: len(kinds))."""
+        if self._entry_by_call is None:
+            return self.entry_count
+        n = self._entry_by_call(raw)
+        return len(self.kinds) if n is None else n
 
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:

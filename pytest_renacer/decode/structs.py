@@ -171,7 +171,8 @@ def parse_timespec(data: object, off: int = 0) -> dict[str, Any] | None:
 
 
 def text_timespec(t: dict[str, Any]) -> str:
-    return f"{{tv_sec={t['tv_sec']}, tv_nsec={t['tv_nsec']}}}"
+    # strace prints the fraction as the unsigned number it is to the kernel
+    return f"{{tv_sec={t['tv_sec']}, tv_nsec={t['tv_nsec'] & 0xFFFFFFFFFFFFFFFF}}}"
 
 
 def parse_timeval(data: object, off: int = 0) -> dict[str, Any] | None:
@@ -183,7 +184,106 @@ def parse_timeval(data: object, off: int = 0) -> dict[str, Any] | None:
 
 
 def text_timeval(t: dict[str, Any]) -> str:
-    return f"{{tv_sec={t['tv_sec']}, tv_usec={t['tv_usec']}}}"
+    return f"{{tv_sec={t['tv_sec']}, tv_usec={t['tv_usec'] & 0xFFFFFFFFFFFFFFFF}}}"
+
+
+UTIME_NOW = (1 << 30) - 1
+UTIME_OMIT = (1 << 30) - 2
+
+
+def text_utime_timespec(t: dict[str, Any]) -> str:
+    """utimensat's timespec: UTIME_NOW / UTIME_OMIT by name."""
+    nsec = t["tv_nsec"]
+    return ("UTIME_NOW" if nsec == UTIME_NOW else "UTIME_OMIT" if nsec == UTIME_OMIT
+            else text_timespec(t))
+
+
+def parse_timezone(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 8):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"tz_minuteswest": i32(data), "tz_dsttime": i32(data, 4)}
+
+
+def text_timezone(t: dict[str, Any]) -> str:
+    return f"{{tz_minuteswest={t['tz_minuteswest']}, tz_dsttime={t['tz_dsttime']}}}"
+
+
+_TMS_FIELDS = ("tms_utime", "tms_stime", "tms_cutime", "tms_cstime")
+
+
+def parse_tms(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 32):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {name: i64(data, 8 * k) for k, name in enumerate(_TMS_FIELDS)}
+
+
+def text_tms(t: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{name}={t[name]}" for name in _TMS_FIELDS) + "}"
+
+
+#: struct sched_attr (linux/sched/types.h): (field, offset, size), the first 48 bytes
+#: (SCHED_ATTR_SIZE_VER0) and the utilization clamps of VER1 (56)
+_SCHED_ATTR = (("size", 0, 4), ("sched_policy", 4, 4), ("sched_flags", 8, 8),
+               ("sched_nice", 16, -4), ("sched_priority", 20, 4), ("sched_runtime", 24, 8),
+               ("sched_deadline", 32, 8), ("sched_period", 40, 8),
+               ("sched_util_min", 48, 4), ("sched_util_max", 52, 4))
+
+
+def parse_sched_attr(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 48):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    out: dict[str, Any] = {}
+    for name, off, size in _SCHED_ATTR:
+        if off + abs(size) > len(data):
+            break
+        out[name] = (i32(data, off) if size == -4 else u32(data, off) if size == 4
+                     else u64(data, off))
+    return out
+
+
+def text_sched_attr(a: dict[str, Any]) -> str:
+    parts = []
+    for name, value in a.items():
+        if name == "sched_policy":
+            text = F.xval(F.SCHED_POLICIES, value)
+        elif name == "sched_flags":
+            text = F.flags(F.SCHED_FLAGS, value)
+        else:
+            text = str(value)
+        parts.append(f"{name}={text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def parse_sigevent(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 32):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"sigev_value": u64(data), "sigev_signo": i32(data, 8),
+            "sigev_notify": i32(data, 12), "_tid": i32(data, 16),
+            "_function": u64(data, 16), "_attributes": u64(data, 24)}
+
+
+def text_sigevent(e: dict[str, Any]) -> str:
+    parts = []
+    notify = e["sigev_notify"]
+    if e["sigev_value"] and notify in (0, 2, 4):
+        v = e["sigev_value"]
+        parts.append(f"sigev_value={{sival_int={i32(v.to_bytes(8, 'little'))}, "
+                     f"sival_ptr={addr_text(v)}}}")
+    if notify in (0, 4):
+        parts.append(f"sigev_signo={signal_name(e['sigev_signo'])}")
+    else:
+        parts.append(f"sigev_signo={e['sigev_signo']}")
+    parts.append(f"sigev_notify={F.xval(F.SIGEV_NOTIFY, notify & 0xFFFFFFFF)}")
+    if notify == 4:
+        parts.append(f"sigev_notify_thread_id={e['_tid']}")
+    elif notify == 2:
+        parts.append(f"sigev_notify_function={addr_text(e['_function'])}")
+        parts.append(f"sigev_notify_attributes={addr_text(e['_attributes'])}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def parse_itimerspec(data: object) -> dict[str, Any] | None:
@@ -467,8 +567,9 @@ def parse_pollfds(data: object, count: int) -> list[dict[str, Any]] | None:
 
 def text_pollfds(fds: Sequence[dict[str, Any]], strsize: int, total: int,
                  fd_text: Any = str) -> str:
+    # a negative fd is ignored by the kernel: strace leaves its events out
     items = [f"{{fd={fd_text(p['fd'])}, events={F.flags(F.POLL_EVENTS, p['events'])}}}"
-             for p in fds[:strsize]]
+             if p["fd"] >= 0 else f"{{fd={p['fd']}}}" for p in fds[:strsize]]
     if total > strsize:
         items.append("...")
     return "[" + ", ".join(items) + "]"
@@ -631,7 +732,9 @@ def parse_flock(data: object) -> dict[str, Any] | None:
             "l_pid": pid}
 
 
-def text_flock(fl: dict[str, Any]) -> str:
+def text_flock(fl: dict[str, Any], *, with_pid: bool = False) -> str:
+    """The lock; ``with_pid``: as F_GETLK returns it, with its owner."""
+    pid = f", l_pid={fl['l_pid']}" if with_pid else ""
     return (f"{{l_type={F.xval(F.LEASE_TYPES, fl['l_type'] & 0xFFFF)}, "
             f"l_whence={F.xval(F.WHENCE, fl['l_whence'] & 0xFFFF)}, "
-            f"l_start={fl['l_start']}, l_len={fl['l_len']}}}")
+            f"l_start={fl['l_start']}, l_len={fl['l_len']}{pid}}}")

@@ -293,7 +293,7 @@ class TextSink:
         if fmt is None:
             text = p.name + "(" + ", ".join(hex(a) for a in args)
         else:
-            n = p.entry_args = fmt.entry_count
+            n = p.entry_args = fmt.entry_count_of(args)
             if n == len(fmt.kinds):  # every argument is known at entry: format once
                 p.formatted = fmt.arg_list(args, captured, None)
                 text = p.name + "(" + ", ".join(p.formatted)
@@ -387,7 +387,7 @@ class TextSink:
             return
         ch = task.channel
         fmt = p.fmt
-        n = fmt.entry_count if fmt is not None else len(p.args)
+        n = fmt.entry_count_of(p.args) if fmt is not None else len(p.args)
         complete = fmt is None or n >= len(fmt.kinds)
         if not p.printed:
             self._begin(tid, task, p.t)
