@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import getopt
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,7 @@ from .filters import StatusFilter, SyscallSet, parse_e_option, parse_status, par
 from .model import Frame
 from .tables import table_for
 from .tracer.sink import IgnoringSink, syscall_fanout
+from .tracer.spawn import pass_on_inherited_fds
 
 __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
@@ -341,7 +343,10 @@ def _signals_handled(handler: Callable[[int], None]) -> Iterator[None]:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         handler(signum)
 
-    old = {s: signal.signal(s, on_signal) for s in sigs}
+    # a signal ignored when renacer started stays ignored (nohup renacer PROG): the
+    # command inherits that, as it would without the tracer
+    old = {s: signal.signal(s, on_signal) for s in sigs
+           if signal.getsignal(s) != signal.SIG_IGN}
     try:
         yield
     finally:
@@ -655,13 +660,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cfg.version:
         sys.stdout.write(f"renacer -- version {__version__}\n")
         return 0
+    if cfg.command:
+        pass_on_inherited_fds()
     runner = _Runner(cfg, err)
     try:
         return runner.run()
-    except CommandNotFound:
-        err.write(f"renacer: Can't stat '{cfg.command[0]}': No such file or directory\n")
-    except CommandNotExecutable:
-        err.write(f"renacer: Can't execute '{cfg.command[0]}': Permission denied\n")
+    except (CommandNotFound, CommandNotExecutable) as e:
+        failed_exec = _EXEC_FAILED.search(str(e))
+        if failed_exec is not None:  # the execve itself failed, in the traced child
+            err.write(f"renacer: exec: {failed_exec.group(1)}\n")
+        elif isinstance(e, CommandNotFound):
+            err.write(f"renacer: Can't stat '{cfg.command[0]}': No such file or directory\n")
+        else:
+            err.write(f"renacer: Can't execute '{cfg.command[0]}': Permission denied\n")
     except (TracingUnavailable, AttachError) as e:
         err.write(f"renacer: {e}\n")
     except RenacerError as e:
@@ -677,6 +688,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError:
             pass
     return 1
+
+
+#: how api.trace reports an execve that failed in the child (tracer/spawn.py's message)
+_EXEC_FAILED = re.compile(r"execve failed: (.*)$")
 
 
 def _has_fd(stream: IO[str]) -> bool:

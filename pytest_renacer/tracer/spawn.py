@@ -18,7 +18,43 @@ from ..errors import CommandNotExecutable, CommandNotFound, TraceeError
 from . import ptrace as pt
 from .seccomp import PreparedFilter
 
-_CHILD_FAILED = 127
+_CHILD_FAILED = 1  # strace's status when its command cannot be executed
+
+#: Descriptors besides 0-2 that spawned commands inherit (see pass_on_inherited_fds).
+_pass_on: frozenset[int] = frozenset()
+
+
+def pass_on_inherited_fds() -> None:
+    """Let the commands spawned from now on inherit the descriptors this process itself
+    inherited: those open now and not close-on-exec.
+
+    The CLI calls it first thing, so that a command traced by ``renacer`` gets the fds it
+    would have had without the tracer (a shell's ``9>>/dev/full``); the library closes
+    every descriptor above 2, as subprocess does, unless asked to."""
+    global _pass_on
+    keep = set()
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return
+    for name in names:
+        fd = int(name)
+        if fd > 2:
+            try:
+                if os.get_inheritable(fd):
+                    keep.add(fd)
+            except OSError:
+                pass  # the listing's own descriptor, closed since
+    _pass_on = frozenset(keep)
+
+
+def _close_fds_but(keep: set[int]) -> None:
+    """Close every descriptor above 2 except ``keep``."""
+    low = 3
+    for fd in sorted(k for k in keep if k >= 3):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
 def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None,
@@ -62,10 +98,12 @@ def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,  # p
             else:
                 os.set_inheritable(fd, True)
         step = "close"
-        os.closerange(3, errw)
-        os.closerange(errw + 1, os.sysconf("SC_OPEN_MAX"))
+        _close_fds_but({errw, *_pass_on})
         step = "signals"
-        for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT):
+        # Python ignores these two itself; the command gets their defaults.  A signal
+        # handled in this process is reset by execve; one ignored (nohup's SIGHUP) stays
+        # ignored, as it would have without the tracer.
+        for sig in (signal.SIGPIPE, signal.SIGXFSZ):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, ())
         if cwd is not None:
