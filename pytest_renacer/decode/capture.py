@@ -160,22 +160,37 @@ def _len(args: tuple[int, ...], param: str | None) -> int:
     return _arg(args, i) if i is not None else 0
 
 
+def _cstring(cap: Capturer, tid: int, addr: int, limit: int) -> bytes | None:
+    """The string at ``addr``; None when it runs into unreadable memory before its NUL
+    (strace then prints the address, not the part it could read)."""
+    data = cap.reader.read_cstring(tid, addr, limit)
+    if data is None:
+        return None
+    end = addr + len(data)
+    if len(data) < limit and end % _PAGE == 0 and cap.reader.read(tid, end, 1) is None:
+        return None  # stopped by the unmapped page, not by a NUL
+    return bytes(data)
+
+
+_PAGE = 4096
+
+
 def _e_path(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
             d: Captured) -> None:
     addr = _arg(args, i)
     if addr:
-        data = cap.reader.read_cstring(tid, addr, PATH_MAX)
+        data = _cstring(cap, tid, addr, PATH_MAX)
         if data is not None:
-            d[i] = bytes(data)
+            d[i] = data
 
 
 def _e_str(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
            d: Captured) -> None:
     addr = _arg(args, i)
     if addr:
-        data = cap.reader.read_cstring(tid, addr, cap.strsize + 1)
+        data = _cstring(cap, tid, addr, cap.strsize + 1)
         if data is not None:
-            d[i] = bytes(data)
+            d[i] = data
 
 
 def _e_buf(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,

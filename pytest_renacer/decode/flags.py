@@ -372,6 +372,8 @@ CLONE_FLAGS = Xlat("CLONE_???", [
     ("CLONE_NEWPID", 0x20000000), ("CLONE_NEWNET", 0x40000000), ("CLONE_IO", 0x80000000),
     ("CLONE_CLEAR_SIGHAND", 0x100000000), ("CLONE_INTO_CGROUP", 0x200000000),
 ])
+#: clone()'s own flags, as strace names them: the clone3-only bits are unknown to it
+CLONE_FLAGS_CLONE = Xlat("CLONE_???", [p for p in CLONE_FLAGS.pairs if p[1] < 1 << 32])
 CSIGNAL = 0xFF
 WAIT_OPTIONS = Xlat("W???", [
     ("WNOHANG", 1), ("WEXITED", 4), ("WSTOPPED", 2), ("WCONTINUED", 8),

@@ -1380,7 +1380,7 @@ def _sp_clone(c: Call) -> list[str]:
     sig = fl & F.CSIGNAL
     fl &= ~F.CSIGNAL
     if fl:
-        ftext = F.flags(F.CLONE_FLAGS, fl)
+        ftext = F.flags(F.CLONE_FLAGS_CLONE, fl)
         if sig:
             ftext += "|" + signal_name(sig)
     else:
@@ -1688,6 +1688,11 @@ def _entry_prctl(raw: tuple[int, ...]) -> int | None:
     return 1 if raw and raw[0] & M32 in _PR_OUT else None
 
 
+def _entry_clone(raw: tuple[int, ...]) -> int | None:
+    # PARENT_SETTID PIDFD SETTLS CHILD_SETTID CHILD_CLEARTID: arguments printed at exit
+    return 2 if raw and raw[0] & 0x1381000 else None
+
+
 def _entry_fcntl(raw: tuple[int, ...]) -> int | None:
     return 2 if len(raw) > 1 and raw[1] & M32 in _FCNTL_GETLK else None
 
@@ -1695,11 +1700,11 @@ def _entry_fcntl(raw: tuple[int, ...]) -> int | None:
 #: Whole-call printers whose arguments are all known at entry but for some commands:
 #: how many are (None: all of them).
 _ENTRY_BY_CALL: dict[str, Callable[[tuple[int, ...]], int | None]] = {
-    "prctl": _entry_prctl, "fcntl": _entry_fcntl,
+    "prctl": _entry_prctl, "fcntl": _entry_fcntl, "clone": _entry_clone,
 }
 
 #: How many leading arguments a whole-call printer shows at entry (the rest at exit).
-_ENTRY_COUNTS = {"ioctl": 2, "arch_prctl": 1, "clone": 2, "clone3": 0}
+_ENTRY_COUNTS = {"ioctl": 2, "arch_prctl": 1, "clone": 2, "clone3": 0}  # the most
 
 
 def entry_arg_count(info: SyscallInfo) -> int:
