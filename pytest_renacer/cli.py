@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__, api
 from .errors import (
@@ -35,6 +35,9 @@ from .model import Frame
 from .tables import table_for
 from .tracer.sink import IgnoringSink, syscall_fanout
 from .tracer.spawn import pass_on_inherited_fds
+
+if TYPE_CHECKING:
+    from .output.text import FdSet
 
 __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
@@ -69,6 +72,10 @@ Output:
   -x                     print non-ASCII strings in hex; -xx: every string in hex
   -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
   -X abbrev              constants by name (the default; raw and verbose: not supported)
+  -P PATH, --trace-path=PATH
+                         trace only the syscalls on PATH (by name or open fd; repeatable)
+  -e read=SET, -e write=SET
+                         hex-dump the data read from / written to the fds in SET
   -t                     prefix lines with the time of day; -tt with microseconds;
   -tt, -ttt              -ttt with seconds since the epoch
   -r                     prefix lines with the time since the previous line
@@ -89,11 +96,12 @@ Miscellaneous:
   -V, --version          print the version and exit
 """
 
-_SHORT = "cCfhkqrtTvVwxyzZa:e:o:p:s:S:X:"
+_SHORT = "cCfhkqrtTvVwxyzZa:e:o:p:P:s:S:X:"
 _LONG = [
     "attach=", "follow-forks", "output-separately", "trace=", "status=", "signal=",
     "successful-only", "failed-only", "output=", "string-limit=", "decode-fds",
     "columns=", "strings-in-hex=", "no-abbrev", "verbose=", "const-print-style=",
+    "trace-path=", "read=", "write=",
     "syscall-times", "stack-trace", "source", "quiet", "format=", "summary-only",
     "summary", "summary-sort-by=", "summary-wall-clock", "help", "version",
 ]
@@ -119,6 +127,9 @@ class Config:
     strsize: int = 32
     acolumn: int = 40  # -a
     verbose: bool = False  # -v, -e verbose=all, -e abbrev=none
+    trace_paths: list[str] = field(default_factory=list)  # -P
+    read_fds: FdSet | None = None  # -e read=
+    write_fds: FdSet | None = None  # -e write=
     xstyle: int = 0  # -x: 1, -xx: 2
     trace_expr: str | None = None
     status: StatusFilter | None = None
@@ -162,6 +173,23 @@ def _signal_set(expr: str) -> frozenset[int] | None:
     return None if result == every else result
 
 
+def _fd_set(qual: str, expr: str) -> FdSet | None:
+    """strace's ``-e read=``/``-e write=`` set: fd numbers, all, none, ! to invert."""
+    from .output.text import FdSet
+
+    rest = expr.lstrip("!")
+    inverted = (len(expr) - len(rest)) % 2 == 1
+    if rest in ("all", "none"):
+        every = (rest == "all") != inverted
+        return FdSet(frozenset(), inverted=True) if every else None
+    fds = set()
+    for token in rest.split(","):
+        if not token.isdigit():
+            raise UsageError(f"invalid descriptor '{token}' in -e {qual}={expr}")
+        fds.add(int(token))
+    return FdSet(frozenset(fds), inverted)
+
+
 def _int_arg(flag: str, value: str, *, minimum: int = 0) -> int:
     try:
         n = int(value, 10)
@@ -197,6 +225,8 @@ def _qualify(cfg: Config, arg: str) -> None:
             cfg.status = parse_status(value)
         elif qual == "signal":
             cfg.signals = _signal_set(value)
+        elif qual in ("read", "write"):
+            setattr(cfg, f"{qual}_fds", _fd_set(qual, value))
         elif (qual, value) in (("verbose", "all"), ("abbrev", "none")):
             cfg.verbose = True  # structures in full, for every syscall
         elif (qual, value) == ("abbrev", "all"):
@@ -263,6 +293,12 @@ def parse_args(argv: Sequence[str]) -> Config:
             _qualify(cfg, "status=" + value)
         elif opt == "--signal":
             _qualify(cfg, "signal=" + value)
+        elif opt in ("--read", "--write"):
+            _qualify(cfg, f"{opt[2:]}={value}")
+        elif opt in ("-P", "--trace-path"):
+            if not value:
+                raise UsageError("-P needs a path")
+            cfg.trace_paths.append(value)
         elif opt in ("-z", "--successful-only"):
             cfg.status = parse_status("successful")
         elif opt in ("-Z", "--failed-only"):
@@ -328,6 +364,16 @@ class _Live(IgnoringSink):
 
     def task_exited(self, pid: int, tid: int, status: int, t: int) -> None:
         self.tids.pop(tid, None)
+
+
+def _path_set(paths: list[str]) -> frozenset[bytes]:
+    """-P's paths as given and, for a symbolic link, resolved (strace does both)."""
+    out = set()
+    for path in paths:
+        out.add(os.fsencode(path))
+        if os.path.exists(path):
+            out.add(os.fsencode(os.path.realpath(path)))
+    return frozenset(out)
 
 
 def _exit_status(returncode: int | None) -> int:
@@ -418,6 +464,8 @@ class _Runner:
                 options = TextOptions(
                     strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
                     xstyle=cfg.xstyle, verbose=cfg.verbose,
+                    trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
+                    read_fds=cfg.read_fds, write_fds=cfg.write_fds,
                     syscall_times=cfg.syscall_times, timestamps=cfg.timestamps,
                     relative=cfg.relative, status=cfg.status, signals=cfg.signals,
                     quiet=quiet, stack=stack_fn, print_stack=cfg.stack,
@@ -512,10 +560,16 @@ class _Runner:
             # strace does, and select here.
             selected = parse_trace(engine_filter, self.table)
             engine_filter = None
+        from .output.text import DUMP_LIMIT
+
+        dumps = cfg.read_fds is not None or cfg.write_fds is not None
         options: dict[str, Any] = {
             "filter": engine_filter, "follow_forks": bool(cfg.follow),
-            "source": cfg.stack or cfg.source, "strsize": cfg.strsize,
-            "fd_paths": cfg.fd_paths, "sinks": [_Fanout(sinks, self, selected)],
+            "source": cfg.stack or cfg.source,
+            # dumps show whole buffers; -P matches fds by the files they are open on
+            "strsize": max(cfg.strsize, DUMP_LIMIT) if dumps else cfg.strsize,
+            "fd_paths": cfg.fd_paths or bool(cfg.trace_paths),
+            "sinks": [_Fanout(sinks, self, selected)],
             "record": record,
         }
         if cfg.pids:

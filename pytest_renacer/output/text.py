@@ -23,6 +23,7 @@ same), so no line is ever left unfinished.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,9 +43,35 @@ __all__ = [
 ]
 
 ACOLUMN = 40  # strace's default -a
+DUMP_LIMIT = 1 << 16  # the bytes of a buffer captured for -e read= / -e write= dumps
+
+
+@dataclass(frozen=True)
+class FdSet:
+    """strace's ``-e read=`` / ``-e write=`` set: fd numbers, or all but them."""
+
+    fds: frozenset[int]
+    inverted: bool = False
+
+    def __contains__(self, fd: object) -> bool:
+        return (fd in self.fds) != self.inverted
+
+
+def hex_dump(data: bytes) -> list[str]:
+    """strace's dump lines: `` | 00000  30 31 ...  01234567 |``, 16 bytes a line."""
+    out = []
+    for off in range(0, len(data), 16):
+        chunk = data[off:off + 16]
+        hexes = " ".join(f"{b:02x}" for b in chunk[:8])
+        if len(chunk) > 8:
+            hexes += "  " + " ".join(f"{b:02x}" for b in chunk[8:])
+        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        out.append(f" | {off:05x}  {hexes:<49s} {text:<16s} |")
+    return out
 _clock = time.monotonic_ns  # the engine's clock (a module attribute, for the tests)
 
 _UNSET: Any = object()
+_SKIPPED: Any = object()  # the token of an entry -P leaves out
 
 #: (pid, captured) -> the frames of a syscall's stack, innermost first
 StackFunc = Callable[[int, "dict[Any, object] | None"], "tuple[Frame, ...]"]
@@ -60,6 +87,13 @@ class TextOptions:
     acolumn: int = ACOLUMN  # -a: the column of " = result"
     xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
     verbose: bool = False  # -v: structures unabbreviated
+    #: -P: only the syscalls whose path arguments or fd arguments' files are these (the
+    #: engine must capture fd paths for it)
+    trace_paths: frozenset[bytes] | None = None
+    #: -e read= / -e write=: hex dumps of the data read from / written to these fds
+    #: (None: none; the engine must capture the whole buffers: see DUMP_LIMIT)
+    read_fds: FdSet | None = None
+    write_fds: FdSet | None = None
     fd_paths: bool = False  # -y
     syscall_times: bool = False  # -T
     timestamps: int = 0  # 1: -t, 2: -tt, 3: -ttt
@@ -279,9 +313,31 @@ class TextSink:
             if nr in self.table.by_nr else None)
         return f
 
+    def _on_paths(self, nr: int, captured: dict[Any, object] | None) -> bool:
+        """-P: whether a path argument or an fd argument's file is one of the paths."""
+        paths = self.opts.trace_paths
+        info = self.table.by_nr.get(nr)
+        if paths is None or not captured or info is None:
+            return False
+        for i, spec in enumerate(info.args):
+            if spec.base == "path":
+                value = captured.get(i)
+            elif spec.base in ("fd", "dirfd"):
+                value = captured.get(("fd", i))
+                if isinstance(value, str):
+                    value = os.fsencode(value)
+            else:
+                continue
+            if isinstance(value, bytes) and value in paths:
+                return True
+        return False
+
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> _Pending:
         task = self._tasks.get(tid) or self._task(tid)
+        if self.opts.trace_paths is not None and not self._on_paths(nr, captured):
+            task.pending = None
+            return _SKIPPED  # type: ignore[no-any-return]
         fmt = self._formatters.get(nr, _UNSET)
         if fmt is _UNSET:
             fmt = self._formatter(nr)
@@ -318,7 +374,7 @@ class TextSink:
         task = self._tasks.get(tid) or self._task(tid)
         p = token if token is not None else task.pending
         task.pending = None
-        if p is None:
+        if p is None or p is _SKIPPED:
             return
         if self._status is not None and not self._status.matches(failed=failed):
             return
@@ -360,9 +416,40 @@ class TextSink:
                 text += self._where(frames)
         ch.stream.write(text)
         self._end(ch)
+        if (o.read_fds is not None or o.write_fds is not None) and not failed:
+            self._dump(ch, p, cap, retval)
         if o.print_stack:
             for frame in frames:
                 ch.stream.write(format_frame(frame) + "\n")
+
+    def _dump(self, ch: _Channel, p: _Pending, cap: dict[Any, object] | None,
+              retval: int) -> None:
+        """-e read= / -e write=: the data of a read or write on a selected fd, in hex."""
+        fmt = p.fmt
+        if fmt is None or not cap or not p.args or fmt.kinds[0][0] != "fd":
+            return
+        fd = p.args[0] & 0xFFFFFFFF
+        fd = fd - (1 << 32) if fd & 0x80000000 else fd
+        for i, (base, _) in enumerate(fmt.kinds):
+            fds = (self.opts.read_fds if base in ("buf_out", "iovec_out") else
+                   self.opts.write_fds if base in ("buf_in", "iovec_in") else None)
+            if fds is None or fd not in fds:
+                continue
+            value = cap.get(i)
+            if isinstance(value, bytes):
+                pieces = [value[:retval]]
+            elif isinstance(value, list):  # an iovec array: one dump per element
+                pieces, left = [], retval
+                for item in value:
+                    data = item[2] if isinstance(item, tuple) and len(item) == 3 else None
+                    if isinstance(data, bytes) and left > 0:
+                        pieces.append(data[:left])
+                        left -= len(pieces[-1])
+            else:
+                continue
+            for data in pieces:
+                for line in hex_dump(data):
+                    ch.stream.write(line + "\n")
 
     def _where(self, frames: tuple[Frame, ...]) -> str:
         """--source's suffix for a stack (empty when none of its frames is the program's)."""
