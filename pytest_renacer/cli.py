@@ -68,6 +68,7 @@ Output:
   -o FILE, --output=FILE write the trace to FILE instead of stderr
   -s N, --string-limit=N print at most N bytes of each string (default 32)
   -y, --decode-fds       print the paths of file descriptors
+  -yy                    and the protocols and addresses of TCP and UDP sockets
   -a N, --columns=N      align the return values at column N (default 40)
   -x                     print non-ASCII strings in hex; -xx: every string in hex
   -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
@@ -124,6 +125,7 @@ class Config:
     timestamps: int = 0
     relative: bool = False
     fd_paths: bool = False
+    fd_sockets: bool = False  # -yy
     strsize: int = 32
     acolumn: int = 40  # -a
     verbose: bool = False  # -v, -e verbose=all, -e abbrev=none
@@ -265,7 +267,10 @@ def parse_args(argv: Sequence[str]) -> Config:
             cfg.timestamps = min(cfg.timestamps + 1, 3)
         elif opt == "-r":
             cfg.relative = True
-        elif opt in ("-y", "--decode-fds"):
+        elif opt == "-y":
+            cfg.fd_sockets = cfg.fd_paths  # -yy
+            cfg.fd_paths = True
+        elif opt == "--decode-fds":
             cfg.fd_paths = True
         elif opt in ("-s", "--string-limit"):
             cfg.strsize = _int_arg("-s", value)
@@ -463,6 +468,7 @@ class _Runner:
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
                     strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
+                    fd_sockets=cfg.fd_sockets,
                     xstyle=cfg.xstyle, verbose=cfg.verbose,
                     trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
                     read_fds=cfg.read_fds, write_fds=cfg.write_fds,

@@ -95,6 +95,7 @@ class TextOptions:
     read_fds: FdSet | None = None
     write_fds: FdSet | None = None
     fd_paths: bool = False  # -y
+    fd_sockets: bool = False  # -yy: a socket's protocol and addresses for its path
     syscall_times: bool = False  # -T
     timestamps: int = 0  # 1: -t, 2: -tt, 3: -ttt
     relative: bool = False  # -r
@@ -129,6 +130,20 @@ def exit_line(status: int, signame: Callable[[int], str]) -> str:
         return f"+++ exited with {(status >> 8) & 0xFF} +++"
     core = "(core dumped) " if status & 0x80 else ""
     return f"+++ killed by {signame(status & 0x7F)} {core}+++"
+
+
+def _with_sockets(pid: int, captured: dict[Any, object]) -> dict[Any, object]:
+    """-yy: the captured fd paths with their sockets described."""
+    out = None
+    for key, value in captured.items():
+        if isinstance(key, tuple) and key[0] in ("fd", "fdn") and isinstance(value, str) \
+                and value.startswith("socket:["):
+            text = decode.socket_text(pid, value)
+            if text != value:
+                if out is None:
+                    out = dict(captured)
+                out[key] = text
+    return out if out is not None else captured
 
 
 class _Pending:
@@ -338,6 +353,8 @@ class TextSink:
         if self.opts.trace_paths is not None and not self._on_paths(nr, captured):
             task.pending = None
             return _SKIPPED  # type: ignore[no-any-return]
+        if self.opts.fd_sockets and captured:
+            captured = _with_sockets(pid, captured)
         fmt = self._formatters.get(nr, _UNSET)
         if fmt is _UNSET:
             fmt = self._formatter(nr)
@@ -381,6 +398,8 @@ class TextSink:
         o = self.opts
         cap = captured if not p.captured else ({**p.captured, **captured} if captured
                                                else p.captured)
+        if o.fd_sockets and cap:
+            cap = _with_sockets(pid, cap)
         fmt = p.fmt
         args = p.formatted
         if args is None:
