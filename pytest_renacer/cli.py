@@ -43,7 +43,7 @@ __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
 USAGE = """\
 Usage: renacer [-cCfhkqrtTvVxyzZ] [-ff] [-tt|-ttt] [-xx] [-a COLUMN] [-e EXPR]...
-               [-o FILE] [-s STRSIZE] [-S SORTBY] [-X abbrev]
+               [-o FILE] [-s STRSIZE] [-S SORTBY] [-X STYLE]
                [--format text|json|jsonl] [--source]
                { -p PID [-p PID]... | [--] PROG [ARGS] }
 """
@@ -72,7 +72,9 @@ Output:
   -a N, --columns=N      align the return values at column N (default 40)
   -x                     print non-ASCII strings in hex; -xx: every string in hex
   -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
-  -X abbrev              constants by name (the default; raw and verbose: not supported)
+  -X STYLE               constants by name (abbrev, the default), as numbers (raw) or
+                         both (verbose); applies to the flag and constant arguments,
+                         not yet to those inside structures and command arguments
   -P PATH, --trace-path=PATH
                          trace only the syscalls on PATH (by name or open fd; repeatable)
   -e read=SET, -e write=SET
@@ -129,6 +131,7 @@ class Config:
     strsize: int = 32
     acolumn: int = 40  # -a
     verbose: bool = False  # -v, -e verbose=all, -e abbrev=none
+    xlat: int = 0  # -X abbrev|raw|verbose
     trace_paths: list[str] = field(default_factory=list)  # -P
     read_fds: FdSet | None = None  # -e read=
     write_fds: FdSet | None = None  # -e write=
@@ -288,8 +291,10 @@ def parse_args(argv: Sequence[str]) -> Config:
         elif opt == "--verbose":
             _qualify(cfg, "verbose=" + value)
         elif opt in ("-X", "--const-print-style"):
-            if value != "abbrev":
-                raise UsageError(f"-X {value}: only -X abbrev (the default) is supported")
+            styles = {"abbrev": 0, "raw": 1, "verbose": 2}
+            if value not in styles:
+                raise UsageError(f"invalid -X argument: '{value}'")
+            cfg.xlat = styles[value]
         elif opt == "-e":
             _qualify(cfg, value)
         elif opt == "--trace":
@@ -469,7 +474,7 @@ class _Runner:
                 options = TextOptions(
                     strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
                     fd_sockets=cfg.fd_sockets,
-                    xstyle=cfg.xstyle, verbose=cfg.verbose,
+                    xstyle=cfg.xstyle, verbose=cfg.verbose, xlat=cfg.xlat,
                     trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
                     read_fds=cfg.read_fds, write_fds=cfg.write_fds,
                     syscall_times=cfg.syscall_times, timestamps=cfg.timestamps,

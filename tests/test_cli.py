@@ -103,7 +103,7 @@ def test_ff_without_output_is_f():
 @pytest.mark.parametrize(("argv", "message"), [
     ([], "must have PROG [ARGS] or -p PID"),
     (["-j", "true"], "option -j not recognized"),
-    (["-X", "raw", "true"], "only -X abbrev"),
+    (["-X", "plain", "true"], "invalid -X argument: 'plain'"),
     (["-a", "wide", "true"], "invalid -a argument"),
     (["-s", "many", "true"], "invalid -s argument: 'many'"),
     (["-s", "-1", "true"], "invalid -s argument"),

@@ -31,7 +31,7 @@ A6 = (0,) * 6
 class PlainFormatter:
     """Each argument in decimal, a captured "buf" as the second one."""
 
-    def __init__(self, info, *, strsize, fd_paths, xstyle=0, verbose=False):
+    def __init__(self, info, *, strsize, fd_paths, xstyle=0, verbose=False, xlat=0):
         self.info = info
         self.kinds = info.args
         self.entry_count = decode.entry_arg_count(info)

@@ -58,12 +58,12 @@ class Call:
     """One syscall being decoded: the inputs every formatter gets."""
 
     __slots__ = ("arch", "cap", "failed", "fd_paths", "info", "kinds", "raw", "retval",
-                 "strsize", "verbose", "xstyle")
+                 "strsize", "verbose", "xlat", "xstyle")
 
     def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
                  captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
                  fd_paths: bool, arch: str | None, kinds: Kinds | None = None,
-                 xstyle: int = 0, verbose: bool = False) -> None:
+                 xstyle: int = 0, verbose: bool = False, xlat: int = 0) -> None:
         self.info = info
         self.raw = raw
         self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
@@ -77,6 +77,7 @@ class Call:
         self.kinds = kinds if kinds is not None else kinds_of(info)
         self.xstyle = xstyle  # strings in hex: 1 with -x (non-ASCII ones), 2 with -xx (all)
         self.verbose = verbose  # -v: structures unabbreviated
+        self.xlat = xlat  # -X: constants by name (0), as numbers (1: raw), both (2: verbose)
 
     def arg(self, i: int) -> int:
         raw = self.raw
@@ -259,7 +260,8 @@ def _dec_fd(c: Call, i: int, p: str | None) -> object:
 def _fmt_dirfd(c: Call, i: int, p: str | None) -> str:
     v = s32(c.arg(i))
     if v == AT_FDCWD:
-        text = "AT_FDCWD"
+        text = ("-100" if c.xlat == 1 else "-100 /* AT_FDCWD */" if c.xlat == 2
+                else "AT_FDCWD")
         if c.fd_paths:
             path = c.cap.get(("fd", i))
             if path is not None:
@@ -1261,10 +1263,24 @@ _register("buf_in", _fmt_buf_in, _dec_buf)
 _register("buf_out", _fmt_buf_out, _dec_buf_out)
 _register("argv", _fmt_argv, _dec_argv)
 _register("envp", _fmt_envp, _dec_envp)
+def xlat_styled(c: Call, value: int, text: str) -> str:
+    """A constant's text as -X asks: by name (abbrev), as a number (raw) or both."""
+    if not c.xlat:
+        return text
+    raw = F.hexc(value)
+    if c.xlat == 1:
+        return raw
+    return text if text == raw or text.startswith(raw + " /*") else f"{raw} /* {text} */"
+
+
+def _styled_kind(fn: Callable[[int], str]) -> Formatter:
+    return lambda c, i, p: xlat_styled(c, c.arg(i) & M32, fn(c.arg(i)))
+
+
 for _kind, _text in _SIMPLE.items():
-    _register(_kind, (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text),
-              (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
-_register("open_flags", _fmt_open_flags, _fmt_open_flags)
+    _register(_kind, _styled_kind(_text), (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
+_register("open_flags", lambda c, i, p: xlat_styled(c, c.arg(i) & M32, _fmt_open_flags(c, i, p)),
+          _fmt_open_flags)
 _register("sockopt", _fmt_sockopt, _fmt_sockopt)
 _register("sockaddr", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, False))
 _register("sockaddr_out", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, True))
@@ -1631,12 +1647,12 @@ def _sp_mount(c: Call) -> list[str]:
 
 def _sp_socket(c: Call) -> list[str]:
     fam = c.arg(0) & M32
-    parts = [_one(c, 0), _one(c, 1)]
+    parts = [_one(c, 0), _styled_sock_type(c, c.arg(1) & M32)]
     proto = c.arg(2) & M32
     if fam in (F.AF_INET, F.AF_INET6):
-        parts.append(F.xval(F.IPPROTOS, proto))
+        parts.append(xlat_styled(c, proto, F.xval(F.IPPROTOS, proto)))
     elif fam == F.AF_NETLINK:
-        parts.append(F.xval(F.NETLINK_PROTOS, proto))
+        parts.append(xlat_styled(c, proto, F.xval(F.NETLINK_PROTOS, proto)))
     elif fam == F.AF_PACKET:
         be = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
         parts.append(f"htons({F.xval(F.ETH_PROTOS, be)})")
@@ -1644,6 +1660,20 @@ def _sp_socket(c: Call) -> list[str]:
         parts.append(str(proto))
     parts += [_one(c, i) for i in range(3, len(c.info.args))]
     return parts
+
+
+def _styled_sock_type(c: Call, v: int) -> str:
+    """The socket type and its flags, each in -X's style (strace styles them apart)."""
+    if not c.xlat:
+        return F.socket_type(v)
+    kind, rest = v & F.SOCK_TYPE_MASK, v & ~F.SOCK_TYPE_MASK
+    name = F.SOCK_TYPES.by_value.get(kind)
+    if name is None:
+        return xlat_styled(c, v, F.socket_type(v))
+    text = xlat_styled(c, kind, name)
+    if rest:
+        text += "|" + xlat_styled(c, rest, F.flags(F.SOCK_TYPE_FLAGS, rest))
+    return text
 
 
 def _sp_seccomp(c: Call) -> list[str]:
@@ -1927,10 +1957,12 @@ class CallFormatter:
 
     __slots__ = ("_entry_by_call", "_ret", "_ret_special", "_special", "_steps", "arch",
                  "entry_count",
-                 "fd_paths", "info", "kinds", "strsize", "verbose", "xstyle")
+                 "fd_paths", "info", "kinds", "strsize", "verbose", "xlat", "xstyle")
 
     def __init__(self, info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                 arch: str | None = None, xstyle: int = 0, verbose: bool = False) -> None:
+                 arch: str | None = None, xstyle: int = 0, verbose: bool = False,
+                 xlat: int = 0) -> None:
+        self.xlat = xlat
         self.info = info
         self.xstyle = xstyle
         self.verbose = verbose
@@ -1956,7 +1988,7 @@ class CallFormatter:
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
-                    self.kinds, self.xstyle, self.verbose)
+                    self.kinds, self.xstyle, self.verbose, self.xlat)
 
     def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
                  retval: int | None) -> list[str]:
@@ -2001,20 +2033,20 @@ class CallFormatter:
         return plain(c, r) if plain is not None else _ret_fd(c, r)
 
 
-_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None, int, bool],
+_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None, int, bool, int],
                        tuple[SyscallInfo, CallFormatter]] = {}
 
 
 def call_formatter(info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                   arch: str | None = None, xstyle: int = 0,
-                   verbose: bool = False) -> CallFormatter:
+                   arch: str | None = None, xstyle: int = 0, verbose: bool = False,
+                   xlat: int = 0) -> CallFormatter:
     """The (cached) :class:`CallFormatter` of ``info`` for these options."""
-    key = (id(info), strsize, fd_paths, arch, xstyle, verbose)
+    key = (id(info), strsize, fd_paths, arch, xstyle, verbose, xlat)
     hit = _FORMATTER_CACHE.get(key)
     if hit is not None and hit[0] is info:
         return hit[1]
     f = CallFormatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch, xstyle=xstyle,
-                      verbose=verbose)
+                      verbose=verbose, xlat=xlat)
     if len(_FORMATTER_CACHE) >= 8192:
         _FORMATTER_CACHE.clear()
     _FORMATTER_CACHE[key] = (info, f)

@@ -87,6 +87,7 @@ class TextOptions:
     acolumn: int = ACOLUMN  # -a: the column of " = result"
     xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
     verbose: bool = False  # -v: structures unabbreviated
+    xlat: int = 0  # -X: 0 abbrev (constants by name), 1 raw (numbers), 2 verbose (both)
     #: -P: only the syscalls whose path arguments or fd arguments' files are these (the
     #: engine must capture fd paths for it)
     trace_paths: frozenset[bytes] | None = None
@@ -324,7 +325,7 @@ class TextSink:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
                                   fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
-                                  verbose=self.opts.verbose)
+                                  verbose=self.opts.verbose, xlat=self.opts.xlat)
             if nr in self.table.by_nr else None)
         return f
 

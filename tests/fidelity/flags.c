@@ -17,7 +17,8 @@
 //@ mlock | -e trace=mlockall,munlockall
 //@ mremap | -e trace=mremap
 //@ unknown | -e trace=mmap,mprotect,open,openat,access,faccessat,flock,madvise,clone,unshare,setns,eventfd2
-//@ constants | -e trace=lseek,fcntl,socket,kill,rt_sigprocmask,madvise,fadvise64,personality
+//@ constants | -e trace=lseek,fcntl,socket,kill,rt_sigprocmask,madvise,fadvise64,personality | -X raw -e trace=lseek,socket,madvise,fadvise64 | -X verbose -e trace=lseek,socket,madvise,fadvise64
+//@ mmapx | -X raw -e trace=mmap,mprotect,access | -X verbose -e trace=mmap,mprotect,access
 
 int main(int argc, char **argv) {
     const char *c = argc > 1 ? argv[1] : "";
@@ -56,6 +57,12 @@ int main(int argc, char **argv) {
         syscall(SYS_clone, CLONE_CLEAR_SIGHAND | CLONE_SIGHAND | 0xbadc0de000000000UL | SIGCHLD, 0, 0, 0, 0);
         unshare(CLONE_NEWUTS | 0x2);
         syscall(SYS_eventfd2, 0, 0x40);
+    } else if (!strcmp(c, "mmapx")) {
+        void *p = mmap((void *)0x700000000, 4096, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        mprotect(p, 4096, PROT_READ);
+        access("/", R_OK | X_OK);
+        access("/nonexistent", F_OK);
     } else if (!strcmp(c, "constants")) {
         syscall(SYS_lseek, 1000, 0, 7);
         fcntl(1000, 0x777);
