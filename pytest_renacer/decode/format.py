@@ -1202,14 +1202,7 @@ def _dec_mincore_vec(c: Call, i: int, p: str | None) -> object:
     return list(data) if c.ok and data is not None else c.arg(i)
 
 
-def _time_text(t: int) -> str:
-    """time()'s value as strace annotates it: ISO 8601 in local time."""
-    import time as _time
-
-    try:
-        return _time.strftime("%Y-%m-%dT%H:%M:%S%z", _time.localtime(t))
-    except (OverflowError, OSError, ValueError):
-        return ""
+_time_text = S.date_text  # time()'s value as strace annotates it
 
 
 def _fmt_time_out(c: Call, i: int, p: str | None) -> str:
@@ -1334,7 +1327,7 @@ _register("timespec_rem", _fmt_timespec_rem, _dec_timespec_rem)
 _register("loff_in", _fmt_loff_in, _dec_loff_in)
 _register("loff_inout", _fmt_loff_inout, _dec_loff_inout)
 _register("pselect6_sig", _fmt_pselect6_sig, _dec_buf)
-_register("timeval_pair", _time_pair(S.parse_timeval, S.text_timeval), _dec_buf)
+_register("timeval_pair", _time_pair(S.parse_timeval, S.text_utime_timeval), _dec_buf)
 _register("timespec_pair", _time_pair(S.parse_timespec, S.text_utime_timespec), _dec_buf)
 _register("mincore_vec_out", _fmt_mincore_vec, _dec_mincore_vec)
 _register("time_out", _fmt_time_out, _dec_time_out)

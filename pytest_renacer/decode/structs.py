@@ -191,11 +191,36 @@ UTIME_NOW = (1 << 30) - 1
 UTIME_OMIT = (1 << 30) - 2
 
 
+def date_text(sec: int, frac: int = 0, digits: int = 9) -> str:
+    """strace's ``sprinttime``: ISO 8601 in local time, the fraction only when not 0."""
+    import time
+
+    try:
+        tm = time.localtime(sec)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", tm)
+    if frac:
+        text += f".{frac:0{digits}d}"
+    return text + time.strftime("%z", tm)
+
+
 def text_utime_timespec(t: dict[str, Any]) -> str:
-    """utimensat's timespec: UTIME_NOW / UTIME_OMIT by name."""
+    """utimensat's timespec: UTIME_NOW / UTIME_OMIT by name, else with its date."""
     nsec = t["tv_nsec"]
-    return ("UTIME_NOW" if nsec == UTIME_NOW else "UTIME_OMIT" if nsec == UTIME_OMIT
-            else text_timespec(t))
+    if nsec == UTIME_NOW:
+        return "UTIME_NOW"
+    if nsec == UTIME_OMIT:
+        return "UTIME_OMIT"
+    date = date_text(t["tv_sec"], nsec) if 0 <= nsec < 1_000_000_000 else ""
+    return text_timespec(t) + (f" /* {date} */" if date else "")
+
+
+def text_utime_timeval(t: dict[str, Any]) -> str:
+    """utimes' timeval, with its date."""
+    usec = t["tv_usec"]
+    date = date_text(t["tv_sec"], usec, 6) if 0 <= usec < 1_000_000 else ""
+    return text_timeval(t) + (f" /* {date} */" if date else "")
 
 
 def parse_timezone(data: object) -> dict[str, Any] | None:

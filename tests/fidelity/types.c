@@ -2,12 +2,13 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 //@ width | -e trace=umask,close,dup2,lseek,kill,setuid,setgid,fchmod,fchown,alarm | -x -e trace=umask,close,lseek
 //@ sign | -e trace=lseek,pread64,setpriority,getpriority,setuid,setresuid,ftruncate
-//@ nsec | -e trace=clock_nanosleep,nanosleep,clock_settime,utimensat
+//@ nsec | -e trace=clock_nanosleep,nanosleep,clock_settime,utimensat,utimes
 
 #define HI 0xdead000000000000UL
 
@@ -43,6 +44,10 @@ int main(int argc, char **argv) {
         syscall(SYS_nanosleep, &neg, NULL);
         struct timespec ts[2] = {{0, UTIME_OMIT}, {5, 1UL << 40}};
         syscall(SYS_utimensat, AT_FDCWD, "/nonexistent", ts, 0);
+        struct timespec when[2] = {{1000000000, 0}, {1000000000, 5}};
+        syscall(SYS_utimensat, AT_FDCWD, "/nonexistent", when, 0);
+        struct timeval tv[2] = {{1000000000, 0}, {1000000000, 7}};
+        syscall(SYS_utimes, "/nonexistent", tv);
     }
     return 0;
 }
