@@ -304,12 +304,31 @@ def _e_value_result(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: s
         d[("in", i)] = S.i32(data)
 
 
+def _read_array(cap: Capturer, tid: int, addr: int, count: int, size: int,
+                d: Captured | None, i: int) -> bytes | None:
+    """``count`` elements of ``size`` bytes at ``addr``, or those before an unmapped page:
+    then ``d[("short", i)]`` is the address of the first unreadable one (strace prints
+    ``... /* 0x... */`` there).  None when not even the first one is readable."""
+    if count <= 0 or addr == 0:
+        return b"" if addr and count == 0 else None
+    data = cap.reader.read(tid, addr, count * size)
+    n = len(data) // size if data is not None else 0
+    if n == 0:
+        return None
+    if n < count and d is not None:
+        d[("short", i)] = addr + n * size
+    assert data is not None
+    return bytes(data[: n * size])
+
+
 def _read_iov(cap: Capturer, tid: int, addr: int, count: int, data_size: int | None,
-              with_data: bool) -> list[tuple[int, int, bytes | None]] | None:
+              with_data: bool, d: Captured | None = None,
+              i: int = -1) -> list[tuple[int, int, bytes | None]] | None:
     count = max(0, min(count, cap.strsize))
-    raw = cap._read_exact(tid, addr, 16 * count) if count else b""
+    raw = _read_array(cap, tid, addr, count, 16, d, i) if count else b""
     if raw is None:
         return None
+    count = len(raw) // 16
     out: list[tuple[int, int, bytes | None]] = []
     remaining = data_size
     for k in range(count):
@@ -328,7 +347,7 @@ def _e_iovec(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
              d: Captured) -> None:
     addr = _arg(args, i)
     if addr:
-        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), None, True)
+        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), None, True, d, i)
         if items is not None:
             d[i] = items
 
@@ -379,7 +398,7 @@ def _e_pollfd(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | N
               d: Captured) -> None:
     count = min(_len(args, p), 1024)
     if count:
-        data = cap._read_exact(tid, _arg(args, i), 8 * count)
+        data = _read_array(cap, tid, _arg(args, i), count, 8, d, i)
         if data is not None:
             d[i] = data
 
@@ -539,7 +558,7 @@ def _e_gid_list(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str |
                 d: Captured) -> None:
     n = min(_s32(_len(args, p)), cap.strsize + 1)
     if n > 0:
-        data = cap._read_exact(tid, _arg(args, i), 4 * n)
+        data = _read_array(cap, tid, _arg(args, i), n, 4, d, i)
         if data is not None:
             d[i] = data
 
@@ -559,7 +578,8 @@ def _x_iovec(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
              d: Captured, retval: int, failed: bool) -> None:
     addr = _arg(args, i)
     if addr:
-        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), max(retval, 0), not failed)
+        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), max(retval, 0), not failed,
+                          d, i)
         if items is not None:
             d[i] = items
 

@@ -676,6 +676,21 @@ def _iov_items(c: Call, i: int) -> list[tuple[int, int, bytes | None]] | None:
     return out
 
 
+def _short_mark(c: Call, i: int) -> str | None:
+    """``... /* 0x... */``: where an array ran into unreadable memory (see capture)."""
+    addr = c.cap.get(("short", i))
+    return f"... /* {addr_text(addr)} */" if isinstance(addr, int) else None
+
+
+def _with_short(c: Call, i: int, text: str) -> str:
+    """An array's ``[...]`` text, ended by its short mark when it has one."""
+    mark = _short_mark(c, i)
+    if mark is None:
+        return text
+    body = text[1:-1]
+    return "[" + (body + ", " if body else "") + mark + "]"
+
+
 def _text_iov(c: Call, items: list[tuple[int, int, bytes | None]], count: int,
               data_size: int | None, decode_data: bool) -> str:
     parts = []
@@ -701,6 +716,8 @@ def _fmt_iovec_in(c: Call, i: int, p: str | None) -> str:
     items = _iov_items(c, i)
     if items is None:
         return addr_text(addr)
+    if _short_mark(c, i) is not None:
+        return _with_short(c, i, _text_iov(c, items, len(items), None, True))
     return _text_iov(c, items, c.length(p), None, True)
 
 
@@ -842,7 +859,12 @@ def _fmt_pollfd(c: Call, i: int, p: str | None) -> str:
     if addr == 0:
         return "NULL"
     count = c.length(p)
-    fds = S.parse_pollfds(c.cap.get(i), min(count, c.strsize + 1, 1024))
+    data = c.cap.get(i)
+    if _short_mark(c, i) is not None and isinstance(data, bytes):
+        fds = S.parse_pollfds(data, len(data) // 8) or []
+        return _with_short(c, i, S.text_pollfds(fds, c.strsize, len(fds),
+                                                lambda fd: _fd_n(c, fd)))
+    fds = S.parse_pollfds(data, min(count, c.strsize + 1, 1024))
     if fds is None:
         return addr_text(addr)
     return S.text_pollfds(fds, c.strsize, count, lambda fd: _fd_n(c, fd))
@@ -1004,7 +1026,10 @@ def _gid_list(out: bool) -> tuple[Callable[[Call, int, str | None], str],
         if gids is None or (c.length(p) == 0 and not out):
             return addr_text(addr)
         parts = [str(g) for g in gids[: c.strsize]]
-        if c.length(p) > c.strsize:
+        mark = _short_mark(c, i)
+        if mark is not None:
+            parts.append(mark)
+        elif c.length(p) > c.strsize:
             parts.append("...")
         return "[" + ", ".join(parts) + "]"
 

@@ -7,6 +7,7 @@
 //@ umask | -e trace=umask | -a20 -e trace=umask | -a 60 -e trace=umask | -a0 -e trace=umask
 //@ chdir | -e trace=chdir | -a10 -e trace=chdir | -a45 -e trace=chdir
 //@ close | -e trace=close | -a 3 -e trace=close
+//@ exit | -e trace=exit_group | -a 50 -e trace=exit_group | -a5 -e trace=exit_group
 //@ faccessat | -e trace=faccessat | -a50 -e trace=faccessat
 
 int main(int argc, char **argv) {
@@ -20,6 +21,8 @@ int main(int argc, char **argv) {
     } else if (!strcmp(c, "close")) {
         close(-1);
         close(12345);
+    } else if (!strcmp(c, "exit")) {
+        _exit(3);
     } else if (!strcmp(c, "faccessat")) {
         faccessat(AT_FDCWD, "/", R_OK, 0);
         faccessat(AT_FDCWD, "/nonexistent", W_OK | X_OK, 0);

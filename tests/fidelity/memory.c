@@ -1,6 +1,9 @@
 /* Unreadable memory: strace prints the address where a string or struct cannot be read. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sys/uio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -10,6 +13,7 @@
 #include <unistd.h>
 
 //@ edge | -e trace=utimes,open,openat,chdir,access | -s 4 -e trace=utimes,chdir
+//@ arrays | -e trace=poll,writev,setgroups | -a 30 -e trace=poll,writev,setgroups
 //@ fault | -e trace=write,read,fstat,uname,nanosleep,clock_nanosleep,rt_sigaction,pipe2
 
 static char *edge(void) {
@@ -31,6 +35,20 @@ int main(int argc, char **argv) {
         access(end - 40, F_OK);
         open(end - 2, O_RDONLY);
         utimes((char *)0x10, NULL);
+    } else if (!strcmp(c, "arrays")) {
+        /* arrays whose second element lies on the unmapped page */
+        char *end = edge();
+        struct pollfd *f = (struct pollfd *)(end - 8);
+        f->fd = 0;
+        f->events = POLLIN;
+        poll(f, 2, 0);
+        struct iovec *io = (struct iovec *)(end - 16);
+        io->iov_base = "abc";
+        io->iov_len = 3;
+        writev(1, io, 2);
+        gid_t *g = (gid_t *)(end - 4);
+        *g = 0;
+        setgroups(2, g);
     } else if (!strcmp(c, "fault")) {
         char *bad = (char *)0x10;
         write(1, bad, 10);
