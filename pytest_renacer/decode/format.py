@@ -861,8 +861,8 @@ def _fmt_pollfd(c: Call, i: int, p: str | None) -> str:
     count = c.length(p)
     data = c.cap.get(i)
     if _short_mark(c, i) is not None and isinstance(data, bytes):
-        fds = S.parse_pollfds(data, len(data) // 8) or []
-        return _with_short(c, i, S.text_pollfds(fds, c.strsize, len(fds),
+        read = S.parse_pollfds(data, len(data) // 8) or []
+        return _with_short(c, i, S.text_pollfds(read, c.strsize, len(read),
                                                 lambda fd: _fd_n(c, fd)))
     fds = S.parse_pollfds(data, min(count, c.strsize + 1, 1024))
     if fds is None:
