@@ -1343,6 +1343,10 @@ for _kind, _parse, _print, _out in (
 ):
     _register(_kind, *_struct_kind(_parse, _print, _out))
 FORMATTERS["clone_args"] = _fmt_clone_args
+_FMT_RUSAGE = FORMATTERS["rusage_out"]
+# wait4 writes the rusage only when it reaped a child (it returned a pid)
+FORMATTERS["rusage_out"] = lambda c, i, p: (
+    addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0 else _FMT_RUSAGE(c, i, p))
 _FMT_UTSNAME = FORMATTERS["utsname_out"]
 _FMT_UTSNAME_FULL = _struct_kind(S.parse_utsname, S.text_utsname_full, True)[0]
 FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose

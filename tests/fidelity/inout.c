@@ -12,6 +12,7 @@
 
 //@ getlk | -e trace=fcntl
 //@ wait | -e trace=wait4,waitid
+//@ running | -e trace=wait4 -e signal=none
 //@ socklen | -e trace=getsockname,getsockopt,socketpair,recvfrom
 //@ poll | -e trace=poll,ppoll
 //@ pipe | -e trace=pipe2,pipe
@@ -30,6 +31,18 @@ int main(int argc, char **argv) {
         wait4(-1, &st, WNOHANG, &ru);
         siginfo_t si;
         waitid(P_ALL, 0, &si, WEXITED | WNOHANG);
+    } else if (!strcmp(c, "running")) {
+        pid_t child = fork();
+        if (child == 0) {
+            pause();
+            _exit(0);
+        }
+        int st;
+        struct rusage ru;
+        wait4(-1, &st, WNOHANG, &ru);  /* = 0: nothing reaped, nothing written */
+        kill(child, SIGKILL);
+        siginfo_t si;
+        waitid(P_PID, child, &si, WEXITED);
     } else if (!strcmp(c, "socklen")) {
         int sv[2];
         socketpair(AF_UNIX, SOCK_STREAM, 0, sv);

@@ -23,7 +23,8 @@
 //@ affinity | -e trace=sched_getaffinity,sched_setaffinity
 //@ schedattr | -e trace=sched_getattr,sched_setattr | -v -e trace=sched_getattr
 //@ linger | -e trace=setsockopt,getsockopt
-//@ timers | -e trace=timer_create,timer_settime,timer_gettime,timer_delete
+//@ timers | -e trace=timer_create,timer_settime,timer_delete | -e trace=timer_gettime -e status=failed
+//@ times | -e trace=times -e status=failed
 //@ tz | -e trace=gettimeofday,settimeofday
 //@ iov | -e trace=preadv,pwritev,readv,writev | -s 4 -e trace=pwritev,writev
 
@@ -100,7 +101,12 @@ int main(int argc, char **argv) {
         struct itimerspec its = {{0, 0}, {100, 5}}, old;
         syscall(SYS_timer_settime, t, 0, &its, &old);
         syscall(SYS_timer_settime, t, 0, &its, NULL);
+        struct itimerspec now;
+        syscall(SYS_timer_gettime, t, &now);
         syscall(SYS_timer_delete, t);
+        syscall(SYS_timer_gettime, t, &now);
+    } else if (!strcmp(c, "times")) {
+        syscall(SYS_times, (void *)0x10);
     } else if (!strcmp(c, "tz")) {
         struct timezone tz;
         gettimeofday(NULL, &tz);
