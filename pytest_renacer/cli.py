@@ -130,7 +130,7 @@ class Config:
     fd_sockets: bool = False  # -yy
     strsize: int = 32
     acolumn: int = 40  # -a
-    verbose: bool = False  # -v, -e verbose=all, -e abbrev=none
+    verbose: bool | None = False  # -v, -e verbose=all, -e abbrev=none; None: verbose=none
     xlat: int = 0  # -X abbrev|raw|verbose
     trace_paths: list[str] = field(default_factory=list)  # -P
     read_fds: FdSet | None = None  # -e read=
@@ -234,6 +234,8 @@ def _qualify(cfg: Config, arg: str) -> None:
             setattr(cfg, f"{qual}_fds", _fd_set(qual, value))
         elif (qual, value) in (("verbose", "all"), ("abbrev", "none")):
             cfg.verbose = True  # structures in full, for every syscall
+        elif (qual, value) == ("verbose", "none"):
+            cfg.verbose = None  # structures as their addresses
         elif (qual, value) == ("abbrev", "all"):
             cfg.verbose = False
         else:

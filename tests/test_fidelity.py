@@ -22,8 +22,6 @@ UNMATCHED: dict[str, str] = {
     "setup:ignored[sh -c 'trap \"\" INT QUIT TERM USR1 PIPE; exec {tracer} -o {log} "
     "-e trace=none {prog} ignored']":
         "Python ignores SIGPIPE at start-up: whether renacer's caller ignored it is lost",
-    "options:uname[-e verbose=none -e trace=uname]":
-        "-e verbose=none (structures as addresses) is not implemented: a usage error",
 }
 
 _WHY = suite.available()

@@ -1961,6 +1961,15 @@ def _ret_text(kind: str) -> Callable[[Call | None, int], str] | None:
     return lambda c, r: str(r)
 
 
+#: What strace still decodes with -e verbose=none: numbers, flags, fds, strings and
+#: buffers (every other kind is a structure or an array read from memory)
+_NOT_DEREFERENCED = frozenset({
+    "int", "long", "ssize", "off", "pid", "uint", "ulong", "size", "uid", "gid", "hex",
+    "addr", "ptr", "rseq", "robust_list", "octal", "mode", "umask", "fd", "dirfd", "time",
+    "open_flags", "sockopt", "path", "str", "path_out", "buf_in", "buf_out", *_SIMPLE,
+})
+
+
 def _guarded(c: Call, fmt: Formatter, i: int, p: str | None) -> str:
     try:
         return fmt(c, i, p)
@@ -1982,7 +1991,7 @@ class CallFormatter:
                  "fd_paths", "info", "kinds", "strsize", "verbose", "xlat", "xstyle")
 
     def __init__(self, info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                 arch: str | None = None, xstyle: int = 0, verbose: bool = False,
+                 arch: str | None = None, xstyle: int = 0, verbose: bool | None = False,
                  xlat: int = 0) -> None:
         self.xlat = xlat
         self.info = info
@@ -1994,7 +2003,9 @@ class CallFormatter:
         self.arch = arch
         self.entry_count = entry_arg_count(info)
         self._entry_by_call = _ENTRY_BY_CALL.get(info.name)
-        self._steps = tuple((FORMATTERS.get(base, _fmt_hex), i, param)
+        # verbose None (-e verbose=none): structures and arrays as their addresses
+        self._steps = tuple((_fmt_addr if verbose is None and base not in _NOT_DEREFERENCED
+                             else FORMATTERS.get(base, _fmt_hex), i, param)
                             for i, (base, param) in enumerate(kinds))
         self._special = SPECIAL.get(info.name)
         self._ret_special = _RET_SPECIAL.get(info.name)
@@ -2010,7 +2021,7 @@ class CallFormatter:
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
-                    self.kinds, self.xstyle, self.verbose, self.xlat)
+                    self.kinds, self.xstyle, bool(self.verbose), self.xlat)
 
     def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
                  retval: int | None) -> list[str]:
@@ -2055,12 +2066,12 @@ class CallFormatter:
         return plain(c, r) if plain is not None else _ret_fd(c, r)
 
 
-_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None, int, bool, int],
+_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None, int, bool | None, int],
                        tuple[SyscallInfo, CallFormatter]] = {}
 
 
 def call_formatter(info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                   arch: str | None = None, xstyle: int = 0, verbose: bool = False,
+                   arch: str | None = None, xstyle: int = 0, verbose: bool | None = False,
                    xlat: int = 0) -> CallFormatter:
     """The (cached) :class:`CallFormatter` of ``info`` for these options."""
     key = (id(info), strsize, fd_paths, arch, xstyle, verbose, xlat)

@@ -86,7 +86,8 @@ class TextOptions:
     strsize: int = 32  # -s
     acolumn: int = ACOLUMN  # -a: the column of " = result"
     xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
-    verbose: bool = False  # -v: structures unabbreviated
+    #: -v: structures unabbreviated; None (-e verbose=none): structures as addresses
+    verbose: bool | None = False
     xlat: int = 0  # -X: 0 abbrev (constants by name), 1 raw (numbers), 2 verbose (both)
     #: -P: only the syscalls whose path arguments or fd arguments' files are these (the
     #: engine must capture fd paths for it)

@@ -1,7 +1,9 @@
 /* strace's output options: -v, -P, --no-abbrev, -X, -x, -xx, -e read=, -e write=, -yy. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 //@ uname | -e trace=uname | -v -e trace=uname | --no-abbrev -e trace=uname | -e verbose=none -e trace=uname
+//@ deref | -e verbose=none -e trace=openat,read,fstat,newfstatat,pipe2,poll,rt_sigprocmask,getrlimit,prlimit64 | -e trace=pipe2,poll,rt_sigprocmask
 //@ sigaction | -e trace=rt_sigaction | -v -e trace=rt_sigaction
 //@ path | -P /etc/hostname | --trace-path=/etc/hostname | -P /nonexistent
 //@ openx | -X raw -e trace=openat | -X verbose -e trace=openat | -X abbrev -e trace=openat
@@ -21,6 +24,18 @@ int main(int argc, char **argv) {
     if (!strcmp(c, "uname")) {
         struct utsname u;
         uname(&u);
+    } else if (!strcmp(c, "deref")) {
+        int p[2];
+        pipe2(p, O_CLOEXEC);
+        struct pollfd f = {p[0], POLLIN, 0};
+        poll(&f, 1, 0);
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &s, NULL);
+        char buf[8];
+        int fd = open("/etc/hostname", O_RDONLY);
+        read(fd, buf, sizeof buf);
     } else if (!strcmp(c, "sigaction")) {
         struct sigaction sa, old;
         memset(&sa, 0, sizeof sa);
