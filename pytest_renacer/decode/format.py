@@ -15,6 +15,7 @@ prints as hex.  A few syscalls whose strace output is not a plain positional lis
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -170,14 +171,19 @@ def _bytes(v: object) -> bytes | None:
     return bytes(v) if isinstance(v, (bytes, bytearray)) else None
 
 
-def fd_path_text(path: object) -> str:
+def fd_path_text(path: object, xstyle: int = 0) -> str:
     """The ``<...>`` part of ``-y`` output: escaped like strace, without quotes."""
     if isinstance(path, str):
         path = os.fsencode(path)
     if not isinstance(path, (bytes, bytearray)):
         return ""
-    text = quote(bytes(path))[1:-1]
-    return "<" + text.replace("<", "\\74").replace(">", "\\76") + ">"
+    text = quote(bytes(path), xstyle=xstyle)[1:-1]
+    # "<" and ">" are octal escapes here, three digits when a digit follows (\0740)
+    text = _ANGLE.sub(lambda m: f"\\{ord(m.group(0)):{'03o' if m.group(1) else 'o'}}", text)
+    return "<" + text + ">"
+
+
+_ANGLE = re.compile(r"[<>](?=([0-7])?)")
 
 
 def _fd(c: Call, i: int, value: int) -> str:
@@ -185,7 +191,7 @@ def _fd(c: Call, i: int, value: int) -> str:
     if c.fd_paths:
         path = c.cap.get(("fd", i))
         if path is not None:
-            text += fd_path_text(path)
+            text += fd_path_text(path, c.xstyle)
     return text
 
 
@@ -195,7 +201,7 @@ def _fd_n(c: Call, fd: int) -> str:
     if c.fd_paths:
         path = c.cap.get(("fdn", fd))
         if path is not None:
-            text += fd_path_text(path)
+            text += fd_path_text(path, c.xstyle)
     return text
 
 
@@ -265,7 +271,7 @@ def _fmt_dirfd(c: Call, i: int, p: str | None) -> str:
         if c.fd_paths:
             path = c.cap.get(("fd", i))
             if path is not None:
-                text += fd_path_text(path)
+                text += fd_path_text(path, c.xstyle)
         return text
     return _fd(c, i, v)
 
@@ -1853,7 +1859,7 @@ def _ret_fd(c: Call, r: int) -> str:
     text = str(r)
     path = c.cap.get(("fd", "ret"))
     if c.fd_paths and path is not None:
-        text += fd_path_text(path)
+        text += fd_path_text(path, c.xstyle)
     return text
 
 

@@ -5,6 +5,7 @@
 
 //@ escapes | -e trace=write | -x -e trace=write | -xx -e trace=write
 //@ truncate | -e trace=write,chdir | -s 5 -e trace=write,chdir | -s 0 -e trace=write
+//@ fdpath | -y -e trace=write | -y -x -e trace=write
 //@ paths | -e trace=chdir,mkdir,rename | -x -e trace=chdir
 
 int main(int argc, char **argv) {
@@ -23,6 +24,11 @@ int main(int argc, char **argv) {
         write(fd, "short", 5);
         chdir("/a/path/longer/than/the/limit/of/thirtytwo/bytes");
         chdir("/12345");
+    } else if (!strcmp(c, "fdpath")) {
+        const char *name = "/tmp/fidelity-angle<0>1<x>\x01" "7";
+        int f = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        write(f, "x", 1);
+        unlink(name);
     } else if (!strcmp(c, "paths")) {
         chdir("/tmp/caf\xc3\xa9/\x01\x7f\t");
         mkdir("/nonexistent/\"quoted\"\\", 0755);
