@@ -519,6 +519,9 @@ def _fmt_stat(c: Call, i: int, p: str | None) -> str:
         return "NULL"
     if not c.ok:
         return addr_text(addr)
+    if c.verbose:
+        st = S.parse_stat(c.cap.get(i), c.arch)
+        return S.text_stat_full(st) if st is not None else addr_text(addr)
     text = S.stat_text(c.cap.get(i), c.arch)
     return text if text is not None else addr_text(addr)
 

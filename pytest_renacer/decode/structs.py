@@ -112,6 +112,23 @@ def text_stat(st: dict[str, Any]) -> str:
     return f"{{st_mode={st['st_mode']}, {second}, ...}}"
 
 
+def text_stat_full(st: dict[str, Any]) -> str:
+    """-v's stat: every field, the times with their dates."""
+    parts = [f"st_dev={makedev(st['st_dev'])}"]
+    parts += [f"{name}={st[name]}" for name in ("st_ino", "st_mode", "st_nlink", "st_uid",
+                                                 "st_gid", "st_blksize", "st_blocks")]
+    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+        parts.append(f"st_rdev={makedev(st['st_rdev'])}")
+    else:
+        parts.append(f"st_size={st['st_size']}")
+    for t in ("st_atime", "st_mtime", "st_ctime"):
+        sec, nsec = st[t], st[t + "_nsec"]
+        date = date_text(sec, nsec) if 0 <= nsec < 1_000_000_000 else ""
+        parts.append(f"{t}={sec}" + (f" /* {date} */" if date else ""))
+        parts.append(f"{t}_nsec={nsec}")
+    return "{" + ", ".join(parts) + "}"
+
+
 def parse_statx(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, 0x100):
         return None

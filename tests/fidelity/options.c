@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 //@ uname | -e trace=uname | -v -e trace=uname | --no-abbrev -e trace=uname | -e verbose=none -e trace=uname
 //@ deref | -e verbose=none -e trace=openat,read,fstat,newfstatat,pipe2,poll,rt_sigprocmask,getrlimit,prlimit64 | -e trace=pipe2,poll,rt_sigprocmask
+//@ stat | -v -e trace=newfstatat,fstat,stat | -e trace=newfstatat,fstat,stat
 //@ sigaction | -e trace=rt_sigaction | -v -e trace=rt_sigaction
 //@ path | -P /etc/hostname | --trace-path=/etc/hostname | -P /nonexistent
 //@ openx | -X raw -e trace=openat | -X verbose -e trace=openat | -X abbrev -e trace=openat
@@ -36,6 +38,11 @@ int main(int argc, char **argv) {
         char buf[8];
         int fd = open("/etc/hostname", O_RDONLY);
         read(fd, buf, sizeof buf);
+    } else if (!strcmp(c, "stat")) {
+        struct stat st;
+        stat("/etc/passwd", &st);
+        stat("/", &st);
+        fstat(open("/etc/hostname", O_RDONLY), &st);
     } else if (!strcmp(c, "sigaction")) {
         struct sigaction sa, old;
         memset(&sa, 0, sizeof sa);
