@@ -14,7 +14,7 @@ import signal
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 
-from ..errors import CommandNotExecutable, CommandNotFound, TraceeError
+from ..errors import CommandNotFound, TraceeError
 from . import ptrace as pt
 from .seccomp import PreparedFilter
 
@@ -59,7 +59,7 @@ def _close_fds_but(keep: set[int]) -> None:
 
 def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None,
                     cwd: str | os.PathLike[str] | None) -> str:
-    """The executable ``argv[0]`` names, found as execvp would; clear errors otherwise."""
+    """The executable ``argv[0]`` names, found as execvp would; CommandNotFound if none."""
     if not argv:
         raise CommandNotFound("no command given to trace")
     name = os.fspath(argv[0])
@@ -67,8 +67,8 @@ def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None,
         path = name if cwd is None or os.path.isabs(name) else os.path.join(cwd, name)
         if not os.path.exists(path):
             raise CommandNotFound(f"command not found: {name!r} (no such file)")
-        if os.path.isdir(path) or not os.access(path, os.X_OK):
-            raise CommandNotExecutable(f"command is not executable: {name!r}")
+        # one that is not executable (a directory, no x bit) fails in the child's execve,
+        # as under strace, and comes back as CommandNotExecutable then
         return path
     search = (env if env is not None else os.environ).get("PATH", os.defpath)
     found = shutil.which(name, path=search)

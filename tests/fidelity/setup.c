@@ -13,6 +13,8 @@
 //@ fd9 | {tracer} -o {log} -e trace=write {prog} fd9 9>>/dev/full
 //@ noexec | printf 'hello' > x; chmod +x x; {tracer} -o {log} ./x
 //@ nointerp | printf '#!/nonexistent/interp\n' > y; chmod +x y; {tracer} -o {log} ./y
+//@ noperm | printf 'x' > z; chmod 644 z; {tracer} -o {log} ./z
+//@ directory | mkdir d; {tracer} -o {log} ./d
 //@ missing | {tracer} -o {log} ./nonexistent
 //@ mask | sh -c 'exec {tracer} -o {log} -e trace=none {prog} default'
 
