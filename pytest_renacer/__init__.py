@@ -1,22 +1,55 @@
-"""pytest-renacer: trace the system calls of a program under test and assert on them."""
+"""pytest-renacer: trace the system calls of a program under test and assert on them.
+
+The names below load on first use (PEP 562): pytest imports this package for the
+plugin's entry point in every run, and a run that traces nothing should not pay for
+the tracer, the decoders and the syscall tables.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from .api import Tracer, attach, trace
-from .errors import (
-    AttachError,
-    BaselineError,
-    CommandNotExecutable,
-    CommandNotFound,
-    FilterError,
-    RenacerError,
-    TraceeError,
-    TraceTimeout,
-    TracingUnavailable,
-)
-from .model import Frame, Process, SignalEvent, SyscallEvent, SyscallStat, Trace
+if TYPE_CHECKING:
+    from .api import TraceOptions, Tracer, attach, trace
+    from .errors import (
+        AttachError,
+        BaselineError,
+        CommandNotExecutable,
+        CommandNotFound,
+        FilterError,
+        RenacerError,
+        TraceeError,
+        TraceTimeout,
+        TracingUnavailable,
+    )
+    from .model import Frame, Process, SignalEvent, SyscallEvent, SyscallStat, Trace
+
+#: Where each public name lives.
+_LAZY = {
+    **dict.fromkeys(("TraceOptions", "Tracer", "attach", "trace"), "api"),
+    **dict.fromkeys(("AttachError", "BaselineError", "CommandNotExecutable",
+                     "CommandNotFound", "FilterError", "RenacerError", "TraceeError",
+                     "TraceTimeout", "TracingUnavailable"), "errors"),
+    **dict.fromkeys(("Frame", "Process", "SignalEvent", "SyscallEvent", "SyscallStat",
+                     "Trace"), "model"),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # once: later lookups do not come back here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "AttachError",
@@ -31,6 +64,7 @@ __all__ = [
     "SyscallEvent",
     "SyscallStat",
     "Trace",
+    "TraceOptions",
     "TraceTimeout",
     "TraceeError",
     "Tracer",

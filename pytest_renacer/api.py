@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -151,6 +150,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     return engine, recorder
 
 
+def _refuse_nested(what: str) -> None:
+    from .inplace import refuse_nested  # tracing in place imports this module
+
+    refuse_nested(what)
+
+
 def _stdio(input: bytes | None, capture_output: bool,
            ) -> tuple[tuple[int, int, int], list[IO[bytes]]]:
     """fds 0-2 for the child. Temporary files, not pipes: nobody reads a pipe while we
@@ -158,6 +163,8 @@ def _stdio(input: bytes | None, capture_output: bool,
     files: list[IO[bytes]] = []
     stdin = 0
     if input is not None:
+        import tempfile  # here: the CLI (no input, no capture) should not pay for it
+
         f = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         f.write(input)
         f.seek(0)
@@ -165,6 +172,8 @@ def _stdio(input: bytes | None, capture_output: bool,
         stdin = f.fileno()
     out, err = 1, 2
     if capture_output:
+        import tempfile
+
         fo, fe = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         files += [fo, fe]
         out, err = fo.fileno(), fe.fileno()
@@ -203,6 +212,7 @@ def trace(
     live output).  ``timeout`` kills the whole traced tree and raises
     :class:`TraceTimeout`, which carries the partial trace.
     """
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -366,6 +376,7 @@ def attach(pid: int | Sequence[int], *, filter: Selector = None, follow_forks: b
     ``pid`` may be several pids (strace's repeated ``-p``); ``sinks`` and ``record`` as
     in :func:`trace`.
     """
+    _refuse_nested("attach to a process")
     pids = [pid] if isinstance(pid, int) else list(pid)
     if not pids:
         raise ValueError("attach() needs at least one pid")
@@ -408,6 +419,7 @@ def spawn(
     sinks: Sequence[Sink] = (),
 ) -> Tracer:
     """Start ``argv`` traced in the background (a server under test); see :class:`Tracer`."""
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -494,10 +506,13 @@ def call(
     import pickle
     import traceback
 
+    _refuse_nested("trace a callable in a child")
     opts = _renacer_options or TraceOptions()
     table = table_for()
     ioctl, magic = marker_spec(table)
     engine, recorder = _make_engine(opts, table, (), marker=(ioctl, magic))
+    import tempfile
+
     result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
 

@@ -16,9 +16,7 @@ the helper as its tracer (PR_SET_PTRACER) when it starts it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING, Any
@@ -26,9 +24,24 @@ from typing import IO, TYPE_CHECKING, Any
 from .errors import RenacerError, TraceeError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from .model import Trace
 
 PR_SET_PTRACER = 0x59616D61
+
+#: Threads (idents) whose in-place window is open in this process
+_OPEN: set[int] = set()
+
+
+def refuse_nested(what: str) -> None:
+    """Raise if the calling thread is being traced in place: what it would fork to trace
+    is followed by the helper already, and ptrace allows one tracer."""
+    if threading.get_ident() in _OPEN:
+        raise RenacerError(
+            f"cannot {what} from code that is itself traced in place (a test body with a "
+            "max_syscalls or renacer marker): trace through the syscalls fixture instead, "
+            "whose traces the budget counts")
 
 
 class InPlaceDenied(RenacerError):
@@ -54,6 +67,9 @@ class InPlaceTracer:
         if proc is not None and proc.poll() is None:
             return proc
         self._discard()
+        import subprocess  # not at import: the CLI imports this module (refuse_nested)
+        import tempfile
+
         package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
                 "from pytest_renacer.inplace_helper import main; main()")
@@ -79,6 +95,8 @@ class InPlaceTracer:
             for pipe in (proc.stdin, proc.stdout):
                 if pipe is not None:
                     pipe.close()
+            import subprocess
+
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -162,6 +180,7 @@ class InPlaceTracer:
             self._lock.release()
             raise
         self._owner = me
+        _OPEN.add(me)
         self._marker(1)
 
     def end(self, label: str) -> Trace:
@@ -178,6 +197,7 @@ class InPlaceTracer:
                 raise
         finally:
             self._owner = None
+            _OPEN.discard(threading.get_ident())
             self._lock.release()
         _, trace, error = reply
         if error is not None:

@@ -11,35 +11,25 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import warnings
+from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .budget import (
-    MARKER,
-    TOLERANCE_MARKER,
-    Budget,
-    BudgetUsageError,
-    Verdict,
-    budget_from_markers,
-    parse_tolerance,
-)
 from .errors import TraceeError, TracingUnavailable
 from .inplace import InPlaceDenied
+from .markers import MARKER, TOLERANCE_MARKER, TRACE_MARKER, BudgetUsageError
+from .support import denied_reason, syscall_table
 
 if TYPE_CHECKING:
     from .baseline import Comparison
+    from .budget import Budget, Verdict
     from .fixture import SpawnedProcess
     from .model import Frame, Trace
     from .session import RenacerSession
-
-TRACE_MARKER = "renacer"
-#: Set to 1 to make the plugin act as if ptrace were denied (to test that path).
-FORCE_UNAVAILABLE_ENV = "RENACER_FORCE_UNAVAILABLE"
 
 #: The tracing options of @pytest.mark.renacer(...): those of every way to trace.
 _TRACE_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
@@ -103,10 +93,8 @@ def _trace_marker_options(item: pytest.Item) -> dict[str, Any]:
     if filt is not None:
         from .errors import FilterError
         from .filters import selector
-        from .tables import table_for
-
         try:
-            selector(filt, table_for())
+            selector(filt, syscall_table())
         except (FilterError, TypeError) as e:
             raise BudgetUsageError(f"{TRACE_MARKER}(filter={filt!r}): {e}") from None
     return options
@@ -119,12 +107,13 @@ def item_spec(item: pytest.Item) -> ItemSpec | None:
     marks = [(m.args, m.kwargs) for m in item.iter_markers(MARKER)]
     budget = None
     if marks:
-        from .tables import table_for
-
-        budget = budget_from_markers(marks, table_for())
+        from .budget import budget_from_markers
+        budget = budget_from_markers(marks, syscall_table())
     tolerance = None
     mark = item.get_closest_marker(TOLERANCE_MARKER)
     if mark is not None:
+        from .budget import parse_tolerance
+
         tolerance = parse_tolerance(mark.args, mark.kwargs)
     marked = item.get_closest_marker(TRACE_MARKER) is not None
     options = _trace_marker_options(item) if marked else {}
@@ -169,7 +158,7 @@ class TestState:
     traced_around_call: bool = False
 
     def check_available(self) -> None:
-        reason = unavailable_reason()
+        reason = denied_reason()
         if reason is not None:
             self.session.unavailable(reason)
 
@@ -328,16 +317,12 @@ class TestState:
     def total(self) -> int:
         return sum(len(t) for t in self.traces)
 
-
-def unavailable_reason() -> str | None:
-    """Why tracing cannot work in this process, or None (a cheap check, no probe)."""
-    if os.environ.get(FORCE_UNAVAILABLE_ENV, "") not in ("", "0"):
-        return (f"ptrace is not permitted here (simulated: {FORCE_UNAVAILABLE_ENV} is set, "
-                "a testing aid)")
-    from .tracer import ptrace
-
-    ok, why = ptrace.available()
-    return None if ok else why
+    def names(self) -> Counter[str]:
+        """Calls per syscall name over the test's traces."""
+        names: Counter[str] = Counter()
+        for t in self.traces:
+            names.update(t.names())
+        return names
 
 
 def _is_async(fn: object) -> bool:

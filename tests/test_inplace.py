@@ -108,3 +108,12 @@ def test_a_refused_seize_is_inplace_denied(tracer: InPlaceTracer,
     with pytest.raises(InPlaceDenied):  # remembered: no second helper is asked
         tracer.begin({})
     assert tracer_pid() == 0
+
+
+def test_tracing_from_inside_a_window_is_a_clear_error(tracer: InPlaceTracer) -> None:
+    import pytest_renacer as rn
+
+    _, _, failure = tracer.call(lambda: rn.trace(["true"]), {}, "body")
+    assert isinstance(failure, RenacerError)
+    assert "traced in place" in str(failure) and "syscalls fixture" in str(failure)
+    assert rn.trace(["true"]).returncode == 0  # outside a window, as ever

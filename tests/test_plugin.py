@@ -317,6 +317,39 @@ def test_wrong_marker_arguments_are_collection_errors(project: pytest.Pytester) 
     result.stdout.fnmatch_lines(["pytest-renacer: wrong marker arguments on test_b: *"])
 
 
+def test_every_bad_marker_of_a_module_reported_and_good_tests_collected(
+        project: pytest.Pytester) -> None:
+    project.makepyfile(test_m=textwrap.dedent("""
+        import pytest
+
+        @pytest.mark.max_syscalls("ten")
+        def test_a(): pass
+
+        def test_good(): pass
+
+        @pytest.mark.renacer(bogus=1)
+        def test_b(): pass
+
+        class TestC:
+            @pytest.mark.max_syscalls(opennat=1)
+            def test_c(self): pass
+
+            def test_d(self): pass
+    """))
+    result = run(project, "--co")
+    result.stdout.fnmatch_lines(["collected 2 items / 3 errors"])
+    result.stdout.fnmatch_lines([
+        "pytest-renacer: wrong marker arguments on test_a: max_syscalls('ten'): *",
+        "pytest-renacer: wrong marker arguments on test_b: renacer(...): unknown option(s) *",
+        "pytest-renacer: wrong marker arguments on test_c: max_syscalls(opennat=1): *",
+    ])
+    result.stdout.fnmatch_lines(["ERROR test_m.py::test_a", "ERROR test_m.py::test_b",
+                                 "ERROR test_m.py::TestC::test_c"])
+    # and run anyway where asked: the good tests pass, the bad ones stay errors
+    result = run(project, "--continue-on-collection-errors")
+    result.assert_outcomes(passed=2, errors=3)
+
+
 def test_markers_added_after_collection_are_checked_too(project: pytest.Pytester) -> None:
     project.makeconftest(textwrap.dedent("""
         import pytest

@@ -222,6 +222,48 @@ def test_call_gives_the_objects_themselves(project: pytest.Pytester) -> None:
     run(project).assert_outcomes(passed=1)
 
 
+def test_signals_forks_and_timers_behave_as_untraced(project: pytest.Pytester) -> None:
+    """Signals reach the body's handlers (re-injected at their delivery stop), an alarm
+    interrupts a sleep, a forked child's exit status reaches the body."""
+    project.makepyfile(textwrap.dedent("""
+        import os
+        import signal
+        import time
+        import pytest
+
+        @pytest.mark.max_syscalls(kill=1)
+        def test_signal_handler():
+            got = []
+            old = signal.signal(signal.SIGUSR1, lambda *a: got.append(1))
+            try:
+                os.kill(os.getpid(), signal.SIGUSR1)
+            finally:
+                signal.signal(signal.SIGUSR1, old)
+            assert got == [1]
+
+        @pytest.mark.max_syscalls(1000)
+        def test_alarm():
+            def ring(*a):
+                raise TimeoutError("alarm")
+            old = signal.signal(signal.SIGALRM, ring)
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            try:
+                with pytest.raises(TimeoutError):
+                    time.sleep(5)
+            finally:
+                signal.signal(signal.SIGALRM, old)
+
+        @pytest.mark.max_syscalls(exit_group=1)
+        def test_fork_child():
+            pid = os.fork()
+            if pid == 0:
+                os._exit(7)
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 7
+    """))
+    run(project, "-rf").assert_outcomes(passed=3)
+
+
 # ----------------------------------------------------------------------- leaving nothing behind
 
 
