@@ -32,7 +32,7 @@ from .top import top_lines, top_row, top_tests
 if TYPE_CHECKING:
     from .baseline import PathNormalizer
     from .inplace import InPlaceTracer
-    from .model import Frame, Trace
+    from .model import Trace
     from .untraced import UntracedProcess
 
 REMEDY = (
@@ -376,7 +376,7 @@ class RenacerSession:
 
             text = section_text(
                 reasons=state.reasons, traces=state.traces, labels=state.labels,
-                py_sources=state.py_sources, verdict=state.verdict,
+                verdict=state.verdict,
                 comparison=state.comparison, artifact=None if artifact is None else str(artifact),
                 artifact_hint="none (pass --renacer-dir=DIR to keep one per test)",
                 roots=self.roots, body=_body_where(state))
@@ -410,7 +410,7 @@ class RenacerSession:
             "totals": {"syscalls": sum(names.values()), "traces": len(state.traces),
                        "counts": dict(sorted(names.items()))},
             "artifact": None,
-            "traces": [_trace_json(t, label, state.py_sources.get(id(t), {}), with_events)
+            "traces": [_trace_json(t, label, with_events)
                        for t, label in zip(state.traces, state.labels, strict=True)],
             "extra": {},
         }
@@ -432,7 +432,7 @@ class RenacerSession:
             base = {r.name: r.base for r in state.comparison.rows if r.name != "total"}
         return report_entry(state.item.nodeid, outcome, " | ".join(state.reasons) or reason,
                          names, base, [
-                             _trace_json(t, label, state.py_sources.get(id(t), {}), True)
+                             _trace_json(t, label, True)
                              for t, label in zip(state.traces, state.labels, strict=True)])
 
     workers: int | None = None
@@ -578,20 +578,12 @@ def _with_notes(longrepr: Any, exc: BaseException, known: int) -> Any:
     return longrepr
 
 
-def _trace_json(trace: Trace, label: str, py_sources: dict[int, Frame],
-                with_events: bool) -> dict[str, Any]:
+def _trace_json(trace: Trace, label: str, with_events: bool) -> dict[str, Any]:
     try:
         data = trace.to_json(with_events=with_events)
     except Exception as e:  # decoding is best effort: keep the counts at least
         data = trace.to_json(with_events=False)
         data["events_error"] = f"{type(e).__name__}: {e}"
     data["label"] = label
-    events = data.get("events")
-    if events is not None:
-        for i, frame in py_sources.items():
-            if i < len(events) and events[i].get("source") is None:
-                events[i]["source"] = {"file": frame.file, "line": frame.line,
-                                       "function": frame.function, "binary": None,
-                                       "address": 0, "language": "python"}
     return data
 

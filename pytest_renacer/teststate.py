@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .baseline import Comparison
     from .budget import Budget, Verdict
     from .fixture import SpawnedProcess
-    from .model import Frame, Trace
+    from .model import Trace
     from .session import RenacerSession
 
 #: The tracing options of @pytest.mark.renacer(...): those of every way to trace.
@@ -144,7 +144,6 @@ class TestState:
     session: RenacerSession
     traces: list[Trace] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
-    py_sources: dict[int, dict[int, Frame]] = field(default_factory=dict)
     spawned: list[SpawnedProcess] = field(default_factory=list)
     examples: int = 0
     verdict: Verdict | None = None
@@ -162,18 +161,14 @@ class TestState:
         if reason is not None:
             self.session.unavailable(reason)
 
-    def add_trace(self, trace: Trace, label: str,
-                  py_sources: dict[int, Frame] | None = None) -> None:
+    def add_trace(self, trace: Trace, label: str) -> None:
         self.traces.append(trace)
         self.labels.append(label)
-        if py_sources:
-            self.py_sources[id(trace)] = py_sources
         self.item.ihook.pytest_renacer_trace_finished(item=self.item, trace=trace)
 
     def reset(self) -> None:
         self.traces = []
         self.labels = []
-        self.py_sources = {}
         self.verdict = None
         self.reasons = []
 
@@ -222,13 +217,14 @@ class TestState:
     def label(self) -> str:
         return f"test body of {self.item.nodeid}"
 
-    def _trace_options(self, *, in_place: bool = False) -> dict[str, Any]:
+    def _trace_options(self) -> dict[str, Any]:
         opts = {k: v for k, v in self.spec.options.items() if k in _TRACE_KEYS}
         if "filter" not in opts and self.spec.budget is not None:
             opts["filter"] = self.spec.budget.trace_filter()
-        if in_place and "source" not in opts and not opts.get("count_only"):
-            # The Python line of every syscall, read from this interpreter's memory at
-            # each stop (no native unwinding): what the failure report shows.
+        if "source" not in opts and not opts.get("count_only"):
+            # The Python line of every syscall, read from the interpreter's memory at
+            # each stop (no native unwinding, down to the first own frame): what the
+            # failure report shows.
             opts.update(source=True, source_native=False, source_own_only=True)
         return opts
 
@@ -241,7 +237,7 @@ class TestState:
             self.forked = True
             return False
         try:
-            inplace.begin(self._trace_options(in_place=True))
+            inplace.begin(self._trace_options())
         except InPlaceDenied:
             self.forked = True
             return False
@@ -262,7 +258,7 @@ class TestState:
 
     def _run_forked(self, fn: Callable[[], Any]) -> Any:
         from .api import TraceOptions
-        from .forked import python_sources, run_forked
+        from .forked import run_forked
 
         self.check_available()
         label = self.label
@@ -273,7 +269,7 @@ class TestState:
             self.session.unavailable(str(e))
         except TraceeError as e:
             pytest.fail(f"renacer: {e}", pytrace=False)
-        self.add_trace(trace, label, python_sources(trace, outcome.audit))
+        self.add_trace(trace, label)
         exc = outcome.exc
         if exc is not None:
             assert isinstance(exc, BaseException)

@@ -487,8 +487,11 @@ def test_body_follows_children(project: pytest.Pytester, mode: str) -> None:
         ["FAILED *::test_runs_a_program - Failed: max_syscalls: execve 1 > 0"])
 
 
-def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> None:
-    project.makepyfile(body_file("fork", """
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_failure_shows_python_source_lines(project: pytest.Pytester, mode: str) -> None:
+    """The Python line of every offending syscall, read from the interpreter at the stop:
+    a read() or write() as well as an open()."""
+    project.makepyfile(body_file(mode, """
         import os
         import pytest
 
@@ -500,14 +503,33 @@ def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> N
         def test_loads_twice():
             load(os.devnull)
             load(os.devnull)
+
+        @pytest.mark.max_syscalls(write=1)
+        def test_writes_twice(fd):
+            os.write(fd, b"x")
+            os.write(fd, b"y")
+
+        @pytest.fixture
+        def fd():
+            fd = os.open(os.devnull, os.O_WRONLY)
+            yield fd
+            os.close(fd)
     """))
     result = run(project)
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=2)
+    line = 8 if mode == "fork" else 5  # the fork header: its lines and a blank one
     result.stdout.fnmatch_lines([
         "offending events: openat, 2 calls:",
         '  openat(AT_FDCWD, "/dev/null", O_RDONLY|O_CLOEXEC) = *',
-        "      at test_forked_failure_shows_python_source_lines.py:8 in load",
+        f"      at test_failure_shows_python_source_lines.py:{line} in load",
         "      ... and 1 more like it",
+    ])
+    result.stdout.fnmatch_lines([
+        "offending events: write, 2 calls:",
+        '  write(*, "x", 1) = 1',
+        f"      at test_failure_shows_python_source_lines.py:{line + 10} in test_writes_twice",
+        '  write(*, "y", 1) = 1',
+        f"      at test_failure_shows_python_source_lines.py:{line + 11} in test_writes_twice",
     ])
 
 

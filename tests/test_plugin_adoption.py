@@ -97,10 +97,11 @@ def test_package_names_load_on_use() -> None:
 
 
 def test_cli_loads_only_its_writer(tmp_path: os.PathLike[str]) -> None:
-    code = ("import sys; from pytest_renacer.cli import main; "
+    # (what the interpreter imported before, e.g. a site .pth's imports, is not ours)
+    code = ("import sys; before = set(sys.modules); from pytest_renacer.cli import main; "
             "sys.argv[1:] = ['-o', '/dev/null', '--', '/bin/true']; rc = main(); "
-            "print(sorted(m for m in sys.modules if m.startswith(('pytest_renacer.output', "
-            "'tempfile', 'difflib', 'platform')))); sys.exit(rc)")
+            "print(sorted(m for m in set(sys.modules) - before if m.startswith(("
+            "'pytest_renacer.output', 'tempfile', 'difflib', 'platform')))); sys.exit(rc)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "['pytest_renacer.output', 'pytest_renacer.output.text']"

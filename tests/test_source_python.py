@@ -302,7 +302,7 @@ def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
                    "    os.write(1, b'b')\n\n\nfor _ in range(3):\n    a()\nb()\nb()\n")
     t = pytest_renacer.trace([python, str(app)], source=True, filter="write")
     verdict = Budget((Limit("write", 0, "syscall", "max_syscalls(write=0)"),)).check([t])
-    text = section_text(reasons=[], traces=[t], labels=["app"], py_sources={},
+    text = section_text(reasons=[], traces=[t], labels=["app"],
                         verdict=verdict, comparison=None, artifact=None, artifact_hint="",
                         roots=[tmp_path], body=None)
     assert ("  by source line:\n"
