@@ -34,7 +34,7 @@ from .filters import StatusFilter, SyscallSet, parse_e_option, parse_status, par
 from .model import Frame
 from .tables import table_for
 from .tracer.sink import IgnoringSink, syscall_fanout
-from .tracer.spawn import pass_on_inherited_fds
+from .tracer.spawn import as_command_line
 
 if TYPE_CHECKING:
     from .output.text import FdSet
@@ -736,15 +736,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cfg.version:
         sys.stdout.write(f"renacer -- version {__version__}\n")
         return 0
-    if cfg.command:
-        pass_on_inherited_fds()
     runner = _Runner(cfg, err)
     try:
-        return runner.run()
+        with as_command_line("renacer"):
+            return runner.run()
     except (CommandNotFound, CommandNotExecutable) as e:
-        failed_exec = _EXEC_FAILED.search(str(e))
-        if failed_exec is not None:  # the execve itself failed, in the traced child
-            err.write(f"renacer: exec: {failed_exec.group(1)}\n")
+        if _EXEC_FAILED.search(str(e)) is not None:
+            pass  # the execve failed in the traced child, which said so (as strace's does)
         elif isinstance(e, CommandNotFound):
             err.write(f"renacer: Can't stat '{cfg.command[0]}': No such file or directory\n")
         else:

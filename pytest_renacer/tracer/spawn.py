@@ -8,11 +8,12 @@ that asked for PTRACE_O_TRACESECCOMP would fail those syscalls with ENOSYS.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from ..errors import CommandNotFound, TraceeError
 from . import ptrace as pt
@@ -20,23 +21,36 @@ from .seccomp import PreparedFilter
 
 _CHILD_FAILED = 1  # strace's status when its command cannot be executed
 
-#: Descriptors besides 0-2 that spawned commands inherit (see pass_on_inherited_fds).
+#: Descriptors besides 0-2 that spawned commands inherit (see as_command_line).
 _pass_on: frozenset[int] = frozenset()
+#: The name a failed execve is reported under on the command's stderr, as strace's child
+#: does before it exits (see as_command_line); None: only through the error pipe.
+_exec_reporter: str | None = None
 
 
-def pass_on_inherited_fds() -> None:
-    """Let the commands spawned from now on inherit the descriptors this process itself
-    inherited: those open now and not close-on-exec.
+@contextlib.contextmanager
+def as_command_line(name: str) -> Iterator[None]:
+    """Spawn as the command-line tracer NAME does, within the block: the command inherits
+    the descriptors this process inherited, and a failed execve says so on its stderr."""
+    global _pass_on, _exec_reporter
+    saved = _pass_on, _exec_reporter
+    _pass_on, _exec_reporter = _inherited_fds(), name
+    try:
+        yield
+    finally:
+        _pass_on, _exec_reporter = saved
 
-    The CLI calls it first thing, so that a command traced by ``renacer`` gets the fds it
-    would have had without the tracer (a shell's ``9>>/dev/full``); the library closes
-    every descriptor above 2, as subprocess does, unless asked to."""
-    global _pass_on
+
+def _inherited_fds() -> frozenset[int]:
+    """The descriptors above 2 open now and not close-on-exec: those this process
+    inherited (Python opens its own close-on-exec).  The CLI's command gets them, as it
+    would have without the tracer (a shell's ``9>>/dev/full``); the library closes every
+    descriptor above 2, as subprocess does."""
     keep = set()
     try:
         names = os.listdir("/proc/self/fd")
     except OSError:
-        return
+        return frozenset()
     for name in names:
         fd = int(name)
         if fd > 2:
@@ -45,7 +59,7 @@ def pass_on_inherited_fds() -> None:
                     keep.add(fd)
             except OSError:
                 pass  # the listing's own descriptor, closed since
-    _pass_on = frozenset(keep)
+    return frozenset(keep)
 
 
 def _close_fds_but(keep: set[int]) -> None:
@@ -118,6 +132,8 @@ def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,  # p
         os.execve(exe, argv, env)
     except OSError as e:
         os.write(errw, f"{step}:{e.errno}".encode())
+        if step == "execve" and _exec_reporter is not None:
+            os.write(2, f"{_exec_reporter}: exec: {os.strerror(e.errno or 0)}\n".encode())
     except BaseException:
         os.write(errw, f"{step}:0".encode())
     os._exit(_CHILD_FAILED)
