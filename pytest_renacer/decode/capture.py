@@ -826,7 +826,8 @@ for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
                      ("itimerval", 32), ("rlimit", 16), ("sigaction", 32), ("stack_t", 24),
                      ("sched_param", 4), ("siginfo", 128), ("loff", 8),
                      ("timeval_pair", 32), ("timespec_pair", 32), ("time", 8),
-                     ("timezone", 8), ("tms", 32), ("sigevent", 32)):
+                     ("timezone", 8), ("tms", 32), ("sigevent", 32), ("cap_header", 8),
+                     ("cap_data", 24)):
     _e, _x = _fixed(_size)
     _KIND_STEPS[_kind] = (_e, None)
     _KIND_STEPS[_kind + "_out"] = (None, _x)

@@ -466,6 +466,7 @@ _SIMPLE: dict[str, Callable[[int], str]] = {
     "lock_op": _flagfn(F.LOCK_OPS),
     "fadvise_advice": _xvalfn(F.FADVISE_ADVICE),
     "mlockall_flags": _flagfn(F.MCL_FLAGS),
+    "inotify_init_flags": _flagfn(F.INOTIFY_INIT_FLAGS),
     "prio_which": _xvalfn(F.PRIO_WHICH),
 }
 
@@ -1349,6 +1350,9 @@ for _kind, _parse, _print, _out in (
         ("sched_attr", S.parse_sched_attr, S.text_sched_attr, False),
         ("sched_attr_out", S.parse_sched_attr, S.text_sched_attr, True),
         ("sigevent", S.parse_sigevent, S.text_sigevent, False),
+        ("cap_header", S.parse_cap_header, S.text_cap_header, False),
+        ("cap_data", S.parse_cap_data, S.text_cap_data, False),
+        ("cap_data_out", S.parse_cap_data, S.text_cap_data, True),
 ):
     _register(_kind, *_struct_kind(_parse, _print, _out))
 FORMATTERS["clone_args"] = _fmt_clone_args

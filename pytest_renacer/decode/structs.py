@@ -298,6 +298,45 @@ def text_sched_attr(a: dict[str, Any]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def parse_cap_header(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 8):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"version": u32(data), "pid": i32(data, 4)}
+
+
+def text_cap_header(h: dict[str, Any]) -> str:
+    version = F.xval(F.CAP_VERSIONS, h["version"])
+    return f"{{version={version}, pid={h['pid']}}}"
+
+
+_CAP_SETS = ("effective", "permitted", "inheritable")
+
+
+def parse_cap_data(data: object) -> dict[str, Any] | None:
+    """The capability sets of _LINUX_CAPABILITY_VERSION_2/3 (two 32-bit halves)."""
+    if not is_bytes(data, 24):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {name: u32(data, 4 * k) | u32(data, 12 + 4 * k) << 32
+            for k, name in enumerate(_CAP_SETS)}
+
+
+def _cap_set(v: int) -> str:
+    names = []
+    bit = 0
+    while v >> bit:
+        if v >> bit & 1:
+            name = F.CAPABILITIES.by_value.get(bit)
+            names.append(f"1<<{name}" if name else f"1<<{bit}")
+        bit += 1
+    return "|".join(names) if names else "0"
+
+
+def text_cap_data(d: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{name}={_cap_set(d[name])}" for name in _CAP_SETS) + "}"
+
+
 def parse_sigevent(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, 32):
         return None

@@ -63,7 +63,8 @@ ARG_KINDS: frozenset[str] = frozenset(
         "cpu_set_out", "path_out", "loff_in", "loff_inout", "pselect6_sig", "timeval_pair",
         "timespec_pair", "mincore_vec_out", "mlockall_flags", "prio_which", "tms_out",
         "sched_attr", "sched_attr_out", "time_out", "time", "timezone", "timezone_out",
-        "sigevent", "itimerspec_out",
+        "sigevent", "itimerspec_out", "inotify_init_flags", "cap_header", "cap_data",
+        "cap_data_out",
     }
 )
 
