@@ -511,6 +511,7 @@ CLOCK_IDS = Xlat("CLOCK_???", _seq(0, (
 TIMER_FLAGS = Xlat("TIMER_???", [("TIMER_ABSTIME", 1)])
 SIGEV_NOTIFY = Xlat("SIGEV_???", [("SIGEV_SIGNAL", 0), ("SIGEV_NONE", 1),
                                   ("SIGEV_THREAD", 2), ("SIGEV_THREAD_ID", 4)])
+MLOCK_FLAGS = Xlat("MLOCK_???", [("MLOCK_ONFAULT", 1)])
 MCL_FLAGS = Xlat("MCL_???", [("MCL_CURRENT", 1), ("MCL_FUTURE", 2), ("MCL_ONFAULT", 4)])
 PRIO_WHICH = Xlat("PRIO_???", _seq(0, "PRIO_PROCESS PRIO_PGRP PRIO_USER"))
 SCHED_FLAGS = Xlat("SCHED_FLAG_???", [

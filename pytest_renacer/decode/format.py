@@ -466,6 +466,7 @@ _SIMPLE: dict[str, Callable[[int], str]] = {
     "lock_op": _flagfn(F.LOCK_OPS),
     "fadvise_advice": _xvalfn(F.FADVISE_ADVICE),
     "mlockall_flags": _flagfn(F.MCL_FLAGS),
+    "mlock2_flags": _flagfn(F.MLOCK_FLAGS),
     "inotify_init_flags": _flagfn(F.INOTIFY_INIT_FLAGS),
     "prio_which": _xvalfn(F.PRIO_WHICH),
 }

@@ -64,7 +64,7 @@ ARG_KINDS: frozenset[str] = frozenset(
         "timespec_pair", "mincore_vec_out", "mlockall_flags", "prio_which", "tms_out",
         "sched_attr", "sched_attr_out", "time_out", "time", "timezone", "timezone_out",
         "sigevent", "itimerspec_out", "inotify_init_flags", "cap_header", "cap_data",
-        "cap_data_out",
+        "cap_data_out", "mlock2_flags",
     }
 )
 

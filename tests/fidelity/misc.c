@@ -13,6 +13,8 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -23,6 +25,9 @@
 //@ files | -e trace=mkdirat,mkdir,symlinkat,symlink,readlinkat,readlink,renameat2,rename,unlinkat,unlink,linkat,link,fchmodat,chmod,fchownat,chown,faccessat2,access,truncate,ftruncate,fallocate,fsync,fdatasync,dup3,dup2,flock,getcwd,chdir,rmdir
 //@ fds | -e trace=eventfd2,timerfd_create,timerfd_settime,signalfd4,epoll_create1,epoll_ctl,epoll_wait,epoll_pwait,inotify_init1,inotify_add_watch,memfd_create,ioctl,close
 //@ sock | -e trace=socket,socketpair,bind,listen,connect,accept4,setsockopt,getsockopt,shutdown,sendmsg,recvmsg,sendto,recvfrom
+//@ mem | -e trace=mmap,munmap,mprotect,madvise,msync,mlock,munlock,mlock2,brk
+//@ stats | -e trace=newfstatat,statx,statfs,fstatfs,lstat,stat,fstat | -v -e trace=statfs
+//@ exec | -e trace=execve -e signal=none
 //@ proc | -e trace=capset,rt_sigaction,rt_sigprocmask,getrlimit,prlimit64,setrlimit,capget,getresuid,getresgid,umask,sched_yield,getpriority,alarm,setitimer,getitimer
 
 int main(int argc, char **argv) {
@@ -100,6 +105,38 @@ int main(int argc, char **argv) {
         recvmsg(sv[0], &mh, MSG_DONTWAIT);
         sendto(sv[1], "yo", 2, MSG_NOSIGNAL, NULL, 0);
         recvfrom(sv[0], buf, sizeof buf, 0, NULL, NULL);
+    } else if (!strcmp(c, "mem")) {
+        char *p = mmap((void *)0x800000000, 3 * 4096, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_POPULATE, -1, 0);
+        mprotect(p + 4096, 4096, PROT_NONE);
+        madvise(p, 4096, MADV_DONTNEED);
+        msync(p, 4096, MS_ASYNC | MS_INVALIDATE);
+        mlock(p, 4096);
+        munlock(p, 4096);
+        syscall(SYS_mlock2, p, 4096, 1 /* MLOCK_ONFAULT */);
+        munmap(p, 3 * 4096);
+        mmap(NULL, 4096, PROT_READ, MAP_SHARED, -1, 0);
+        int fd = open("/etc/passwd", O_RDONLY);
+        mmap((void *)0x900000000, 4096, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+    } else if (!strcmp(c, "stats")) {
+        struct stat st;
+        stat("/dev/null", &st);
+        lstat("/nonexistent", &st);
+        fstat(1000, &st);
+        struct statx sx;
+        statx(AT_FDCWD, "/dev/null", AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MODE, &sx);
+        struct statfs sf;
+        statfs("/nonexistent", &sf);
+        statfs("/proc", &sf);
+    } else if (!strcmp(c, "exec")) {
+        if (fork() == 0) {
+            char *args[] = {"true", "with", "args", NULL};
+            char *env[] = {"A=1", "B=2", NULL};
+            execve("/nonexistent/true", args, env);
+            execve("/bin/true", args, env);
+        }
+        int st;
+        wait(&st);
     } else if (!strcmp(c, "proc")) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
