@@ -4,7 +4,8 @@
 [-z|-Z] [-q] [-o FILE] [-k] [--source] [--format text|json|jsonl|chrome] (-p PID... | CMD ARGS)``
 
 Output goes to stderr unless ``-o FILE``.  The exit status is the traced command's
-(128+N when signal N killed it); 2 for a usage error; 1 when the command cannot be
+(the console script dies of the signal that killed it, as strace does; main() returns
+128+N); 2 for a usage error; 1 when the command cannot be
 started or ptrace is denied.  See docs/cli.md.
 """
 
@@ -39,7 +40,7 @@ from .tracer.spawn import as_command_line
 if TYPE_CHECKING:
     from .output.text import FdSet
 
-__all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
+__all__ = ["USAGE", "Config", "UsageError", "console", "main", "parse_args"]
 
 USAGE = """\
 Usage: renacer [-cCfhkqrtTvVxyzZ] [-ff] [-tt|-ttt] [-xx] [-a COLUMN] [-e EXPR]...
@@ -435,6 +436,7 @@ class _Runner:
         self.stderr = stderr
         self.table = table_for()
         self.interrupted = 0
+        self.killed_by: int | None = None  # the signal that killed the traced command
         self.live = _Live(stderr)
         self.files: list[IO[str]] = []
         self.stream: IO[str] = stderr
@@ -599,6 +601,8 @@ class _Runner:
             status = _exit_status(trace.returncode)
             if self.interrupted:
                 status = 128 + self.interrupted
+            elif trace.returncode is not None and trace.returncode < 0:
+                self.killed_by = -trace.returncode
         self._finish(trace, status)
         return status
 
@@ -721,8 +725,30 @@ class _Fanout:
             s.task_exited(*args)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The console script; returns the exit status."""
+def console() -> None:
+    """The ``renacer`` console script: :func:`main`, and when the traced command was
+    killed by a signal, renacer dies of it too, as strace does (a shell then reports
+    "Segmentation fault" alike)."""
+    sys.exit(main(die_with_tracee=True))
+
+
+def _die_of(sig: int) -> None:
+    """Kill this process with ``sig`` (no core dump of our own); returns if it survives."""
+    import resource
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    with contextlib.suppress(OSError, ValueError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    with contextlib.suppress(OSError, ValueError):
+        signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {sig})
+        os.kill(os.getpid(), sig)
+
+
+def main(argv: Sequence[str] | None = None, *, die_with_tracee: bool = False) -> int:
+    """The command line; returns the exit status.  ``die_with_tracee``: see console()."""
     args = sys.argv[1:] if argv is None else list(argv)
     err = sys.stderr
     try:
@@ -737,9 +763,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(f"renacer -- version {__version__}\n")
         return 0
     runner = _Runner(cfg, err)
+    status = 1
     try:
         with as_command_line("renacer"):
-            return runner.run()
+            status = runner.run()
     except (CommandNotFound, CommandNotExecutable) as e:
         if _EXEC_FAILED.search(str(e)) is not None:
             pass  # the execve failed in the traced child, which said so (as strace's does)
@@ -761,7 +788,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             runner.close()
         except OSError:
             pass
-    return 1
+    if die_with_tracee and runner.killed_by:
+        _die_of(runner.killed_by)
+    return status
 
 
 #: how api.trace reports an execve that failed in the child (tracer/spawn.py's message)

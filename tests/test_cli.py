@@ -187,6 +187,13 @@ def test_exit_status_is_the_commands(tmp_path):
     assert run("-o", str(tmp_path / "log"), "--", TRUE) == 0
 
 
+def test_the_console_script_dies_of_the_signal_that_killed_the_command(build, tmp_path):
+    """As strace does: a shell then says "Terminated" as it would without the tracer."""
+    p = renacer_proc("-o", str(tmp_path / "log"), build("cli_signals"))
+    p.communicate(timeout=60)
+    assert p.returncode == -signal.SIGTERM
+
+
 def test_killed_by_signal_is_128_plus_n(build, tmp_path):
     log = tmp_path / "log"
     assert run("-f", "-o", str(log), build("cli_signals")) == 128 + signal.SIGTERM
@@ -378,7 +385,7 @@ def test_python_dash_m_and_the_console_script():
     from importlib.metadata import entry_points
 
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "renacer"]
-    assert script.load() is cli.main
+    assert script.load() is cli.console
 
 
 def test_source_locations(build, tmp_path):

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -28,6 +29,8 @@
 //@ mem | -e trace=mmap,munmap,mprotect,madvise,msync,mlock,munlock,mlock2,brk
 //@ stats | -e trace=newfstatat,statx,statfs,fstatfs,lstat,stat,fstat | -v -e trace=statfs
 //@ exec | -e trace=execve -e signal=none
+//@ segv | -e trace=none | -e trace=none -e signal=none
+//@ abort | -e trace=rt_sigprocmask -e signal=none
 //@ proc | -e trace=capset,rt_sigaction,rt_sigprocmask,getrlimit,prlimit64,setrlimit,capget,getresuid,getresgid,umask,sched_yield,getpriority,alarm,setitimer,getitimer
 
 int main(int argc, char **argv) {
@@ -137,6 +140,10 @@ int main(int argc, char **argv) {
         }
         int st;
         wait(&st);
+    } else if (!strcmp(c, "segv")) {
+        *(volatile int *)0x10 = 1;
+    } else if (!strcmp(c, "abort")) {
+        abort();
     } else if (!strcmp(c, "proc")) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
