@@ -15,6 +15,7 @@
 //@ deref | -e verbose=none -e trace=openat,read,fstat,newfstatat,pipe2,poll,rt_sigprocmask,getrlimit,prlimit64 | -e trace=pipe2,poll,rt_sigprocmask
 //@ stat | -v -e trace=newfstatat,fstat,stat | -e trace=newfstatat,fstat,stat
 //@ sigaction | -e trace=rt_sigaction | -v -e trace=rt_sigaction
+//@ path | -e trace=%file | -e trace=/^(open|read) | -Z | -z -e trace=openat,read,close | -e trace=%memory -e trace=%desc | -qq -e trace=%memory | -e status=successful,failed -e trace=%file
 //@ path | -P /etc/hostname | --trace-path=/etc/hostname | -P /nonexistent
 //@ openx | -X raw -e trace=openat | -X verbose -e trace=openat | -X abbrev -e trace=openat
 //@ bytes | -e trace=write | -x -e trace=write | -xx -e trace=write | -x -s 8 -e trace=write
