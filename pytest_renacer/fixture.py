@@ -13,6 +13,7 @@ import pytest
 from . import untraced
 from .errors import TraceTimeout, TracingUnavailable
 from .session import SESSION_KEY
+from .teststate import with_python_lines
 
 if TYPE_CHECKING:
     from .api import Tracer
@@ -27,7 +28,8 @@ _SPAWN_KEYS = _RUN_KEYS - {"timeout"}
 _CALL_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
                         "fd_paths", "seccomp", "timeout", "fork"})
 #: What a call traced in place takes (no seccomp: a filter could not be taken off again)
-_INPLACE_KEYS = _CALL_KEYS - {"seccomp", "timeout", "fork"}
+_INPLACE_KEYS = (_CALL_KEYS - {"seccomp", "timeout", "fork"}) | {"source_native",
+                                                                  "source_own_only"}
 
 
 class SpawnedProcess:
@@ -166,7 +168,7 @@ class Syscalls:
             self._session.untraced_traces.append(t)
             return t
         state = self._active()
-        opts = self._opts(state, _CALL_KEYS, {})
+        opts = with_python_lines(self._opts(state, _CALL_KEYS, {}))
         fork = bool(opts.pop("fork", False))
         timeout = kwargs.pop("_renacer_timeout", opts.pop("timeout", None))
         given_options = kwargs.pop("_renacer_options", None)

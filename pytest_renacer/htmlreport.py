@@ -44,9 +44,12 @@ def report_entry(nodeid: str, outcome: str, reason: str | None, counts: Counter[
     for t in traces:
         events = t.get("events") or []
         argv = {p["pid"]: p.get("argv") or [] for p in t.get("processes", [])}
+        starts = [float(e.get("start") or 0.0) + float(e.get("duration") or 0.0)
+                  for e in events]
         kept.append({
             "label": t.get("label", ""),
-            "duration": float(t.get("duration") or 0.0),
+            # a trace made in place may not know its own duration: its calls' span then
+            "duration": max([float(t.get("duration") or 0.0), *starts]),
             "argv": {str(pid): args[:3] for pid, args in argv.items()},
             "calls": len(events),
             "events": [_event(e) for e in events[:MAX_EVENTS]],
@@ -166,7 +169,7 @@ def _timeline(test: int, index: int, trace: Mapping[str, Any]) -> str:
     lanes: dict[tuple[int, int], int] = {}
     for ev in events:
         lanes.setdefault((ev[0], ev[1]), len(lanes))
-    span = max(float(trace["duration"]), max(ev[2] + ev[3] for ev in events)) or 1e-9
+    span = float(trace["duration"]) or 1e-9
     scale = (_WIDTH - _LABEL) / span
     height = len(lanes) * _LANE + 24
     out = [f"<svg class=\"timeline\" viewBox=\"0 0 {_WIDTH} {height}\" width=\"{_WIDTH}\" "
@@ -174,7 +177,9 @@ def _timeline(test: int, index: int, trace: Mapping[str, Any]) -> str:
     argv: dict[str, list[str]] = trace.get("argv", {})
     for (pid, tid), lane in lanes.items():
         y = lane * _LANE
-        name = Path(argv.get(str(pid), [""])[0] or "").name if pid == tid else ""
+        program = argv.get(str(pid), [""])[0] or ""
+        # a program's name; not a label such as "test body of ..." (a body traced in place)
+        name = Path(program).name if pid == tid and " " not in program else ""
         label = f"pid {pid}" if pid == tid else f"pid {pid} tid {tid}"
         if name:
             label += f" {name[:14]}"
@@ -184,7 +189,8 @@ def _timeline(test: int, index: int, trace: Mapping[str, Any]) -> str:
     for j, ev in enumerate(events):
         y = lanes[(ev[0], ev[1])] * _LANE + 2
         x = _LABEL + ev[2] * scale
-        w = max(ev[3] * scale, 1.5)
+        w = max(ev[3] * scale, 3.0)  # a short call stays visible (and hoverable)
+        x = min(x, _WIDTH - w)
         fill = _FAILED if ev[6] else _PALETTE[zlib.crc32(str(ev[4]).encode()) % len(_PALETTE)]
         cls = "call failed" if ev[6] else "call"
         out.append(f"<rect class=\"{cls}\" data-t=\"{test}\" data-r=\"{index}\" data-e=\"{j}\" "

@@ -234,7 +234,8 @@ class RenacerSession:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        unsupported = None if self.disabled else unsupported_reason()
+        unsupported: str | None = None
+        probed = self.disabled  # probe the platform once, at the first traced test only
         for item in items:
             try:
                 spec = item_spec(item)
@@ -242,6 +243,8 @@ class RenacerSession:
                 item.stash[SPEC_ERROR_KEY] = str(e)
                 continue
             if spec is not None and spec.traced:
+                if not probed:
+                    unsupported, probed = unsupported_reason(), True
                 if unsupported is not None:  # skipped where it stands, before its fixtures
                     item.add_marker(pytest.mark.skip(reason=f"renacer: {unsupported}"))
                     continue

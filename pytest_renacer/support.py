@@ -25,6 +25,7 @@ DISABLE_ENV = "RENACER_DISABLE"
 
 _PLATFORM_NAMES = {"darwin": "macOS", "win32": "Windows", "cygwin": "Cygwin"}
 _PTRACE_CONT = 7
+NO_PTRACE = "this kernel has no ptrace (ptrace(2) returns ENOSYS): the tests that trace are skipped"
 
 
 def env_flag(name: str) -> bool | None:
@@ -61,8 +62,7 @@ def _kernel_reason() -> str | None:
     ptrace.restype = ctypes.c_long
     # PTRACE_CONT on pid 0 cannot succeed: ESRCH where ptrace exists, ENOSYS where not.
     if ptrace(_PTRACE_CONT, 0, None, None) == -1 and ctypes.get_errno() == errno.ENOSYS:
-        return ("this kernel has no ptrace (ptrace(2) returns ENOSYS): the tests that "
-                "trace are skipped")
+        return NO_PTRACE
     return None
 
 

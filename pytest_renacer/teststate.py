@@ -221,12 +221,7 @@ class TestState:
         opts = {k: v for k, v in self.spec.options.items() if k in _TRACE_KEYS}
         if "filter" not in opts and self.spec.budget is not None:
             opts["filter"] = self.spec.budget.trace_filter()
-        if "source" not in opts and not opts.get("count_only"):
-            # The Python line of every syscall, read from the interpreter's memory at
-            # each stop (no native unwinding, down to the first own frame): what the
-            # failure report shows.
-            opts.update(source=True, source_native=False, source_own_only=True)
-        return opts
+        return with_python_lines(opts)
 
     def open_window(self) -> bool:
         """Start tracing the body in place; False when it is to run in a forked child
@@ -319,6 +314,16 @@ class TestState:
         for t in self.traces:
             names.update(t.names())
         return names
+
+
+def with_python_lines(opts: dict[str, Any]) -> dict[str, Any]:
+    """Trace options for Python code the plugin runs (a body, ``syscalls.call``): unless
+    ``source`` was chosen, the Python line of every syscall, read from the interpreter's
+    memory at each stop (no native unwinding, down to the first own frame): what the
+    failure report and the JSON show."""
+    if "source" not in opts and not opts.get("count_only"):
+        opts = {**opts, "source": True, "source_native": False, "source_own_only": True}
+    return opts
 
 
 def _is_async(fn: object) -> bool:

@@ -3,8 +3,8 @@ another platform, it can be switched off, and bad output paths are usage errors.
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -83,45 +83,61 @@ def test_unused_plugin_loads_nothing_heavy(pytester: pytest.Pytester) -> None:
     assert not [m for m in loaded if m.startswith(HEAVY)], loaded
 
 
+def python_stdout(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip()
+
+
 def test_package_names_load_on_use() -> None:
     code = ("import sys, pytest_renacer as r; assert 'pytest_renacer.api' not in sys.modules; "
             "from pytest_renacer import TraceOptions, Trace, FilterError; "
             "assert TraceOptions.__module__ == 'pytest_renacer.api'; "
             "assert 'TraceOptions' in dir(r) and set(r.__all__) <= set(dir(r)); print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "ok"
+    assert python_stdout(code) == "ok"
     bad = subprocess.run([sys.executable, "-c", "import pytest_renacer as r; r.nope"],
                          capture_output=True, text=True, check=False)
     assert "has no attribute 'nope'" in bad.stderr
 
 
-def test_cli_loads_only_its_writer(tmp_path: os.PathLike[str]) -> None:
+def test_cli_loads_only_its_writer() -> None:
     # (what the interpreter imported before, e.g. a site .pth's imports, is not ours)
     code = ("import sys; before = set(sys.modules); from pytest_renacer.cli import main; "
             "sys.argv[1:] = ['-o', '/dev/null', '--', '/bin/true']; rc = main(); "
             "print(sorted(m for m in set(sys.modules) - before if m.startswith(("
-            "'pytest_renacer.output', 'tempfile', 'difflib', 'platform')))); sys.exit(rc)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "['pytest_renacer.output', 'pytest_renacer.output.text']"
+            "'pytest_renacer.output', 'tempfile', 'difflib', 'platform', 'subprocess', "
+            "'pytest_renacer.inplace')))); sys.exit(rc)")
+    assert python_stdout(code) == "['pytest_renacer.output', 'pytest_renacer.output.text']"
 
 
 # ----------------------------------------------------------------------- other platforms
 
 
-def test_other_platform_in_process(project: pytest.Pytester,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    # cached now: read under the fake platform they would fail (hypothesis's terminal
-    # summary imports it, and it imports urllib.request, whose macOS half is absent)
-    sysconfig.get_config_vars()
-    monkeypatch.setattr(sys, "platform", "darwin")
+@pytest.mark.parametrize(("kind", "reason"), [
+    ("darwin", "syscall tracing needs Linux's ptrace; this is macOS (darwin)"),
+    ("win32", "syscall tracing needs Linux's ptrace; this is Windows (win32)"),
+    ("enosys", "this kernel has no ptrace (ptrace(2) returns ENOSYS)"),
+])
+def test_other_platform_in_process(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                   kind: str, reason: str) -> None:
+    if kind == "enosys":  # what the probe answers where ptrace(2) returns ENOSYS
+        from pytest_renacer import support
+
+        monkeypatch.setattr(support, "_kernel_reason",
+                            lambda: support.NO_PTRACE)
+    else:
+        # cached now: read under the fake platform they would fail (hypothesis's terminal
+        # summary imports it, and it imports urllib.request, whose macOS half is absent)
+        sysconfig.get_config_vars()
+        monkeypatch.setattr(sys, "platform", kind)
+        # what pytest's capture looks for on Windows
+        monkeypatch.setattr(io, "_WindowsConsoleIO", type("C", (io.RawIOBase,), {}),
+                            raising=False)
     project.makepyfile(textwrap.dedent(MIXED_TESTS))
-    result = run(project, "-rs", "--strict-markers")
+    result = run(project, "-rs", "--strict-markers", "-p", "no:asyncio", "-p", "no:anyio")
     result.assert_outcomes(passed=1, skipped=4)
     reasons = {line.split(": ", 1)[-1] for line in result.outlines if line.startswith("SKIPPED")}
-    assert reasons == {"renacer: syscall tracing needs Linux's ptrace; this is macOS (darwin): "
-                       "the tests that trace are skipped"}
+    assert reasons == {f"renacer: {reason}: the tests that trace are skipped"}
 
 
 #: Runs pytest in a fresh interpreter that looks like another machine from the start.

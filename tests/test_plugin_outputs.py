@@ -155,6 +155,7 @@ def test_junit_xml_properties(project: pytest.Pytester) -> None:
     assert failure is not None and failure.get("message") == "Failed: max_syscalls: getpid 2 > 1"
     text = failure.text or ""
     assert "EXCEEDED  from max_syscalls(getpid=1)" in text
+    assert "offending events: getpid, 2 calls:" in text, text
     assert "getpid() = " in text and "at test_traced.py:" in text, text
 
 
