@@ -471,10 +471,15 @@ def _x_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
 
 def _e_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
-    if _arg(args, 0) & 0xFFFFFFFF == 15:  # PR_SET_NAME
+    opt = _arg(args, 0) & 0xFFFFFFFF
+    if opt == 15:  # PR_SET_NAME
         data = cap.reader.read_cstring(tid, _arg(args, 1), min(16, cap.strsize + 1))
         if data is not None:
             d[1] = bytes(data)
+    elif opt == 0x53564D41 and _arg(args, 1) == 0:  # PR_SET_VMA, PR_SET_VMA_ANON_NAME
+        data = _cstring(cap, tid, _arg(args, 4), cap.strsize + 1)
+        if data is not None:
+            d[4] = data
 
 
 # --- exit steps -------------------------------------------------------------------------------
@@ -699,8 +704,8 @@ def _x_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
         data = cap.reader.read_cstring(tid, _arg(args, 1), 16)
         if data is not None:
             d[1] = bytes(data)
-    elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
-        data = cap._read_exact(tid, _arg(args, 1), 4)
+    elif opt in (2, 37, 40):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER PR_GET_TID_ADDRESS
+        data = cap._read_exact(tid, _arg(args, 1), 8 if opt == 40 else 4)
         if data is not None:
             d[1] = data
 

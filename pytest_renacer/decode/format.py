@@ -1527,10 +1527,12 @@ def _sp_ioctl(c: Call) -> list[str]:
 
 
 #: options strace prints without arguments (PR_GET_DUMPABLE, PR_GET_KEEPCAPS, ...)
-_PR_NOARGS = frozenset({3, 7, 21, 30, 31, 32, 42, 46, 58})
-_PR_ULONG1 = frozenset({4, 8, 29, 36, 41})
+_PR_NOARGS = frozenset({3, 7, 21, 27, 30, 31, 32, 46})
+_PR_ULONG1 = frozenset({8, 29, 36})
+#: options strace prints with their four other arguments in decimal
+_PR_FOUR = frozenset({34, 38, 39, 41, 42, 58})
 #: options whose second argument the call writes: printed when it returns
-_PR_OUT = frozenset({2, 13, 16, 19, 37})
+_PR_OUT = frozenset({2, 13, 16, 19, 37, 40})
 
 
 def _sp_prctl(c: Call) -> list[str]:
@@ -1554,8 +1556,32 @@ def _sp_prctl(c: Call) -> list[str]:
             parts.append(f"[{signal_name(v) if opt == 2 and v else v}]")
     elif opt in _PR_ULONG1:
         parts.append(str(c.arg(1)))
-    elif opt in (38, 39):  # PR_SET_NO_NEW_PRIVS PR_GET_NO_NEW_PRIVS
+    elif opt in _PR_FOUR:
         parts += [str(c.arg(k)) for k in range(1, 5)]
+    elif opt == 4:  # PR_SET_DUMPABLE
+        parts.append(F.xval(F.SUID_DUMP, c.arg(1)))
+    elif opt == 40:  # PR_GET_TID_ADDRESS
+        data = _out_ready(c, 1)
+        parts.append(f"[{F.hexc(S.u64(data))}]" if data is not None and len(data) >= 8
+                     else addr_text(c.arg(1)))
+    elif opt in (52, 53):  # PR_GET_SPECULATION_CTRL PR_SET_SPECULATION_CTRL
+        parts.append(F.xval(F.PR_SPEC_WHICH, c.arg(1)))
+        if opt == 53:
+            parts.append(F.flags(F.PR_SPEC_FLAGS, c.arg(2)))
+    elif opt == 47:  # PR_CAP_AMBIENT
+        parts.append(F.xval(F.PR_CAP_AMBIENT_OPS, c.arg(1)))
+        parts.append(F.xval(F.CAPABILITIES, c.arg(2) & M32) if c.arg(1) in (1, 2, 3)
+                     else str(c.arg(2)))
+        parts += [str(c.arg(3)), str(c.arg(4))]
+    elif opt == 0x59616D61:  # PR_SET_PTRACER
+        parts.append("PR_SET_PTRACER_ANY" if c.arg(1) == M64 else str(s32(c.arg(1))))
+    elif opt == 0x53564D41:  # PR_SET_VMA
+        parts.append(F.xval(F.PR_SET_VMA_OPS, c.arg(1)))
+        parts += [addr_text(c.arg(2)), str(c.arg(3))]
+        if c.arg(1) == 0:  # PR_SET_VMA_ANON_NAME
+            parts.append(format_cstring(c.cap.get(4), c.arg(4), c.strsize, xstyle=c.xstyle))
+        else:
+            parts.append(F.hexc(c.arg(4)))
     elif opt in (23, 24):  # PR_CAPBSET_READ PR_CAPBSET_DROP
         parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
     elif opt in (13, 19):  # PR_GET_TIMING PR_GET_ENDIAN
@@ -1910,9 +1936,15 @@ def _ret_select(c: Call, r: int) -> str:
 
 
 def _ret_prctl(c: Call, r: int) -> str | None:
-    if c.arg(0) & M32 == 3:  # PR_GET_DUMPABLE
+    opt = c.arg(0) & M32
+    if opt == 3:  # PR_GET_DUMPABLE
         name = F.SUID_DUMP.by_value.get(r)
         return f"{r} ({name})" if name else None
+    if opt == 34:  # PR_MCE_KILL_GET
+        name = F.PR_MCE_KILL_POLICIES.by_value.get(r)
+        return f"{r} ({name})" if name else None
+    if opt == 52:  # PR_GET_SPECULATION_CTRL
+        return f"{F.hexc(r)} ({F.flags(F.PR_SPEC_FLAGS, r, comment=False)})"
     return None
 
 

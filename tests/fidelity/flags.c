@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
+#include <linux/prctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,6 +37,18 @@ int main(int argc, char **argv) {
         prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
         prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
         prctl(0x7777, 1, 2, 3, 4);
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+        prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+        prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+        unsigned long tid_addr;
+        prctl(PR_GET_TID_ADDRESS, &tid_addr, 0, 0, 0);
+        prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, 0, 0, 0);
+        prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, 21, 0, 0);
+        prctl(PR_SET_PTRACER, 0, 0, 0, 0);
+        prctl(PR_MCE_KILL_GET, 0, 0, 0, 0);
+        prctl(PR_GET_IO_FLUSHER, 0, 0, 0, 0);
+        prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x1000, 10, "x");
     } else if (!strcmp(c, "mlock")) {
         mlockall(MCL_CURRENT);
         mlockall(MCL_CURRENT | MCL_FUTURE);
