@@ -455,16 +455,18 @@ def _e_ioctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
 
 def _e_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
-    if _arg(args, 1) & 0xFFFFFFFF in (5, 6, 7, 36, 37, 38):  # the struct flock commands
-        data = cap._read_exact(tid, _arg(args, 2), 32)
+    cmd = _arg(args, 1) & 0xFFFFFFFF
+    if cmd in (5, 6, 7, 36, 37, 38, 15):  # the struct flock commands, F_SETOWN_EX
+        data = cap._read_exact(tid, _arg(args, 2), 8 if cmd == 15 else 32)
         if data is not None:
             d[2] = data
 
 
 def _x_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured, retval: int, failed: bool) -> None:
-    if not failed and _arg(args, 1) & 0xFFFFFFFF in (5, 36):  # F_GETLK F_OFD_GETLK: out
-        data = cap._read_exact(tid, _arg(args, 2), 32)
+    cmd = _arg(args, 1) & 0xFFFFFFFF
+    if not failed and cmd in (5, 36, 16):  # F_GETLK F_OFD_GETLK F_GETOWN_EX: out
+        data = cap._read_exact(tid, _arg(args, 2), 8 if cmd == 16 else 32)
         if data is not None:
             d[("out", 2)] = data
 

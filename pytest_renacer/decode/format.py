@@ -1451,6 +1451,7 @@ def _sp_clone(c: Call) -> list[str]:
 _FCNTL_NOARG = frozenset({1, 3, 9, 11, 1025, 1032, 1034})  # GETFD GETFL GETOWN GETSIG ...
 _FCNTL_LOCKS = frozenset({5, 6, 7, 36, 37, 38})
 _FCNTL_GETLK = frozenset({5, 36})  # F_GETLK F_OFD_GETLK: the lock is an in/out argument
+_FCNTL_OUT = _FCNTL_GETLK | {16}  # ... and F_GETOWN_EX's owner, written by the call
 
 
 def _sp_fcntl(c: Call) -> list[str]:
@@ -1479,8 +1480,13 @@ def _sp_fcntl(c: Call) -> list[str]:
     elif cmd in _FCNTL_LOCKS:
         st = S.parse_flock(c.cap.get(2))
         parts.append(S.text_flock(st) if st is not None else addr_text(arg))
-    elif cmd in (15, 16):  # F_SETOWN_EX F_GETOWN_EX
-        parts.append(addr_text(arg))
+    elif cmd in (15, 16):  # F_SETOWN_EX F_GETOWN_EX: struct f_owner_ex
+        data = _bytes(c.cap.get(("out", 2) if cmd == 16 else 2))
+        if data is not None and len(data) >= 8 and (cmd == 15 or c.ok):
+            owner = F.xval(F.F_OWNER_TYPES, S.u32(data))
+            parts.append(f"{{type={owner}, pid={S.i32(data, 4)}}}")
+        else:
+            parts.append(addr_text(arg))
     else:
         parts.append(F.hexc(arg))
     return parts
@@ -1786,7 +1792,7 @@ def _entry_clone(raw: tuple[int, ...]) -> int | None:
 
 
 def _entry_fcntl(raw: tuple[int, ...]) -> int | None:
-    return 2 if len(raw) > 1 and raw[1] & M32 in _FCNTL_GETLK else None
+    return 2 if len(raw) > 1 and raw[1] & M32 in _FCNTL_OUT else None
 
 
 #: Whole-call printers whose arguments are all known at entry but for some commands:

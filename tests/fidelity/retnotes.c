@@ -40,6 +40,9 @@ int main(int argc, char **argv) {
         fcntl(fd, F_GETFD);
         fcntl(fd, F_GETFL);
         fcntl(1000, F_GETFL);
+        fcntl(fd, F_GETOWN);  /* glibc: F_GETOWN_EX */
+        struct f_owner_ex owner = {F_OWNER_PGRP, 0};
+        fcntl(fd, F_SETOWN_EX, &owner);
         umask(027);
         umask(0);
         personality(0xffffffff);
