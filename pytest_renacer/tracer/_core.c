@@ -230,7 +230,11 @@ static int tasks_rehash(tasks_t *ts, size_t cap) {
 static task_t *task_add(tasks_t *ts, int32_t tid, int32_t pid) {
     task_t *t = task_find(ts, tid);
     if (t == NULL) {
-        if ((ts->used + 1) * 2 > ts->cap && tasks_rehash(ts, ts->live * 4 + 64) < 0) return NULL;
+        if ((ts->used + 1) * 2 > ts->cap) {
+            size_t cap = 64; /* a power of two: the probe masks with cap - 1 */
+            while (cap < ts->live * 4) cap *= 2;
+            if (tasks_rehash(ts, cap) < 0) return NULL;
+        }
         size_t i = hash_tid(tid, ts->cap);
         while (ts->slots[i].tid > 0) i = (i + 1) & (ts->cap - 1);
         t = &ts->slots[i];
