@@ -1257,89 +1257,51 @@ done:
 static int replay(Replayer *rp, Batch *b) {
     for (Py_ssize_t i = 0; i < b->n; i++) {
         rec_t *r = &b->recs[i];
-        PyObject *captured;
-        if (r->flags & F_PYPLAN) {
-            captured = r->py;
-            Py_INCREF(captured);
-        } else if (r->kind == R_EXIT && !(r->flags & F_HAS_EXIT)) {
-            captured = Py_None;
-            Py_INCREF(captured);
-        } else {
-            captured = NULL;
-        }
         PyObject *key = PyLong_FromUnsignedLongLong(r->seq);
         if (key == NULL) return -1;
         if (r->kind == R_ENTRY) {
+            PyObject *captured = entry_captured(b, r);
             if (captured == NULL) {
-                if (r->cap_len || r->pcs || (r->flags & F_HAS_EXIT)) {
-                    captured = PyDict_New();
-                    if (captured == NULL || items_into(captured, b, r->cap_off, r->cap_len) < 0 ||
-                        (r->pcs && PyDict_SetItemString(captured, "pcs", r->pcs) < 0)) {
-                        Py_XDECREF(captured);
-                        Py_DECREF(key);
-                        return -1;
-                    }
-                } else {
-                    captured = Py_None;
-                    Py_INCREF(captured);
-                }
+                Py_DECREF(key);
+                return -1;
             }
             PyObject *token = PyObject_CallFunction(
                 rp->sink_entry, "iiiNLO", r->pid, r->tid, r->nr,
                 Py_BuildValue("(KKKKKK)", r->args[0], r->args[1], r->args[2], r->args[3],
                               r->args[4], r->args[5]),
                 (long long)r->t, captured);
-            if (token == NULL) {
-                Py_DECREF(captured);
-                Py_DECREF(key);
-                return -1;
+            PyObject *kept = NULL;
+            if (token != NULL && (r->flags & F_EXPECT_EXIT)) {
+                /* the token for the exit, and the entry's capture for its merge */
+                kept = PyTuple_Pack(2, token, (r->flags & F_HAS_EXIT) ? captured : Py_None);
+                if (kept == NULL || PyDict_SetItem(rp->pending, key, kept) < 0)
+                    Py_CLEAR(token);
+                Py_XDECREF(kept);
             }
-            if (r->flags & F_EXPECT_EXIT) {
-                PyObject *kept = PyTuple_Pack(2, token, (r->flags & F_HAS_EXIT) ? captured : Py_None);
-                if (kept == NULL || PyDict_SetItem(rp->pending, key, kept) < 0) {
-                    Py_XDECREF(kept);
-                    Py_DECREF(token);
-                    Py_DECREF(captured);
-                    Py_DECREF(key);
-                    return -1;
-                }
-                Py_DECREF(kept);
-            }
+            Py_DECREF(captured);
+            Py_DECREF(key);
+            if (token == NULL) return -1;
             Py_DECREF(token);
-            Py_DECREF(captured);
-        } else {
-            PyObject *kept = PyDict_GetItemWithError(rp->pending, key);
-            if (kept == NULL) {
-                Py_XDECREF(captured);
-                Py_DECREF(key);
-                if (PyErr_Occurred()) return -1;
-                continue;
-            }
-            Py_INCREF(kept);
-            PyDict_DelItem(rp->pending, key);
-            if (captured == NULL) { /* a C plan with exit steps: the entry's part, then these */
-                PyObject *before = PyTuple_GET_ITEM(kept, 1);
-                captured = PyDict_Check(before) ? PyDict_Copy(before) : PyDict_New();
-                if (captured == NULL || items_into(captured, b, r->cap_off, r->cap_len) < 0) {
-                    Py_XDECREF(captured);
-                    Py_DECREF(kept);
-                    Py_DECREF(key);
-                    return -1;
-                }
-            }
-            PyObject *res = PyObject_CallFunction(
-                rp->sink_exit, "OiiiLOLO", PyTuple_GET_ITEM(kept, 0), r->pid, r->tid, r->nr,
-                (long long)(int64_t)r->args[0], (r->flags & F_FAILED) ? Py_True : Py_False,
-                (long long)r->t, captured);
-            Py_DECREF(kept);
-            Py_DECREF(captured);
-            if (res == NULL) {
-                Py_DECREF(key);
-                return -1;
-            }
-            Py_DECREF(res);
+            continue;
         }
+        PyObject *kept = PyDict_GetItemWithError(rp->pending, key);
+        if (kept == NULL) { /* an exit whose entry was never handed over: none */
+            Py_DECREF(key);
+            if (PyErr_Occurred()) return -1;
+            continue;
+        }
+        Py_INCREF(kept);
+        PyDict_DelItem(rp->pending, key);
         Py_DECREF(key);
+        PyObject *captured = exit_captured(b, r, PyTuple_GET_ITEM(kept, 1));
+        PyObject *res = captured == NULL ? NULL : PyObject_CallFunction(
+            rp->sink_exit, "OiiiLOLO", PyTuple_GET_ITEM(kept, 0), r->pid, r->tid, r->nr,
+            (long long)(int64_t)r->args[0], (r->flags & F_FAILED) ? Py_True : Py_False,
+            (long long)r->t, captured);
+        Py_DECREF(kept);
+        Py_XDECREF(captured);
+        if (res == NULL) return -1;
+        Py_DECREF(res);
     }
     return 0;
 }
