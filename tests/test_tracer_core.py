@@ -157,3 +157,12 @@ def test_the_environment_variable_forces_the_python_engine(pure_env):
     from pytest_renacer.tracer.sink import IgnoringSink
 
     assert not Engine(IgnoringSink()).compiled
+
+
+def test_many_processes_come_and_go():
+    """Hundreds of short-lived tasks: the core's task table grows and reuses its slots."""
+    script = "i=0; while [ $i -lt 300 ]; do /bin/true; i=$((i+1)); done"
+    t = rn.trace(["sh", "-c", script], count_only=True)
+    assert t.returncode == 0
+    assert len(t.processes) == 301
+    assert t.count("execve") == 301

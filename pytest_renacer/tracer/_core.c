@@ -365,7 +365,8 @@ static int cap_exact(Core *c, pid_t tid, int32_t key, uint64_t addr, uint64_t si
     return 1;
 }
 
-/* MemoryReader.read_cstring: the bytes before the NUL, at most limit; a page at a time. */
+/* capture.py's _cstring: the bytes before the NUL, at most limit, read a page at a time;
+ * nothing when unreadable memory comes first. */
 static int cap_cstring(Core *c, pid_t tid, int32_t key, uint64_t addr, size_t limit) {
     Batch *b = c->batch;
     if (addr == 0) return 0;
@@ -379,10 +380,9 @@ static int cap_cstring(Core *c, pid_t tid, int32_t key, uint64_t addr, size_t li
         if (step > chunk) step = chunk;
         ssize_t got = mem_read(c, tid, addr, step, dst + out);
         if (got == -2) return -2;
-        if (got <= 0) {
-            if (out == 0) return 0;
-            break;
-        }
+        /* unreadable before its NUL (chunks after the first start on a page boundary):
+         * nothing, as capture.py's _cstring (strace prints the address then) */
+        if (got <= 0) return 0;
         char *nul = memchr(dst + out, 0, (size_t)got);
         if (nul != NULL) {
             out += (size_t)(nul - (dst + out));
@@ -433,10 +433,12 @@ static int run_entry_steps(Core *c, const plan_t *p, pid_t tid, const uint64_t *
                 r = cap_exact(c, tid, 3, args[3], 16);
             break;
         }
-        case E_FCNTL: { /* the struct flock commands */
+        case E_FCNTL: { /* the struct flock commands, F_SETOWN_EX */
             uint32_t cmd = (uint32_t)args[1];
             if (cmd == 5 || cmd == 6 || cmd == 7 || cmd == 36 || cmd == 37 || cmd == 38)
                 r = cap_exact(c, tid, 2, args[2], 32);
+            else if (cmd == 15) /* F_SETOWN_EX */
+                r = cap_exact(c, tid, 2, args[2], 8);
             break;
         }
         default: break;
@@ -553,7 +555,7 @@ static int restart(pid_t tid, long req, long sig) {
 }
 
 /* A syscall-entry stop (full mode) or a seccomp stop: returns 0 handled, -1 error (GIL
- * held, exception set). */
+ * held, exception set), 2 the engine has no task left. */
 static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int64_t now,
                     int seccomp) {
     uint64_t nr = si->entry.nr;
@@ -570,11 +572,15 @@ static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int6
         long g = PyLong_AsLong(r);
         Py_DECREF(r);
         if (g == -1 && PyErr_Occurred()) return -1;
+        if (g & 8) return 2; /* the engine let every task go (an in-place window) */
+        t = task_find(&c->tasks, tid); /* the engine's Python may have changed the table */
+        if (t == NULL) return 0;
         if (g == 0) {
             restart(tid, seccomp && t->pending ? PTRACE_SYSCALL : restart_default, 0);
             return 0;
         }
-        if (g == 2) c->recording = launch = 1;
+        if (g & 2) c->recording = 1;
+        launch = (g & 4) != 0;
     }
     if (!selected(c, nr)) {
         restart(tid, seccomp && t->pending ? PTRACE_SYSCALL : restart_default, 0);
@@ -701,7 +707,7 @@ static int on_exit_stop(Core *c, task_t *t, pid_t tid, struct syscall_info *si, 
     return 0;
 }
 
-/* One stop: 1 handled, 0 not ours (hand it to Python), -1 error. */
+/* One stop: 1 handled, 0 not ours (hand it to Python), 2 nothing left to trace, -1 error. */
 static int handle(Core *c, pid_t tid, int status, int64_t now) {
     task_t *t = task_find(&c->tasks, tid);
     if (t == NULL || !WIFSTOPPED(status)) return 0;
@@ -712,7 +718,10 @@ static int handle(Core *c, pid_t tid, int status, int64_t now) {
         long size = ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(si), &si);
         if (size == -1) return 1; /* died under us: its exit status follows */
         int op = size == SIZE_ENTRY ? OP_ENTRY : size == SIZE_EXIT ? OP_EXIT : si.op;
-        if (op == OP_ENTRY) return on_entry(c, t, tid, &si, now, 0) < 0 ? -1 : 1;
+        if (op == OP_ENTRY) {
+            int e = on_entry(c, t, tid, &si, now, 0);
+            return e < 0 ? -1 : e == 2 ? 2 : 1;
+        }
         if (op == OP_EXIT) return on_exit_stop(c, t, tid, &si, now) < 0 ? -1 : 1;
         restart(tid, c->mode == 0 ? PTRACE_SYSCALL : PTRACE_CONT, 0);
         return 1;
@@ -724,7 +733,8 @@ static int handle(Core *c, pid_t tid, int status, int64_t now) {
             restart(tid, (c->mode == 0 || t->pending) ? PTRACE_SYSCALL : PTRACE_CONT, 0);
             return 1;
         }
-        return on_entry(c, t, tid, &si, now, 1) < 0 ? -1 : 1;
+        int e = on_entry(c, t, tid, &si, now, 1);
+        return e < 0 ? -1 : e == 2 ? 2 : 1;
     }
     return 0;
 }
@@ -768,6 +778,10 @@ static PyObject *Core_run(Core *c, PyObject *args) {
         int h = handle(c, tid, status, t);
         GIL_TAKE(c);
         if (h < 0) return NULL;
+        if (h == 2) {
+            if (flush(c) < 0) return NULL;
+            Py_RETURN_NONE;
+        }
         if (h == 0) return Py_BuildValue("(iiL)", tid, status, t);
     }
     for (;;) {
@@ -813,6 +827,7 @@ static PyObject *Core_run(Core *c, PyObject *args) {
         GIL_TAKE(c);
         if (h < 0) return NULL;
         if (flush(c) < 0) return NULL;
+        if (h == 2) Py_RETURN_NONE;
         return Py_BuildValue("(iiL)", (int)tid, status, (long long)now);
     }
 }
@@ -1242,89 +1257,51 @@ done:
 static int replay(Replayer *rp, Batch *b) {
     for (Py_ssize_t i = 0; i < b->n; i++) {
         rec_t *r = &b->recs[i];
-        PyObject *captured;
-        if (r->flags & F_PYPLAN) {
-            captured = r->py;
-            Py_INCREF(captured);
-        } else if (r->kind == R_EXIT && !(r->flags & F_HAS_EXIT)) {
-            captured = Py_None;
-            Py_INCREF(captured);
-        } else {
-            captured = NULL;
-        }
         PyObject *key = PyLong_FromUnsignedLongLong(r->seq);
         if (key == NULL) return -1;
         if (r->kind == R_ENTRY) {
+            PyObject *captured = entry_captured(b, r);
             if (captured == NULL) {
-                if (r->cap_len || r->pcs || (r->flags & F_HAS_EXIT)) {
-                    captured = PyDict_New();
-                    if (captured == NULL || items_into(captured, b, r->cap_off, r->cap_len) < 0 ||
-                        (r->pcs && PyDict_SetItemString(captured, "pcs", r->pcs) < 0)) {
-                        Py_XDECREF(captured);
-                        Py_DECREF(key);
-                        return -1;
-                    }
-                } else {
-                    captured = Py_None;
-                    Py_INCREF(captured);
-                }
+                Py_DECREF(key);
+                return -1;
             }
             PyObject *token = PyObject_CallFunction(
                 rp->sink_entry, "iiiNLO", r->pid, r->tid, r->nr,
                 Py_BuildValue("(KKKKKK)", r->args[0], r->args[1], r->args[2], r->args[3],
                               r->args[4], r->args[5]),
                 (long long)r->t, captured);
-            if (token == NULL) {
-                Py_DECREF(captured);
-                Py_DECREF(key);
-                return -1;
+            PyObject *kept = NULL;
+            if (token != NULL && (r->flags & F_EXPECT_EXIT)) {
+                /* the token for the exit, and the entry's capture for its merge */
+                kept = PyTuple_Pack(2, token, (r->flags & F_HAS_EXIT) ? captured : Py_None);
+                if (kept == NULL || PyDict_SetItem(rp->pending, key, kept) < 0)
+                    Py_CLEAR(token);
+                Py_XDECREF(kept);
             }
-            if (r->flags & F_EXPECT_EXIT) {
-                PyObject *kept = PyTuple_Pack(2, token, (r->flags & F_HAS_EXIT) ? captured : Py_None);
-                if (kept == NULL || PyDict_SetItem(rp->pending, key, kept) < 0) {
-                    Py_XDECREF(kept);
-                    Py_DECREF(token);
-                    Py_DECREF(captured);
-                    Py_DECREF(key);
-                    return -1;
-                }
-                Py_DECREF(kept);
-            }
+            Py_DECREF(captured);
+            Py_DECREF(key);
+            if (token == NULL) return -1;
             Py_DECREF(token);
-            Py_DECREF(captured);
-        } else {
-            PyObject *kept = PyDict_GetItemWithError(rp->pending, key);
-            if (kept == NULL) {
-                Py_XDECREF(captured);
-                Py_DECREF(key);
-                if (PyErr_Occurred()) return -1;
-                continue;
-            }
-            Py_INCREF(kept);
-            PyDict_DelItem(rp->pending, key);
-            if (captured == NULL) { /* a C plan with exit steps: the entry's part, then these */
-                PyObject *before = PyTuple_GET_ITEM(kept, 1);
-                captured = PyDict_Check(before) ? PyDict_Copy(before) : PyDict_New();
-                if (captured == NULL || items_into(captured, b, r->cap_off, r->cap_len) < 0) {
-                    Py_XDECREF(captured);
-                    Py_DECREF(kept);
-                    Py_DECREF(key);
-                    return -1;
-                }
-            }
-            PyObject *res = PyObject_CallFunction(
-                rp->sink_exit, "OiiiLOLO", PyTuple_GET_ITEM(kept, 0), r->pid, r->tid, r->nr,
-                (long long)(int64_t)r->args[0], (r->flags & F_FAILED) ? Py_True : Py_False,
-                (long long)r->t, captured);
-            Py_DECREF(kept);
-            Py_DECREF(captured);
-            if (res == NULL) {
-                Py_DECREF(key);
-                return -1;
-            }
-            Py_DECREF(res);
+            continue;
         }
+        PyObject *kept = PyDict_GetItemWithError(rp->pending, key);
+        if (kept == NULL) { /* an exit whose entry was never handed over: none */
+            Py_DECREF(key);
+            if (PyErr_Occurred()) return -1;
+            continue;
+        }
+        Py_INCREF(kept);
+        PyDict_DelItem(rp->pending, key);
         Py_DECREF(key);
+        PyObject *captured = exit_captured(b, r, PyTuple_GET_ITEM(kept, 1));
+        PyObject *res = captured == NULL ? NULL : PyObject_CallFunction(
+            rp->sink_exit, "OiiiLOLO", PyTuple_GET_ITEM(kept, 0), r->pid, r->tid, r->nr,
+            (long long)(int64_t)r->args[0], (r->flags & F_FAILED) ? Py_True : Py_False,
+            (long long)r->t, captured);
+        Py_DECREF(kept);
+        Py_XDECREF(captured);
+        if (res == NULL) return -1;
+        Py_DECREF(res);
     }
     return 0;
 }
