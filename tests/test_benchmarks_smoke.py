@@ -38,11 +38,12 @@ def test_quick_suite_runs_every_mode(tmp_path: Path) -> None:
     assert doc["format"] == "renacer-bench-v1" and doc["quick"] and doc["runs"] == 1
     cells = {(c["workload"], c["mode"]) for c in doc["cells"]}
     assert cells == {(w, m) for w in ("loop", "forkexec")
-                     for m in ("full", "filtered", "summary", "plugin", "source")}
+                     for m in ("full", "api", "filtered", "summary", "plugin", "source")}
     for c in doc["cells"]:
         assert "error" not in c, c
         assert c["renacer"] is not None and c["ratio"] is not None
-        assert c["goals"] and all("met" in g for g in c["goals"])
+        assert c["renacer_py"] is not None and c["ratio_py"] is not None  # both engines
+        assert all("met" in g for g in c["goals"])
     # every command ran once per workload, successfully
     for per_workload in doc["samples"].values():
         for samples in per_workload.values():
@@ -50,11 +51,12 @@ def test_quick_suite_runs_every_mode(tmp_path: Path) -> None:
     # the plugin cell really ran the budget test, traced, count-only
     budget = doc["samples"]["loop"]["pytest-budget"][0]["in_test"]
     assert budget["returncode"] == 0 and budget["syscalls"] >= 2000
-    assert doc["memory"]["count_only"]["events"] >= 20_000
+    for key in ("full_core", "full_pure", "count_core", "count_pure"):
+        assert doc["memory"][key]["events"] >= 20_000, key
     assert len(doc["memory"]["jsonl"]["runs"]) == 2
     # the tables
     assert "| workload | mode |" in r.stdout and "| memory check |" in r.stdout
-    assert r.stdout.count("| C loop, 2,000 write() |") == 5
+    assert r.stdout.count("| C loop, 2,000 write() |") == 6
 
 
 def test_every_workload_builds_and_runs_untraced() -> None:
@@ -78,7 +80,9 @@ def test_stopcost_reports_per_stop_figures() -> None:
              "--modes", "full,count")
     assert r.returncode == 0, r.stderr[-3000:]
     rows = [line for line in r.stdout.splitlines() if line.startswith("| /")]
-    assert len(rows) == 2 and "| full |" in rows[0] and "| count |" in rows[1]
+    # each mode on both engines: the compiled core and the pure-Python loop
+    assert sorted((row.split("|")[2].strip(), row.split("|")[3].strip()) for row in rows) == [
+        ("core", "count"), ("core", "full"), ("python", "count"), ("python", "full")]
     assert any(line.startswith("| strace -f -c") for line in r.stdout.splitlines())
 
 

@@ -594,10 +594,15 @@ class Engine:
             self.sink = pipe  # the handlers below call it in order with the core's batches
         capture_entry, capture_exit = self.capture_entry, self.capture_exit
         strsize, plans = self.capture_plans or (0, None)
-        if capture_entry is None or capture_exit is None:
+        if capture_entry is None and capture_exit is None:
             plans = None
-        elif plans is None:  # no plans as data: the Python hooks capture every syscall
-            plans = dict.fromkeys(range(4096))
+        else:
+            if plans is None:  # no plans as data: the Python hooks capture every syscall
+                plans = dict.fromkeys(range(4096))
+            if capture_entry is None:
+                capture_entry = _no_entry_capture
+            if capture_exit is None:
+                capture_exit = _no_exit_capture
         unwinder = self.unwinder
         call = getattr(type(unwinder), "__call__", None)  # noqa: B004 - the method itself
         if isinstance(call, types.FunctionType):
@@ -850,6 +855,15 @@ class Engine:
         except Exception:  # pragma: no cover - last-resort cleanup
             for tid in list(self.tasks):
                 self._detach_one(tid, 0)
+
+
+def _no_entry_capture(tid: int, nr: int, args: tuple[int, ...]) -> None:
+    return None
+
+
+def _no_exit_capture(tid: int, nr: int, args: tuple[int, ...], retval: int, failed: bool,
+                     captured: dict[Any, object] | None) -> None:
+    return None  # as the Python loop without an exit hook: no capture at the exit
 
 
 def _denied_reason(e: OSError) -> str:
