@@ -3,9 +3,13 @@ pyproject.toml.  The extension is optional: where it cannot be built (no compile
 Python headers, not Linux) the package installs without it and runs the pure-Python
 engine (tracer/engine.py), which is also the reference the core is tested against."""
 
+import os
 import sys
 
 from setuptools import Extension, setup
+
+# setup.cfg puts the egg-info metadata under build/ (not in the root): it must exist
+os.makedirs(os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"), exist_ok=True)
 
 ext_modules = []
 if sys.platform.startswith("linux"):
