@@ -430,7 +430,12 @@ class RemoteTraceback(Exception):
         return f"\n\nTraceback in the traced child:\n{self.tb}"
 
 
-def _marker_caller(nr: int) -> Any:
+def marker_spec(table: SyscallTable) -> tuple[int, int]:
+    """(syscall nr, magic) of the marker calls around a traced callable or window."""
+    return table.by_name["ioctl"].nr, _MARKER_MAGIC
+
+
+def marker_caller(nr: int) -> Any:
     """A ready-made ``marker(which)``: everything it needs is allocated up front, so
     that between the two markers only the body itself makes syscalls."""
     import ctypes
@@ -460,7 +465,7 @@ def _make_fresh_chunk_runner() -> Any:
 
 
 @functools.cache
-def _fresh_chunk_runner() -> Any:
+def fresh_chunk_runner() -> Any:
     return _make_fresh_chunk_runner()  # compiled on first use, not at import (~7 ms)
 
 
@@ -484,13 +489,13 @@ def call(
 
     opts = _renacer_options or TraceOptions()
     table = table_for()
-    ioctl = table.by_name["ioctl"].nr
-    engine, recorder = _make_engine(opts, table, (), marker=(ioctl, _MARKER_MAGIC))
+    ioctl, magic = marker_spec(table)
+    engine, recorder = _make_engine(opts, table, (), marker=(ioctl, magic))
     result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
 
-    marker = _marker_caller(ioctl)
-    runner = _fresh_chunk_runner()
+    marker = marker_caller(ioctl)
+    runner = fresh_chunk_runner()
 
     def run_marked() -> tuple[Any, BaseException | None]:
         failure: BaseException | None = None

@@ -136,8 +136,10 @@ def section_text(
     artifact: str | None,
     artifact_hint: str,
     roots: Sequence[Path],
-    forked: bool,
+    body: str | None,
 ) -> str:
+    """The failure report's text.  ``body``: where a body the plugin traced itself ran
+    ("in place", "forked child"); None when the test traced through the fixture."""
     lines: list[str] = []
     names: Counter[str] = Counter()
     failed: Counter[str] = Counter()
@@ -156,7 +158,7 @@ def section_text(
                          f" {status:<8}  from {r.limit.marker}")
         lines.append("")
 
-    what = "the test body (forked child)" if forked else (
+    what = f"the test body ({body})" if body else (
         f"{len(traces)} trace{'s' if len(traces) != 1 else ''}")
     lines.append(f"top syscalls of {what}, {total} calls:")
     if not names:
@@ -168,7 +170,7 @@ def section_text(
     if len(names) > TOP:
         rest = total - sum(c for _, c in names.most_common(TOP))
         lines.append(f"  {'...':<{width}}  {rest:>6}  in {len(names) - TOP} other syscalls")
-    if len(traces) > 1 or (traces and not forked):
+    if len(traces) > 1 or (traces and not body):
         lines.append("traces:")
         for t, label in zip(traces, labels, strict=False):
             rc = "" if t.returncode is None else f", exit {t.returncode}"

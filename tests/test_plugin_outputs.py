@@ -80,7 +80,7 @@ def test_session_json(project: pytest.Pytester) -> None:
                               "baseline_regressions": 0, "syscalls": 3 + 1 + 2 + 1 + 2,
                               "traces": 5}
     over = tests["test_forked_over"]
-    assert over["outcome"] == "failed" and over["forked"] and not over["uses_fixture"]
+    assert over["outcome"] == "failed" and not over["forked"] and not over["uses_fixture"]
     assert over["reason"] == "max_syscalls: getpid 2 > 1"
     assert over["budget"]["limits"] == [{"selector": "getpid", "limit": 1, "kind": "syscall",
                                          "marker": "max_syscalls(getpid=1)", "count": 2,

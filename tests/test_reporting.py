@@ -30,12 +30,12 @@ def make_trace(calls: Sequence[tuple[str, int]], *, mode: str = "full",
     return rec.build(argv=["prog"], returncode=0)
 
 
-def section(traces: Sequence[Trace], *, limits: Sequence[Limit] = (), forked: bool = False,
+def section(traces: Sequence[Trace], *, limits: Sequence[Limit] = (), body: str | None = None,
             py_sources: dict[int, dict[int, Frame]] | None = None) -> str:
     verdict = Budget(tuple(limits)).check(traces) if limits else None
     return section_text(reasons=[], traces=traces, labels=[f"t{i}" for i in range(len(traces))],
                         py_sources=py_sources or {}, verdict=verdict, comparison=None,
-                        artifact=None, artifact_hint="none", roots=[ROOT], forked=forked)
+                        artifact=None, artifact_hint="none", roots=[ROOT], body=body)
 
 
 def frame(line: int, file: str = "/src/project/test_x.py") -> Frame:
@@ -86,9 +86,9 @@ def test_a_trailing_run_of_repeats_is_counted_too():
 def test_python_source_lines_and_the_by_source_table():
     t = make_trace([("close", 3), ("close", 4), ("close", 5)])
     py = {id(t): {0: frame(7), 1: frame(7), 2: frame(9)}}
-    text = section([t], limits=[Limit("close", 0, "syscall", "m")], forked=True, py_sources=py)
-    assert "top syscalls of the test body (forked child), 3 calls:" in text
-    assert "traces:" not in text  # one forked body: nothing to list
+    text = section([t], limits=[Limit("close", 0, "syscall", "m")], body="in place", py_sources=py)
+    assert "top syscalls of the test body (in place), 3 calls:" in text
+    assert "traces:" not in text  # one body: nothing to list
     assert "  close(3) = 0\n      at test_x.py:7 in test_x\n" in text
     assert ("  by source line:\n"
             "         2  test_x.py:7 in test_x\n"

@@ -11,6 +11,7 @@ import importlib
 import platform
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 #: strace's syscall classes (without the leading '%'); "net" is an alias of "network".
 CLASSES: frozenset[str] = frozenset(
@@ -109,6 +110,11 @@ class SyscallTable:
         self.names_by_nr: list[str] = [f"syscall_{nr:#x}" for nr in range(size)]
         for e in entries:
             self.names_by_nr[e.nr] = e.name
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # One object per arch, rebuilt from the generated module (a Trace shipped from
+        # the in-place helper process carries just the arch's name).
+        return table_for, (self.arch,)
 
     def name(self, nr: int) -> str:
         """The syscall's name; ``syscall_0x1c3`` for a number the table does not know."""
