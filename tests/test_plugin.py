@@ -296,6 +296,8 @@ BAD_MARKERS = {
     "j": ('renacer(strsize="big")', "renacer(strsize='big'): the string size is a whole*"),
     "k": ("renacer(strsize=-1)", "renacer(strsize=-1): the string size is a whole*"),
     "l": ('renacer(source="yes")', "renacer(source='yes'): True or False"),
+    # backtracking on this one took over a minute and hung collection
+    "m": ('renacer(filter="/(.+)+(.+)+(.+)+z$")', "renacer(filter=*): invalid system call*"),
 }
 
 
