@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from .artifacts import node_relpath, session_document, write_json_atomic
+from .artifacts import check_owned_dir, node_relpath, session_document, write_json_atomic
 from .baseline import (
     DEFAULT_TOLERANCE,
     PathNormalizer,
@@ -71,6 +71,11 @@ class RenacerSession:
         self.entries: list[dict[str, Any]] = []
         self.json_path = self._path("renacer_json")
         self.dir = self._path("renacer_dir")
+        if self.dir is not None:
+            try:
+                check_owned_dir(self.dir)
+            except OSError as e:
+                raise pytest.UsageError(f"--renacer-dir: {e}") from None
         self.baseline_dir = self._path("renacer_baseline_dir") or (
             config.rootpath / ".renacer-baselines")
         self.update_baselines = bool(config.getoption("renacer_update_baselines"))
@@ -259,7 +264,7 @@ class RenacerSession:
                 if extra:
                     entry["extra"].update(extra)
             if artifact is not None:
-                write_json_atomic(artifact, self._document([entry]))
+                write_json_atomic(artifact, self._document([entry]), root=self.dir)
             if self.json_path:
                 self.entries.append(entry)
         props: list[tuple[str, object]] = [("renacer_syscalls", state.total()),
