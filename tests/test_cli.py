@@ -6,7 +6,9 @@ import collections
 import io
 import json
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -485,6 +487,75 @@ def test_attach_then_ctrl_c_detaches(build, tmp_path):
             os.kill(kid, signal.SIGKILL)
         target.kill()
         target.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_attach_then_a_signal_to_the_process_group_detaches(build, tmp_path, sig):
+    """What a terminal's Ctrl-C does: the signal goes to renacer's whole process group,
+    the waker child included (it died with the group, and the wake-up was lost: 5/5)."""
+    target = subprocess.Popen([build("hang")])
+    try:
+        _wait_for_children(target.pid, 1)
+        log = tmp_path / "log"
+        r = renacer_proc("-p", str(target.pid), "-o", str(log), start_new_session=True)
+        try:
+            _wait_for_line(log, r"pause\(")
+            time.sleep(0.2)  # the tracer is in waitpid
+            os.killpg(r.pid, sig)
+            _, err = r.communicate(timeout=30)
+        finally:
+            if r.poll() is None:
+                os.killpg(r.pid, signal.SIGKILL)
+                r.communicate()
+        assert r.returncode == 128 + sig, err
+        assert f"renacer: Process {target.pid} detached" in err
+        assert "TracerPid:\t0" in Path(f"/proc/{target.pid}/status").read_text()
+        assert target.poll() is None
+    finally:
+        for kid in _wait_for_children(target.pid, 0, 1):
+            os.kill(kid, signal.SIGKILL)
+        target.kill()
+        target.wait()
+
+
+def _read_pty(fd: int, until: str, timeout: float) -> str:
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and until not in out.decode(errors="replace"):
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+    return out.decode(errors="replace")
+
+
+def test_attach_to_the_interactive_shell_that_runs_us_then_ctrl_c(tmp_path):
+    """``renacer -p $$`` typed at a terminal, then Ctrl-C: detached, the prompt back
+    (before: the shell stayed traced and stopped, the terminal dead)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the shell
+        os.execvpe("bash", ["bash", "--norc", "--noprofile", "-i"],
+                   dict(os.environ, PS1="$ ", PYTHONPATH=str(ROOT)))
+    try:
+        _read_pty(fd, "$ ", 10)
+        os.write(fd, f"{sys.executable} -m pytest_renacer -p $$ -o {tmp_path / 'log'}\n"
+                 .encode())
+        assert "attached" in _read_pty(fd, "attached", 20)
+        time.sleep(0.3)
+        os.write(fd, b"\x03")  # the terminal sends SIGINT to the foreground group
+        out = _read_pty(fd, "detached", 20)
+        os.write(fd, b"echo status=$?\n")
+        out += _read_pty(fd, "status=130", 10)
+        assert f"renacer: Process {pid} detached" in out
+        assert "status=130" in out
+    finally:
+        for kid in _wait_for_children(pid, 0, 1):
+            os.kill(kid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
 
 
 def test_attach_to_several_pids_until_they_exit(build, tmp_path):
