@@ -25,6 +25,7 @@ from .baseline import (
 )
 from .budget import USAGE, BudgetUsageError, check_tolerance
 from .errors import BaselineError
+from .redact import redactor_for
 from .teststate import (
     SPEC_ERROR_KEY,
     SPEC_KEY,
@@ -80,6 +81,7 @@ class RenacerSession:
             config.rootpath / ".renacer-baselines")
         self.update_baselines = bool(config.getoption("renacer_update_baselines"))
         self.tolerance = self._tolerance()
+        self.redactor = redactor_for(config)
         skip = config.getoption("renacer_skip_unavailable")
         self.skip_unavailable = bool(skip if skip is not None
                                      else config.getini("renacer_skip_unavailable"))
@@ -281,14 +283,24 @@ class RenacerSession:
         if rep.failed and (state.traces or state.reasons):
             from .reporting import section_text
 
+            traces, py_sources, labels = self._written(state)
             text = section_text(
-                reasons=state.reasons, traces=state.traces, labels=state.labels,
-                py_sources=state.py_sources, verdict=state.verdict,
+                reasons=state.reasons, traces=traces, labels=labels,
+                py_sources=py_sources, verdict=state.verdict,
                 comparison=state.comparison, artifact=None if artifact is None else str(artifact),
                 artifact_hint="none (pass --renacer-dir=DIR to keep one per test)",
                 roots=self.roots, body=_body_where(state))
             rep.sections.append(("renacer", text))
             self._html_extras(rep, text, artifact)
+
+    def _written(self, state: TestState,
+                 ) -> tuple[list[Trace], dict[int, dict[int, Frame]], list[str]]:
+        """The test's traces, their Python sources and labels as artifacts and reports
+        show them (redact.py)."""
+        if self.redactor is None:
+            return list(state.traces), state.py_sources, list(state.labels)
+        traces, py_sources = self.redactor.traces(state.traces, state.py_sources)
+        return traces, py_sources, [self.redactor.text(label) for label in state.labels]
 
     def _artifact_path(self, nodeid: str, *, failed: bool) -> Path | None:
         if self.dir is not None:
@@ -299,6 +311,7 @@ class RenacerSession:
         return None
 
     def _entry(self, state: TestState, rep: pytest.TestReport, outcome: str) -> dict[str, Any]:
+        traces, py_sources, labels = self._written(state)
         names: Counter[str] = Counter()
         for t in state.traces:
             names.update(t.names())
@@ -318,8 +331,8 @@ class RenacerSession:
             "totals": {"syscalls": sum(names.values()), "traces": len(state.traces),
                        "counts": dict(sorted(names.items()))},
             "artifact": None,
-            "traces": [_trace_json(t, label, state.py_sources.get(id(t), {}))
-                       for t, label in zip(state.traces, state.labels, strict=True)],
+            "traces": [_trace_json(t, label, py_sources.get(id(t), {}))
+                       for t, label in zip(traces, labels, strict=True)],
             "extra": {},
         }
 
