@@ -312,7 +312,11 @@ def _signals_handled(handler: Callable[[int], None]) -> Iterator[None]:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         handler(signum)
 
-    old = {s: signal.signal(s, on_signal) for s in sigs}
+    # A signal ignored when we started stays ignored, for us and for the command we
+    # start (as under strace): a background job's SIGINT is not ours to act on, and a
+    # tracee given a handler's SIG_DFL instead of SIG_IGN would make other calls.
+    old = {s: signal.signal(s, on_signal) for s in sigs
+           if signal.getsignal(s) is not signal.SIG_IGN}
     try:
         yield
     finally:

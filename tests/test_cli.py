@@ -399,11 +399,14 @@ def test_source_alone_names_the_same_frames_as_with_the_stack(build, tmp_path, o
     assert run("--source", "-k", "-o", str(with_k), prog) == 0
 
     def locations(path):
-        """(syscall, first argument) -> locations, for the marked sites' calls (fd >= 1000:
-        the same calls in both runs, whatever the thread's timing does to the rest)."""
+        """(syscall, first argument) -> locations, for the marked sites' calls (bad fds
+        1000-1017, failing with EBADF: the same calls in both runs, whatever the thread's
+        timing does to the rest; a pid in 1000-1999, as kill()'s first argument, is not
+        one of them)."""
         out = collections.defaultdict(list)
         for line in path.read_text().splitlines():
-            m = re.match(r"(?:\[pid +\d+\] )?(\w+)\((1\d\d\d)\b.*?(?: \[(.*)\])?$", line)
+            m = re.match(r"(?:\[pid +\d+\] )?(\w+)\((10[01]\d)\b.*\) += -1 EBADF \(.*?"
+                         r"(?: \[(.*)\])?$", line)
             if m:
                 out[m[1], m[2]].append(m[3])
         return dict(out)
@@ -770,3 +773,25 @@ def test_attach_to_a_threaded_process_counts_its_threads(build, tmp_path, capsys
     finally:
         target.kill()
         target.wait()
+
+
+def test_signals_ignored_at_start_stay_ignored_for_the_command(tmp_path):
+    """Run with SIGINT/SIGHUP ignored (nohup, a background job, ``trap '' INT HUP``): the
+    traced command inherits them ignored, as under strace (the conformance tests saw other
+    calls from sh and python when renacer handed it SIG_DFL instead)."""
+    def ignore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    probe = ["sh", "-c", "grep SigIgn /proc/self/status"]
+    plain = subprocess.run(probe, capture_output=True, text=True, preexec_fn=ignore).stdout
+    assert int(plain.split()[1], 16) & 0x3 == 0x3  # SIGHUP (1) and SIGINT (2) ignored
+    r = renacer_proc("-o", str(tmp_path / "log"), *probe, preexec_fn=ignore)
+    out, err = r.communicate(timeout=60)
+    assert r.returncode == 0, err
+    assert out == plain
+    api = subprocess.run([sys.executable, "-c", "import pytest_renacer, sys; sys.stdout."
+                          f"write(pytest_renacer.trace({probe!r}).stdout.decode())"],
+                         capture_output=True, text=True, preexec_fn=ignore,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert api.stdout == plain, api.stderr

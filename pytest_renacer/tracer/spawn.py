@@ -65,7 +65,10 @@ def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,  # p
         os.closerange(3, errw)
         os.closerange(errw + 1, os.sysconf("SC_OPEN_MAX"))
         step = "signals"
-        for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT):
+        # Python ignores these two itself; SIGINT/SIGQUIT are left as inherited (a
+        # handler resets at execve; an ignored one stays ignored, as under strace or
+        # subprocess: a run with SIGINT ignored must trace the same calls).
+        for sig in (signal.SIGPIPE, signal.SIGXFSZ):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, ())
         if cwd is not None:
