@@ -237,3 +237,26 @@ def test_a_fifo_at_a_mapped_path_never_blocks(build: Callable[..., str],
     assert isinstance(trace, pytest_renacer.Trace)
     assert trace.returncode == 0 and trace.stdout == b"child\nparent\n"
     assert "not a regular file" in source.problems()[str(fifo)]
+
+
+def test_a_megabyte_leb128_in_eh_frame_keeps_timeout(tmp_path: Path) -> None:
+    """The program's own .eh_frame holds a 1 MB LEB128 in the FDE of the function that
+    makes the syscall: the unwinder reads it at the stop.  trace(timeout=5) took 171 s
+    and reported a timeout the program never caused; now the parse is linear."""
+    src = tmp_path / "leb_eh.c"
+    body = ", ".join(["0xff"] * MB)  # DW_CFA_def_cfa_offset, a 7-million-bit operand
+    src.write_text(
+        "#include <unistd.h>\n"
+        "__attribute__((noinline)) static void hostile(void) {\n"
+        f'    __asm__ volatile(".cfi_escape 0x0e, {body}, 0x00");\n'
+        '    write(1, "x\\n", 2);\n'
+        "}\n"
+        "int main(void) { hostile(); return 0; }\n")
+    binary = tmp_path / "leb_eh"
+    subprocess.run(["gcc", "-g", "-O0", "-o", str(binary), str(src)], check=True)
+    t0 = time.monotonic()
+    t = pytest_renacer.trace([str(binary)], source=True, timeout=5)
+    assert time.monotonic() - t0 < 6  # the timeout, plus its second
+    assert t.returncode == 0 and t.stdout == b"x\n"
+    write = next(ev for ev in t.events if ev.name == "write")
+    assert write.source is not None and write.source.function == "hostile"
