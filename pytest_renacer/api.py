@@ -42,6 +42,12 @@ class TraceOptions:
     filter: Selector = None
     follow_forks: bool = True
     source: bool = False
+    #: with ``source``: also unwind the native stack (False: only the Python frames of a
+    #: CPython interpreter, read at the stop: cheaper, and nothing left to symbolize)
+    source_native: bool = True
+    #: with ``source``: Python frames only down to the innermost of the program's own
+    #: code (``ev.source`` is all there is to know; a deep stack costs a few reads)
+    source_own_only: bool = False
     count_only: bool = False
     strsize: int = 32
     fd_paths: bool = False
@@ -120,7 +126,8 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     if opts.source:
         from .source import make_unwinder  # heavy (pyelftools); only when asked for
 
-        unwinder, symbolize = make_unwinder(table.arch)
+        unwinder, symbolize = make_unwinder(table.arch, native=opts.source_native,
+                                            own_only=opts.source_own_only)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)
@@ -142,6 +149,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
         marker=marker,
     )
     return engine, recorder
+
+
+def _refuse_nested(what: str) -> None:
+    from .inplace import refuse_nested  # tracing in place imports this module
+
+    refuse_nested(what)
 
 
 def _stdio(input: bytes | None, capture_output: bool,
@@ -196,6 +209,7 @@ def trace(
     live output).  ``timeout`` kills the whole traced tree and raises
     :class:`TraceTimeout`, which carries the partial trace.
     """
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -359,6 +373,7 @@ def attach(pid: int | Sequence[int], *, filter: Selector = None, follow_forks: b
     ``pid`` may be several pids (strace's repeated ``-p``); ``sinks`` and ``record`` as
     in :func:`trace`.
     """
+    _refuse_nested("attach to a process")
     pids = [pid] if isinstance(pid, int) else list(pid)
     if not pids:
         raise ValueError("attach() needs at least one pid")
@@ -401,6 +416,7 @@ def spawn(
     sinks: Sequence[Sink] = (),
 ) -> Tracer:
     """Start ``argv`` traced in the background (a server under test); see :class:`Tracer`."""
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -487,6 +503,7 @@ def call(
     import pickle
     import traceback
 
+    _refuse_nested("trace a callable in a child")
     opts = _renacer_options or TraceOptions()
     table = table_for()
     ioctl, magic = marker_spec(table)

@@ -30,6 +30,19 @@ if TYPE_CHECKING:
 
 PR_SET_PTRACER = 0x59616D61
 
+#: Threads (idents) whose in-place window is open in this process
+_OPEN: set[int] = set()
+
+
+def refuse_nested(what: str) -> None:
+    """Raise if the calling thread is being traced in place: what it would fork to trace
+    is followed by the helper already, and ptrace allows one tracer."""
+    if threading.get_ident() in _OPEN:
+        raise RenacerError(
+            f"cannot {what} from code that is itself traced in place (a test body with a "
+            "max_syscalls or renacer marker): trace through the syscalls fixture instead, "
+            "whose traces the budget counts")
+
 
 class InPlaceDenied(RenacerError):
     """The helper may not trace this process here; the message says why."""
@@ -162,6 +175,7 @@ class InPlaceTracer:
             self._lock.release()
             raise
         self._owner = me
+        _OPEN.add(me)
         self._marker(1)
 
     def end(self, label: str) -> Trace:
@@ -178,6 +192,7 @@ class InPlaceTracer:
                 raise
         finally:
             self._owner = None
+            _OPEN.discard(threading.get_ident())
             self._lock.release()
         _, trace, error = reply
         if error is not None:

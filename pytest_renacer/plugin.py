@@ -59,8 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(limit=None, *, filter=None, **per_syscall): fail the test when it "
-        "makes more syscalls than allowed; a test without the syscalls fixture runs its "
-        "body in a forked, traced child. " + USAGE,
+        "makes more syscalls than allowed; a test without the syscalls fixture has its "
+        "body traced in place (renacer(fork=True): in a forked child). " + USAGE,
     )
     config.addinivalue_line(
         "markers",
@@ -69,9 +69,10 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        f"{TRACE_MARKER}(**trace_options): trace this test (its body in a forked child "
-        "when it does not use the syscalls fixture) with these options: filter, source, "
-        "follow_forks, count_only, strsize, fd_paths; also the syscalls fixture's defaults",
+        f"{TRACE_MARKER}(**trace_options): trace this test (its body, in place, when it "
+        "does not use the syscalls fixture) with these options: filter, source, "
+        "follow_forks, count_only, strsize, fd_paths; also the syscalls fixture's "
+        "defaults; fork=True runs the body in a forked, traced child instead",
     )
     session = RenacerSession(config)
     config.stash[SESSION_KEY] = session

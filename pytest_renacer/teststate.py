@@ -65,6 +65,8 @@ class ItemSpec:
     #: a plain test function, whose body the plugin can run in a forked child (not,
     #: e.g., a unittest.TestCase method, which pytest runs another way)
     forkable: bool = True
+    #: pytest calls its function through pytest_pyfunc_call (not a unittest method)
+    pyfunc: bool = True
 
     @property
     def body_traced(self) -> bool:
@@ -135,7 +137,14 @@ def item_spec(item: pytest.Item) -> ItemSpec | None:
     options = _trace_marker_options(item) if marked else {}
     return ItemSpec(budget, tolerance, options, marked, "syscalls" in item.fixturenames,
                     _is_hypothesis(item.obj),
-                    type(item).runtest is pytest.Function.runtest)
+                    type(item).runtest is pytest.Function.runtest,
+                    not _is_unittest(item))
+
+
+def _is_unittest(item: pytest.Item) -> bool:
+    from _pytest.unittest import TestCaseFunction
+
+    return isinstance(item, TestCaseFunction)
 
 
 
@@ -163,6 +172,8 @@ class TestState:
     child_failures: dict[int, tuple[BaseException, Any, int]] = field(default_factory=dict)
     #: the body ran (or runs) in a forked child: asked for, or in-place was refused
     forked: bool = False
+    #: the session's wrapper traces the call itself (an async body, run by its plugin)
+    traced_around_call: bool = False
 
     def check_available(self) -> None:
         reason = unavailable_reason()
@@ -229,10 +240,14 @@ class TestState:
     def label(self) -> str:
         return f"test body of {self.item.nodeid}"
 
-    def _trace_options(self) -> dict[str, Any]:
+    def _trace_options(self, *, in_place: bool = False) -> dict[str, Any]:
         opts = {k: v for k, v in self.spec.options.items() if k in _TRACE_KEYS}
         if "filter" not in opts and self.spec.budget is not None:
             opts["filter"] = self.spec.budget.trace_filter()
+        if in_place and "source" not in opts and not opts.get("count_only"):
+            # The Python line of every syscall, read from this interpreter's memory at
+            # each stop (no native unwinding): what the failure report shows.
+            opts.update(source=True, source_native=False, source_own_only=True)
         return opts
 
     def open_window(self) -> bool:
@@ -244,7 +259,7 @@ class TestState:
             self.forked = True
             return False
         try:
-            inplace.begin(self._trace_options())
+            inplace.begin(self._trace_options(in_place=True))
         except InPlaceDenied:
             self.forked = True
             return False
@@ -345,11 +360,10 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     wrapper traces it in place around the call (:func:`wrap_pyfunc_call`).
     """
     state = pyfuncitem.stash.get(STATE_KEY, None)
-    if state is None or not state.spec.body_traced or state.spec.hypothesis:
+    if (state is None or not state.spec.body_traced or state.spec.hypothesis
+            or state.traced_around_call):
         return None
     testfunction = pyfuncitem.obj
-    if _is_async(testfunction):
-        return None
     funcargs = pyfuncitem.funcargs
     testargs = {arg: funcargs[arg] for arg in pyfuncitem._fixtureinfo.argnames}
     result = state.run_example(lambda: testfunction(**testargs))
@@ -384,6 +398,9 @@ def wrap_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, obj
     if state.spec.body_traced:
         if not _is_async(pyfuncitem.obj):
             return (yield)  # run by the module's tryfirst pytest_pyfunc_call
+        # An async body: its plugin (pytest-asyncio, anyio...) runs it, perhaps through
+        # a synchronous wrapper it puts in place of the function: traced around the call.
+        state.traced_around_call = True
         if not state.open_window():
             pytest.fail(f"renacer: {pyfuncitem.nodeid} is async: its body cannot run in a "
                         "forked child; trace it in place (no fork=True) or use the syscalls "
@@ -405,7 +422,7 @@ def wrap_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     through pytest_pyfunc_call (a unittest.TestCase method) is traced in place around
     its run."""
     state = item.stash.get(STATE_KEY, None)
-    if state is None or not state.spec.body_traced or state.spec.forkable:
+    if state is None or not state.spec.body_traced or state.spec.pyfunc:
         return (yield)
     if not state.open_window():
         pytest.fail(f"renacer: {item.nodeid} is a {type(item).__name__}, whose body cannot "

@@ -79,8 +79,10 @@ def format_duration(ns: int) -> str:
 
 
 def format_frame(frame: Frame) -> str:
-    """One -k stack line (without the newline)."""
-    where = f"{frame.binary or '?'}({frame.function or ''}) [{frame.address:#x}]"
+    """One -k stack line (without the newline); a Python frame shows ``[py]`` where a
+    native one shows its address."""
+    addr = "py" if frame.address is None else f"{frame.address:#x}"
+    where = f"{frame.binary or '?'}({frame.function or ''}) [{addr}]"
     if frame.file:
         where += f" {frame.file}:{frame.line}" if frame.line else f" {frame.file}"
     return " > " + where

@@ -1,0 +1,119 @@
+"""inplace.py and inplace_helper.py: windows of this very thread, traced by the helper."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from pytest_renacer.errors import RenacerError
+from pytest_renacer.inplace import InPlaceDenied, InPlaceTracer
+
+
+@pytest.fixture
+def tracer() -> InPlaceTracer:
+    t = InPlaceTracer()
+    yield t
+    t.close()
+
+
+def tracer_pid() -> int:
+    with open("/proc/self/status") as f:
+        return int(next(line for line in f if line.startswith("TracerPid:")).split()[1])
+
+
+def test_a_window_records_the_calling_thread_only(tracer: InPlaceTracer) -> None:
+    other_started = threading.Event()
+    stop = threading.Event()
+
+    def other() -> None:  # another thread of this process, busy the whole time
+        other_started.set()
+        while not stop.is_set():
+            os.getpid()
+
+    t = threading.Thread(target=other)
+    t.start()
+    other_started.wait()
+    try:
+        trace, value, failure = tracer.call(lambda: (os.getppid(), os.getppid())[0],
+                                            {"filter": "getppid,getpid"}, "body")
+    finally:
+        stop.set()
+        t.join()
+    assert value == os.getppid() and failure is None
+    assert [ev.name for ev in trace.events] == ["getppid", "getppid"]
+    assert {ev.tid for ev in trace.events} == {threading.get_native_id()}
+    assert trace.processes[os.getpid()].argv == ["body"]
+    assert tracer_pid() == 0  # detached at the window's end
+
+
+def test_threads_started_in_the_window_are_followed(tracer: InPlaceTracer) -> None:
+    def body() -> None:
+        t = threading.Thread(target=os.getppid)
+        t.start()
+        t.join()
+
+    trace, _, _ = tracer.call(body, {"filter": "getppid"}, "body")
+    (ev,) = trace.events
+    assert ev.tid != threading.get_native_id() and ev.pid == os.getpid()
+
+
+def test_the_exception_is_returned_and_the_helper_reused(tracer: InPlaceTracer) -> None:
+    failure = ValueError("mine")
+
+    def body() -> None:
+        raise failure
+
+    _, _, got = tracer.call(body, {}, "body")
+    assert got is failure
+    pid = tracer._proc.pid if tracer._proc else None
+    tracer.call(os.getppid, {}, "again")
+    assert tracer._proc is not None and tracer._proc.pid == pid and tracer.started == 1
+
+
+def test_python_lines_stop_at_the_first_own_frame(tracer: InPlaceTracer) -> None:
+    def emit() -> None:
+        os.write(fd, b"x")  # the line ev.source names
+
+    fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        options = {"filter": "write", "source": True, "source_native": False,
+                   "source_own_only": True}
+        trace, _, _ = tracer.call(emit, options, "body")
+    finally:
+        os.close(fd)
+    (ev,) = trace.events
+    assert ev.source is not None
+    assert os.path.basename(ev.source.file) == "test_inplace.py"
+    assert ev.source.function.endswith("emit")  # its qualified name (3.11+)
+    assert ev.source.line == emit.__code__.co_firstlineno + 1
+    assert len(ev.stack) == 1  # no frame of pytest's below it was read
+
+
+def test_a_window_in_a_window_is_refused(tracer: InPlaceTracer) -> None:
+    def nested() -> None:
+        tracer.begin({})
+
+    _, _, failure = tracer.call(nested, {}, "outer")
+    assert isinstance(failure, RenacerError) and "already open" in str(failure)
+
+
+def test_a_refused_seize_is_inplace_denied(tracer: InPlaceTracer,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RENACER_TEST_DENY_SEIZE", "1")
+    with pytest.raises(InPlaceDenied, match="operation not permitted"):
+        tracer.begin({})
+    assert tracer.denied is not None
+    with pytest.raises(InPlaceDenied):  # remembered: no second helper is asked
+        tracer.begin({})
+    assert tracer_pid() == 0
+
+
+def test_tracing_from_inside_a_window_is_a_clear_error(tracer: InPlaceTracer) -> None:
+    import pytest_renacer as rn
+
+    _, _, failure = tracer.call(lambda: rn.trace(["true"]), {}, "body")
+    assert isinstance(failure, RenacerError)
+    assert "traced in place" in str(failure) and "syscalls fixture" in str(failure)
+    assert rn.trace(["true"]).returncode == 0  # outside a window, as ever
