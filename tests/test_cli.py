@@ -466,36 +466,11 @@ def _wait_for_line(path: Path, pattern: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{pattern!r} never appeared in {path}")
 
 
-def test_attach_then_ctrl_c_detaches(build, tmp_path):
-    target = subprocess.Popen([build("hang")])
-    try:
-        _wait_for_children(target.pid, 1)
-        log = tmp_path / "log"
-        r = renacer_proc("-p", str(target.pid), "-o", str(log))
-        try:
-            _wait_for_line(log, r"pause\(")
-            time.sleep(0.2)  # the tracer is in waitpid
-            r.send_signal(signal.SIGINT)
-        finally:
-            _, err = r.communicate(timeout=30)
-        assert r.returncode == 128 + signal.SIGINT, err
-        assert f"renacer: Process {target.pid} attached" in err
-        assert f"renacer: Process {target.pid} detached" in err
-        assert "Traceback" not in err
-        status = Path(f"/proc/{target.pid}/status").read_text()
-        assert "TracerPid:\t0" in status  # detached cleanly, still running
-        assert target.poll() is None
-    finally:
-        for kid in _wait_for_children(target.pid, 0, 1):
-            os.kill(kid, signal.SIGKILL)
-        target.kill()
-        target.wait()
-
-
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_attach_then_a_signal_to_the_process_group_detaches(build, tmp_path, sig):
-    """What a terminal's Ctrl-C does: the signal goes to renacer's whole process group,
-    the waker child included (it died with the group, and the wake-up was lost: 5/5)."""
+@pytest.mark.parametrize(("to_group", "sig"), [(False, signal.SIGINT), (True, signal.SIGINT),
+                                              (True, signal.SIGTERM)])
+def test_attach_then_ctrl_c_detaches(build, tmp_path, to_group, sig):
+    """To renacer alone, or to its whole process group as a terminal's Ctrl-C does (the
+    waker child included: it died with the group, and the wake-up was lost: 5/5)."""
     target = subprocess.Popen([build("hang")])
     try:
         _wait_for_children(target.pid, 1)
@@ -504,15 +479,21 @@ def test_attach_then_a_signal_to_the_process_group_detaches(build, tmp_path, sig
         try:
             _wait_for_line(log, r"pause\(")
             time.sleep(0.2)  # the tracer is in waitpid
-            os.killpg(r.pid, sig)
+            if to_group:
+                os.killpg(r.pid, sig)
+            else:
+                r.send_signal(sig)
             _, err = r.communicate(timeout=30)
         finally:
             if r.poll() is None:
                 os.killpg(r.pid, signal.SIGKILL)
                 r.communicate()
         assert r.returncode == 128 + sig, err
+        assert f"renacer: Process {target.pid} attached" in err
         assert f"renacer: Process {target.pid} detached" in err
-        assert "TracerPid:\t0" in Path(f"/proc/{target.pid}/status").read_text()
+        assert "Traceback" not in err
+        status = Path(f"/proc/{target.pid}/status").read_text()
+        assert "TracerPid:\t0" in status  # detached cleanly, still running
         assert target.poll() is None
     finally:
         for kid in _wait_for_children(target.pid, 0, 1):

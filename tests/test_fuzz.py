@@ -5,7 +5,7 @@ write trace expressions and baseline files.  Each target feeds random or mutated
 and checks the documented contract: nothing but the documented error escapes, and each
 call ends quickly.  CI runs them briefly (``RENACER_FUZZ_EXAMPLES``, default 60 per
 target); a longer run is ``RENACER_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz.py``
-(docs/testing.md has its figures).
+(docs/hardening.md has its figures).
 """
 
 from __future__ import annotations

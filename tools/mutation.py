@@ -8,7 +8,7 @@ the glob says which source files mutmut mutates; the test files are the ones run
 each mutant (mutmut runs only the tests that reach the mutated function).  mutmut is not
 a project dependency: ``pip install mutmut`` first.  The score (killed / (killed +
 survived), timeouts counted as killed) is printed and written to NAME.json in the scratch
-folder; docs/testing.md quotes the figures.
+folder; docs/hardening.md quotes the figures.
 """
 
 from __future__ import annotations
