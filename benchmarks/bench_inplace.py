@@ -3,14 +3,13 @@
     python benchmarks/bench_inplace.py [--calls N] [--rounds R] [--tests T]
 
 1. The API level, in one interpreter: a body making N ``os.getppid()`` calls (and one
-   making none), run R times each way, ABBA-ordered:
-   - untraced (the body called directly),
-   - in place (``InPlaceTracer.call``: the session helper traces the calling thread),
-   - in place with the Python line read at each stop (``source=True`` Python frames
-     only, down to the first own frame: what a budgeted body gets by default, for the
-     failure report), and with the whole Python stack read,
-   - forked, full trace (``api.call``: the body in a traced child, every syscall stops),
-   - forked, seccomp (``api.call`` with ``filter="getppid"``: only those stop).
+   making none), run R times each way, ABBA-ordered: untraced (called directly); in
+   place (``InPlaceTracer.call``: the session helper traces the calling thread) and
+   forked (``api.call``: a traced child), each with the options the plugin uses for a
+   budget on getppid (that filter, and the Python line of each call read at its stop),
+   in place also without the Python lines and with the whole Python stack; and both
+   with a budget on openat, which the body never calls: forked, a seccomp filter lets
+   getppid run without a stop; in place, every syscall of the thread still stops.
    From the medians: the fixed cost per body (the empty body's time less the untraced
    one's) and the cost per syscall ((time(N) - time(0)) / N, less the untraced slope).
 2. The pytest level: a file of T budgeted tests (each making 10 getppid calls) run by
@@ -52,18 +51,28 @@ def body(n: int) -> Callable[[], None]:
     return run
 
 
+#: What the plugin asks for a budgeted body: the budget's syscalls, each with its Python
+#: line (read at the stop, down to the first own frame)
+LINES = {"source": True, "source_native": False, "source_own_only": True}
+
+
 def ways(tracer: InPlaceTracer) -> dict[str, Callable[[Callable[[], None]], Any]]:
-    full = api.TraceOptions(seccomp=False)
-    seccomp = api.TraceOptions(filter="getppid")
+    def forked(**options: Any) -> Callable[[Callable[[], None]], Any]:
+        opts = api.TraceOptions(**options)
+        return lambda fn: api.call(fn, _renacer_options=opts)
+
+    def in_place(**options: Any) -> Callable[[Callable[[], None]], Any]:
+        return lambda fn: tracer.call(fn, options, "bench")
+
     return {
         "untraced": lambda fn: fn(),
-        "in place": lambda fn: tracer.call(fn, {}, "bench"),
-        "in place + Python lines": lambda fn: tracer.call(
-            fn, {"source": True, "source_native": False, "source_own_only": True}, "bench"),
-        "in place + Python stacks": lambda fn: tracer.call(
-            fn, {"source": True, "source_native": False}, "bench"),
-        "forked, full": lambda fn: api.call(fn, _renacer_options=full),
-        "forked, seccomp": lambda fn: api.call(fn, _renacer_options=seccomp),
+        "in place, getppid budget": in_place(filter="getppid", **LINES),
+        "  same, no Python lines": in_place(filter="getppid"),
+        "  same, whole Python stack": in_place(filter="getppid", source=True,
+                                               source_native=False),
+        "forked, getppid budget": forked(filter="getppid", **LINES),
+        "in place, openat budget": in_place(filter="openat", **LINES),
+        "forked, openat budget": forked(filter="openat", **LINES),
     }
 
 
@@ -90,13 +99,13 @@ def api_level(calls: int, rounds: int) -> None:
     base_slope = (base_n - base0) / calls
     print(f"API level: a body of {calls} getppid() calls, and an empty one; medians of "
           f"{rounds} rounds")
-    print(f"  {'way':<26} {'empty body':>11} {'N calls':>10} {'fixed/body':>11} "
+    print(f"  {'way':<28} {'empty body':>11} {'N calls':>10} {'fixed/body':>11} "
           f"{'per syscall':>12}")
     for name in all_ways:
         t0, tn = med[(name, 0)], med[(name, calls)]
         fixed = t0 - base0
         per = (tn - t0) / calls - base_slope
-        print(f"  {name:<26} {t0 * 1e3:>9.2f}ms {tn * 1e3:>8.1f}ms {fixed * 1e3:>9.2f}ms "
+        print(f"  {name:<28} {t0 * 1e3:>9.2f}ms {tn * 1e3:>8.1f}ms {fixed * 1e3:>9.2f}ms "
               f"{per * 1e6:>10.1f}us")
 
 

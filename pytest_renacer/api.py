@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import tempfile
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -111,7 +111,11 @@ class _ProcessesOnly(IgnoringSink):
 
 def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[Sink],
                  marker: tuple[int, int] | None = None,
-                 record: bool = True) -> tuple[Engine, TraceRecorder]:
+                 record: bool = True, unwinders: tuple[Any, Any] | None = None,
+                 ) -> tuple[Engine, TraceRecorder]:
+    """The engine and the recorder it reports to.  ``unwinders``: the ``(unwinder,
+    symbolize)`` pair to use with ``source`` (one kept from an earlier trace of the same
+    process: the in-place helper's), instead of new ones."""
     mode, sel = opts.mode_and_set(table)
     recorder = TraceRecorder(table, mode=mode)
     base: Sink = recorder if record else _ProcessesOnly(recorder)
@@ -126,8 +130,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     if opts.source:
         from .source import make_unwinder  # heavy (pyelftools); only when asked for
 
-        unwinder, symbolize = make_unwinder(table.arch, native=opts.source_native,
-                                            own_only=opts.source_own_only)
+        modes: dict[str, bool] = {}  # only what differs from the defaults
+        if not opts.source_native:
+            modes["native"] = False
+        if opts.source_own_only:
+            modes["own_only"] = True
+        unwinder, symbolize = unwinders or make_unwinder(table.arch, **modes)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)
@@ -152,9 +160,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
 
 
 def _refuse_nested(what: str) -> None:
-    from .inplace import refuse_nested  # tracing in place imports this module
-
-    refuse_nested(what)
+    # Only in-place tracing opens a window, and it imports the module first: where it was
+    # never imported (the CLI), nothing is traced in place, and its subprocess import
+    # (several ms of start-up) is not paid.
+    inplace = sys.modules.get(f"{__package__}.inplace")
+    if inplace is not None:
+        inplace.refuse_nested(what)
 
 
 def _stdio(input: bytes | None, capture_output: bool,
@@ -164,6 +175,8 @@ def _stdio(input: bytes | None, capture_output: bool,
     files: list[IO[bytes]] = []
     stdin = 0
     if input is not None:
+        import tempfile  # here: the CLI (no input, no capture) should not pay for it
+
         f = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         f.write(input)
         f.seek(0)
@@ -171,6 +184,8 @@ def _stdio(input: bytes | None, capture_output: bool,
         stdin = f.fileno()
     out, err = 1, 2
     if capture_output:
+        import tempfile
+
         fo, fe = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         files += [fo, fe]
         out, err = fo.fileno(), fe.fileno()
@@ -508,6 +523,8 @@ def call(
     table = table_for()
     ioctl, magic = marker_spec(table)
     engine, recorder = _make_engine(opts, table, (), marker=(ioctl, magic))
+    import tempfile  # here: the CLI's start-up should not pay for it (issue 12)
+
     result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
 

@@ -1,7 +1,7 @@
 """The ``renacer`` command: strace's flags and output, plus JSON.
 
 ``renacer [-f|-ff] [-c|-C] [-S SORTBY] [-T] [-t|-tt|-ttt] [-r] [-y] [-s N] [-e EXPR]...
-[-z|-Z] [-q] [-o FILE] [-k] [--source] [--format text|json|jsonl] (-p PID... | CMD ARGS)``
+[-z|-Z] [-q] [-o FILE] [-k] [--source] [--format text|json|jsonl|chrome] (-p PID... | CMD ARGS)``
 
 Output goes to stderr unless ``-o FILE``.  The exit status is the traced command's
 (128+N when signal N killed it); 2 for a usage error; 1 when the command cannot be
@@ -38,7 +38,7 @@ __all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
 
 USAGE = """\
 Usage: renacer [-cCfhkqrtTVyzZ] [-ff] [-tt|-ttt] [-e EXPR]... [-o FILE] [-s STRSIZE]
-               [-S SORTBY] [--format text|json|jsonl] [--source]
+               [-S SORTBY] [--format text|json|jsonl|chrome] [--source]
                { -p PID [-p PID]... | [--] PROG [ARGS] }
 """
 
@@ -70,7 +70,8 @@ Output:
   --source               print each syscall's source location (file:line in function)
   -q, -qq                suppress attach/detach messages; -qq exit lines too
   --format FORMAT        text (strace's lines, the default), json (one renacer-json-v1
-                         document at the end), jsonl (one JSON record per line, live)
+                         document at the end), jsonl (one JSON record per line, live),
+                         chrome (Trace Event JSON at the end: Perfetto, chrome://tracing)
 Statistics:
   -c, --summary-only     count time, calls and errors per syscall; print a summary
   -C, --summary          like -c, and print the trace too
@@ -249,8 +250,9 @@ def parse_args(argv: Sequence[str]) -> Config:
         elif opt == "--source":
             cfg.source = True
         elif opt == "--format":
-            if value not in ("text", "json", "jsonl"):
-                raise UsageError(f"invalid --format '{value}': expected text, json or jsonl")
+            if value not in ("text", "json", "jsonl", "chrome"):
+                raise UsageError(f"invalid --format '{value}': expected text, json, jsonl "
+                                 "or chrome")
             cfg.format = value
         elif opt in ("-h", "--help"):
             cfg.help = True
@@ -364,10 +366,7 @@ class _Runner:
         return f
 
     def _sinks(self) -> list[Any]:
-        from .output.json import JsonlSink
-        from .output.summary import SummarySink
-        from .output.text import TextOptions, TextSink
-
+        # each writer imported where it is used: start-up pays only for the one it needs
         cfg = self.cfg
         if cfg.output is not None and not (cfg.follow >= 2 and cfg.format == "text"
                                            and cfg.summary != 1):
@@ -382,9 +381,13 @@ class _Runner:
         summary = None
         if cfg.format == "text":
             if cfg.summary:
+                from .output.summary import SummarySink
+
                 # last, so that its entry timestamp is taken just before the tracee resumes
                 summary = self.summary = SummarySink(self.table)
             if cfg.summary != 1:
+                from .output.text import TextOptions, TextSink
+
                 first_own = _source_support() if (cfg.stack or cfg.source) else None
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
@@ -413,6 +416,8 @@ class _Runner:
             if summary is not None:
                 sinks.append(summary)
         elif cfg.format == "jsonl":
+            from .output.json import JsonlSink
+
             if cfg.stack or cfg.source:
                 _source_support()
             self.jsonl = JsonlSink(self.table, self.stream,
@@ -473,7 +478,7 @@ class _Runner:
     # -- the run ------------------------------------------------------------------------
     def run(self) -> int:
         cfg = self.cfg
-        record = cfg.format == "json"
+        record = cfg.format in ("json", "chrome")
         sinks = self._sinks()
         engine_filter: str | None = cfg.trace_expr
         selected = None
@@ -547,6 +552,10 @@ class _Runner:
 
             write_document(trace, self.stream, with_events=cfg.summary != 1,
                            exit_status=status)
+        elif cfg.format == "chrome":
+            from .output.chrome import write_chrome
+
+            write_chrome(trace.to_json(), self.stream)
         self.stream.flush()
 
 

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import untraced
 from .errors import TraceTimeout, TracingUnavailable
 from .session import SESSION_KEY
+from .teststate import with_python_lines
 
 if TYPE_CHECKING:
     from .api import Tracer
@@ -26,7 +28,8 @@ _SPAWN_KEYS = _RUN_KEYS - {"timeout"}
 _CALL_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
                         "fd_paths", "seccomp", "timeout", "fork"})
 #: What a call traced in place takes (no seccomp: a filter could not be taken off again)
-_INPLACE_KEYS = _CALL_KEYS - {"seccomp", "timeout", "fork"}
+_INPLACE_KEYS = (_CALL_KEYS - {"seccomp", "timeout", "fork"}) | {"source_native",
+                                                                  "source_own_only"}
 
 
 class SpawnedProcess:
@@ -106,6 +109,15 @@ class Syscalls:
         merged = {**state.spec.options, **self._defaults}
         return {**{k: v for k, v in merged.items() if k in keys}, **given}
 
+    def _untraced_opts(self, keys: frozenset[str], given: dict[str, Any]) -> dict[str, Any]:
+        return {**{k: v for k, v in self._defaults.items() if k in keys}, **given}
+
+    @property
+    def enabled(self) -> bool:
+        """False when tracing is switched off (``--renacer-disable``): the commands and
+        callables still run, untraced, and their traces have no events."""
+        return not self._session.disabled
+
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
@@ -118,6 +130,14 @@ class Syscalls:
         """Run ``argv`` to completion, traced; ``options`` are :func:`pytest_renacer.trace`'s."""
         from .api import trace as api_trace
 
+        if self._session.disabled:
+            try:
+                t = untraced.run(argv, **self._untraced_opts(_RUN_KEYS, options))
+            except TraceTimeout as e:
+                self._session.untraced_traces.append(e.trace)
+                raise
+            self._session.untraced_traces.append(t)
+            return t
         state = self._active()
         opts = self._opts(state, _RUN_KEYS, options)
         label = " ".join(os.fspath(a) for a in argv)
@@ -143,8 +163,12 @@ class Syscalls:
         from .api import TraceOptions
         from .api import call as api_call
 
+        if self._session.disabled:
+            t = untraced.call(fn, *args, **kwargs)
+            self._session.untraced_traces.append(t)
+            return t
         state = self._active()
-        opts = self._opts(state, _CALL_KEYS, {})
+        opts = with_python_lines(self._opts(state, _CALL_KEYS, {}))
         fork = bool(opts.pop("fork", False))
         timeout = kwargs.pop("_renacer_timeout", opts.pop("timeout", None))
         given_options = kwargs.pop("_renacer_options", None)
@@ -192,10 +216,16 @@ class Syscalls:
         t.result = value
         return t
 
-    def spawn(self, argv: Sequence[str | os.PathLike[str]], /, **options: Any) -> SpawnedProcess:
+    def spawn(self, argv: Sequence[str | os.PathLike[str]], /,
+              **options: Any) -> SpawnedProcess | untraced.UntracedProcess:
         """Start ``argv`` traced in the background: a context manager (see SpawnedProcess)."""
         from .api import spawn as api_spawn
 
+        if self._session.disabled:
+            untraced_proc = untraced.UntracedProcess(
+                argv, **self._untraced_opts(_SPAWN_KEYS, options))
+            self._session.untraced_procs.append(untraced_proc)
+            return untraced_proc
         state = self._active()
         opts = self._opts(state, _SPAWN_KEYS, options)
         with self._guard():
@@ -219,11 +249,15 @@ class Syscalls:
     @property
     def traces(self) -> list[Trace]:
         """Every trace of this test (of this example, in a Hypothesis test), in order."""
+        if self._session.disabled:
+            return [*self._session.untraced_traces,
+                    *(p.trace for p in self._session.untraced_procs if p.trace is not None)]
         state = self._session.current
         return list(state.traces) if state is not None else []
 
     def reset(self) -> None:
         """Forget the traces so far: they count neither for budgets nor for artifacts."""
+        self._session.untraced_traces.clear()
         state = self._session.current
         if state is not None:
             state.reset()

@@ -16,9 +16,7 @@ the helper as its tracer (PR_SET_PTRACER) when it starts it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING, Any
@@ -26,6 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 from .errors import RenacerError, TraceeError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from .model import Trace
 
 PR_SET_PTRACER = 0x59616D61
@@ -67,6 +67,9 @@ class InPlaceTracer:
         if proc is not None and proc.poll() is None:
             return proc
         self._discard()
+        import subprocess  # not at import: the CLI imports this module (refuse_nested)
+        import tempfile
+
         package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         code = (f"import sys; sys.path.insert(0, {package_parent!r}); "
                 "from pytest_renacer.inplace_helper import main; main()")
@@ -92,6 +95,8 @@ class InPlaceTracer:
             for pipe in (proc.stdin, proc.stdout):
                 if pipe is not None:
                     pipe.close()
+            import subprocess
+
             try:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:

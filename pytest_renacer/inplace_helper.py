@@ -27,7 +27,10 @@ import pickle
 import signal
 import struct
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from .source.pystack import PythonUnwinder
 
 _LEN = struct.Struct("=I")
 
@@ -84,14 +87,31 @@ def serve(rfd: int = 0, wfd: int = 1) -> None:
     from .tables import table_for
 
     table = table_for()
+    pytest_pid = os.getppid()
+    # Python-lines-only unwinders, kept from window to window: what they learnt of the
+    # pytest process (where its interpreter's state lies, its code objects) stays true.
+    kept: dict[tuple[bool, bool], tuple[Any, Any]] = {}
     while True:
         request = read_message(rfd)
         if request is None:
             return
         _, tid, options = request
         opts = TraceOptions(**options, seccomp=False)
+        unwinders = None
+        if opts.source and not opts.source_native:
+            key = (opts.source_native, opts.source_own_only)
+            unwinders = kept.get(key)
+            if unwinders is None:
+                from .source import make_unwinder
+
+                unwinders = kept[key] = make_unwinder(table.arch, native=False,
+                                                      own_only=opts.source_own_only)
+            reader = cast("PythonUnwinder", unwinders[0]).reader
+            # the children of an earlier window are gone: their pids may be reused
+            reader.procs = {p: v for p, v in reader.procs.items() if p == pytest_pid}
         try:
-            engine, recorder = _make_engine(opts, table, (), marker=marker_spec(table))
+            engine, recorder = _make_engine(opts, table, (), marker=marker_spec(table),
+                                            unwinders=unwinders)
             engine.seize_thread(tid)
         except TracingUnavailable as e:
             write_message(wfd, ("denied", str(e)))

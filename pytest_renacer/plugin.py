@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 
 from . import hookspecs
-from .baseline import DEFAULT_TOLERANCE
-from .budget import MARKER, TOLERANCE_MARKER, USAGE
 from .fixture import SpawnedProcess, Syscalls, syscalls
+from .markers import DEFAULT_TOLERANCE, MARKER, TOLERANCE_MARKER, TRACE_MARKER, USAGE
 from .session import SESSION_KEY, RenacerSession
-from .teststate import TRACE_MARKER, pytest_pyfunc_call
+from .support import DISABLE_ENV
+from .teststate import pytest_pyfunc_call
 
 __all__ = ["SpawnedProcess", "Syscalls", "pytest_pyfunc_call", "syscalls"]
 
@@ -35,12 +35,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write one renacer-session-v1 JSON document with every traced test")
     add("--renacer-dir", "renacer_dir", metavar="DIR",
         help="write one JSON artifact per traced test into DIR")
+    add("--renacer-json-detail", "renacer_json_detail", metavar="counts|failures|full",
+        help="which traced tests' JSON documents carry every call (the others: counts "
+        "only): failures (the default), full, or counts")
+    add("--renacer-html", "renacer_html", metavar="PATH",
+        help="write a self-contained HTML report: per traced test, a timeline of its "
+        "syscalls per process and thread, and its counts against the baseline")
+    add("--renacer-top", "renacer_top", metavar="N",
+        help="list the N traced tests with the most syscalls at the end (also in the "
+        "session JSON)")
     add("--renacer-baseline-dir", "renacer_baseline_dir", metavar="DIR",
         help="where syscall-profile baselines live (default: .renacer-baselines in rootdir)")
     group.addoption("--renacer-update-baselines", action="store_true", default=False,
                     help="record each traced test's syscall profile as its new baseline")
     add("--renacer-tolerance", "renacer_tolerance", metavar="FRACTION",
         help=f"how much a count may grow over its baseline (default {DEFAULT_TOLERANCE}: 10%%)")
+    add("--renacer-disable", "renacer_disable", flag=True, ini_type="bool", ini_default=False,
+        help="trace nothing: markers and the syscalls fixture stay valid, budgets and "
+        f"baselines are not checked, the fixture runs commands untraced (env {DISABLE_ENV}=1)")
     add("--renacer-skip-unavailable", "renacer_skip_unavailable", flag=True, ini_type="bool",
         ini_default=False, help="skip, instead of failing, tests that trace when ptrace is "
         "not permitted here")

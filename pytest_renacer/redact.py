@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .decode.format import kinds_of
-from .model import EventStore, Frame, Process, Trace
+from .model import EventStore, Process, Trace
 
 __all__ = ["CONTENT_KINDS", "MASK", "Redactor", "redactor_for"]
 
@@ -80,13 +80,6 @@ class Redactor:
                      signals=t.signals, rows=t._rows, mode=t.mode)
         copy.result = None
         return copy
-
-    def traces(self, traces: Sequence[Trace], py_sources: dict[int, dict[int, Frame]],
-               ) -> tuple[list[Trace], dict[int, dict[int, Frame]]]:
-        """Redacted copies of ``traces``, and ``py_sources`` (keyed by trace id) re-keyed."""
-        out = [self.trace(t) for t in traces]
-        return out, {id(new): py_sources[id(old)] for old, new in zip(traces, out, strict=True)
-                     if id(old) in py_sources}
 
     def _captured(self, store: EventStore, row: int, cap: dict[Any, object],
                   ) -> dict[Any, object]:

@@ -3,6 +3,7 @@ artifacts and the session document (merged across pytest-xdist workers)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -13,19 +14,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from .artifacts import check_owned_dir, node_relpath, session_document, write_json_atomic
-from .baseline import (
-    DEFAULT_TOLERANCE,
-    PathNormalizer,
-    baseline_path,
-    compare,
-    load_baseline,
-    profile_of,
-    write_baseline,
+from .artifacts import (
+    check_owned_dir,
+    node_relpath,
+    session_document,
+    writable_problem,
+    write_json_atomic,
 )
-from .budget import USAGE, BudgetUsageError, check_tolerance
 from .errors import BaselineError
+from .markers import DEFAULT_TOLERANCE, USAGE, BudgetUsageError
 from .redact import redactor_for
+from .support import DISABLE_ENV, env_flag, unsupported_reason
 from .teststate import (
     SPEC_ERROR_KEY,
     SPEC_KEY,
@@ -35,10 +34,13 @@ from .teststate import (
     wrap_pyfunc_call,
     wrap_runtest_call,
 )
+from .top import top_lines, top_row, top_tests
 
 if TYPE_CHECKING:
+    from .baseline import PathNormalizer
     from .inplace import InPlaceTracer
-    from .model import Frame, Trace
+    from .model import Trace
+    from .untraced import UntracedProcess
 
 REMEDY = (
     "Remedy: run the tests where ptrace is allowed: in a container, give it the "
@@ -48,6 +50,8 @@ REMEDY = (
 )
 
 SESSION_KEY = pytest.StashKey["RenacerSession"]()
+#: --renacer-json-detail: which tests' documents carry their events (the rest: counts)
+JSON_DETAILS = ("counts", "failures", "full")
 
 
 def _body_where(state: TestState) -> str | None:
@@ -77,6 +81,13 @@ class RenacerSession:
                 check_owned_dir(self.dir)
             except OSError as e:
                 raise pytest.UsageError(f"--renacer-dir: {e}") from None
+        self.html_path = self._path("renacer_html")
+        self.detail = self._choice("renacer_json_detail", JSON_DETAILS, "failures")
+        self.top = self._count("renacer_top")
+        #: per traced test: its total and top syscalls (for --renacer-top)
+        self.top_rows: list[dict[str, Any]] = []
+        #: per traced test: what the --renacer-html report draws
+        self.html_tests: list[dict[str, Any]] = []
         self.baseline_dir = self._path("renacer_baseline_dir") or (
             config.rootpath / ".renacer-baselines")
         self.update_baselines = bool(config.getoption("renacer_update_baselines"))
@@ -85,8 +96,11 @@ class RenacerSession:
         skip = config.getoption("renacer_skip_unavailable")
         self.skip_unavailable = bool(skip if skip is not None
                                      else config.getini("renacer_skip_unavailable"))
-        self.normalizer = PathNormalizer(rootdir=config.rootpath,
-                                         basetemp=config.option.basetemp)
+        #: the soft off-switch: markers and the fixture stay valid, nothing is traced
+        self.disabled = self._disabled()
+        self.untraced_traces: list[Trace] = []
+        self.untraced_procs: list[UntracedProcess] = []
+        self._check_output_paths()
         # This session's own xdist worker id (not the environment's: a pytester run
         # inside a worker inherits PYTEST_XDIST_WORKER but is a whole session itself).
         workerinput = getattr(config, "workerinput", None)
@@ -117,6 +131,57 @@ class RenacerSession:
             return self.config.rootpath / os.path.expanduser(str(ini))
         return None
 
+    def _disabled(self) -> bool:
+        if self.config.getoption("renacer_disable"):
+            return True
+        env = env_flag(DISABLE_ENV)
+        if env is not None:
+            return env
+        return bool(self.config.getini("renacer_disable"))
+
+    def _check_output_paths(self) -> None:
+        """Fail at start-up, not after the tests, on an output path we cannot write."""
+        checks: list[tuple[str, Path | None, bool]] = [
+            ("--renacer-json", self.json_path, False),
+            ("--renacer-dir", self.dir, True),
+            ("--renacer-html", self.html_path, False),
+        ]
+        if self.update_baselines:
+            checks.append(("--renacer-baseline-dir", self.baseline_dir, True))
+        if getattr(self.config, "workerinput", None) is not None:
+            return  # an xdist worker: the controller checked them
+        for option, path, is_dir in checks:
+            if path is None:
+                continue
+            problem = writable_problem(path, is_dir=is_dir)
+            if problem is not None:
+                raise pytest.UsageError(f"{option}: cannot write {path}: {problem}")
+
+    def _choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = str(self.config.getoption(name) or self.config.getini(name) or default)
+        if value not in choices:
+            raise pytest.UsageError(f"--{name.replace('_', '-')}: {value!r} is not one of "
+                                    f"{', '.join(choices)}")
+        return value
+
+    def _count(self, name: str) -> int:
+        value = self.config.getoption(name) or self.config.getini(name) or 0
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise pytest.UsageError(f"--{name.replace('_', '-')}: {value!r} is not a number "
+                                    ">= 0")
+        return number
+
+    def relpath(self, path: Path) -> str:
+        """``path`` relative to the rootdir when it lies under it (CI artifacts move)."""
+        try:
+            return path.resolve().relative_to(self.config.rootpath.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
     def _tolerance(self) -> float:
         value = self.config.getoption("renacer_tolerance") or \
             self.config.getini("renacer_tolerance")
@@ -127,10 +192,19 @@ class RenacerSession:
         except ValueError:
             raise pytest.UsageError(f"--renacer-tolerance: {value!r} is not a number "
                                     "(0.1 means 10%)") from None
+        from .budget import check_tolerance
+
         try:
             return check_tolerance(number, "--renacer-tolerance")
         except BudgetUsageError as e:
             raise pytest.UsageError(str(e)) from None
+
+    @functools.cached_property
+    def normalizer(self) -> PathNormalizer:
+        from .baseline import PathNormalizer
+
+        return PathNormalizer(rootdir=self.config.rootpath,
+                              basetemp=self.config.option.basetemp)
 
     @property
     def arch(self) -> str:
@@ -148,20 +222,33 @@ class RenacerSession:
     def pytest_pycollect_makeitem(self, collector: pytest.Collector, name: str,
                                   obj: object) -> Generator[None, Any, Any]:
         """Check the markers as test functions are collected: wrong arguments make a
-        collection error (which pytest-xdist workers report like any other)."""
+        collection error of that test alone (which pytest-xdist workers report like any
+        other), so that every bad marker is reported in one run and the module's other
+        tests are still collected."""
         result = yield
-        for item in result if isinstance(result, list) else [result]:
-            if isinstance(item, pytest.Function):
-                try:
-                    item_spec(item)
-                except BudgetUsageError as e:
-                    raise collector.CollectError(
-                        f"pytest-renacer: wrong marker arguments on {item.name}: {e}\n"
-                        f"Usage: {USAGE}") from None
-        return result
+        if result is None:
+            return None
+        checked = [self._checked(collector, item)
+                   for item in (result if isinstance(result, list) else [result])]
+        return checked if isinstance(result, list) else checked[0]
+
+    @staticmethod
+    def _checked(collector: pytest.Collector, item: Any) -> Any:
+        if not isinstance(item, pytest.Function):
+            return item
+        try:
+            item_spec(item)
+        except BudgetUsageError as e:
+            return InvalidMarkers.from_parent(
+                collector, name=item.name,
+                message=f"pytest-renacer: wrong marker arguments on {item.name}: {e}\n"
+                        f"Usage: {USAGE}")
+        return item
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        unsupported: str | None = None
+        probed = self.disabled  # probe the platform once, at the first traced test only
         for item in items:
             try:
                 spec = item_spec(item)
@@ -169,6 +256,11 @@ class RenacerSession:
                 item.stash[SPEC_ERROR_KEY] = str(e)
                 continue
             if spec is not None and spec.traced:
+                if not probed:
+                    unsupported, probed = unsupported_reason(), True
+                if unsupported is not None:  # skipped where it stands, before its fixtures
+                    item.add_marker(pytest.mark.skip(reason=f"renacer: {unsupported}"))
+                    continue
                 item.stash[SPEC_KEY] = spec
 
     # -- running --------------------------------------------------------------------
@@ -181,6 +273,10 @@ class RenacerSession:
             if error is not None:
                 pytest.fail(f"pytest-renacer: wrong marker arguments: {error}\nUsage: {USAGE}",
                             pytrace=False)
+            return
+        if self.disabled:  # the test runs as if the plugin were absent
+            self.current = None
+            self.untraced_traces = []
             return
         if spec.fork and not spec.forkable:
             self.current = None
@@ -220,10 +316,16 @@ class RenacerSession:
                 state.stop_spawned()
                 del item.stash[STATE_KEY]
             self.current = None
+            for proc in self.untraced_procs:
+                if proc.running or proc.trace is None:
+                    proc.stop()
+            self.untraced_procs = []
 
     # -- baselines --------------------------------------------------------------------
     def baseline_step(self, state: TestState) -> str | None:
         """Update or compare the test's baseline; the failure reason, if any."""
+        from .baseline import baseline_path, compare, load_baseline, profile_of, write_baseline
+
         if not state.traces or not (self.update_baselines or self.baseline_dir.is_dir()):
             return None
         nodeid = state.item.nodeid
@@ -258,8 +360,13 @@ class RenacerSession:
                 rep.longrepr = _with_notes(rep.longrepr, exc, 0)  # e.g. Falsifying example
         outcome = _outcome(rep)
         artifact: Path | None = None
+        names = state.names()
+        if self.top:
+            self.top_rows.append(top_row(item.nodeid, names))
+        if self.html_path is not None:
+            self.html_tests.append(self._html_test(state, outcome, names, _failure_reason(rep)))
         if self.json_path or self.dir or rep.failed:
-            entry = self._entry(state, rep, outcome)
+            entry = self._entry(state, rep, outcome, names)
             artifact = self._artifact_path(item.nodeid, failed=rep.failed)
             entry["artifact"] = None if artifact is None else str(artifact)
             for extra in item.ihook.pytest_renacer_json_extra(item=item, data=entry):
@@ -276,31 +383,30 @@ class RenacerSession:
         if state.baseline is not None:
             props.append(("renacer_baseline", state.baseline.get("status")))
         if artifact is not None:
-            props.append(("renacer_artifact", str(artifact)))
+            props.append(("renacer_artifact", self.relpath(artifact)))
         for prop in props:
             rep.user_properties.append(prop)
             item.user_properties.append(prop)
         if rep.failed and (state.traces or state.reasons):
             from .reporting import section_text
 
-            traces, py_sources, labels = self._written(state)
+            traces, labels = self._written(state)
             text = section_text(
                 reasons=state.reasons, traces=traces, labels=labels,
-                py_sources=py_sources, verdict=state.verdict,
+                verdict=state.verdict,
                 comparison=state.comparison, artifact=None if artifact is None else str(artifact),
                 artifact_hint="none (pass --renacer-dir=DIR to keep one per test)",
                 roots=self.roots, body=_body_where(state))
-            rep.sections.append(("renacer", text))
+            _add_section(rep, text)
             self._html_extras(rep, text, artifact)
 
-    def _written(self, state: TestState,
-                 ) -> tuple[list[Trace], dict[int, dict[int, Frame]], list[str]]:
-        """The test's traces, their Python sources and labels as artifacts and reports
-        show them (redact.py)."""
+    def _written(self, state: TestState) -> tuple[list[Trace], list[str]]:
+        """The test's traces and their labels as artifacts and reports show them
+        (redact.py)."""
         if self.redactor is None:
-            return list(state.traces), state.py_sources, list(state.labels)
-        traces, py_sources = self.redactor.traces(state.traces, state.py_sources)
-        return traces, py_sources, [self.redactor.text(label) for label in state.labels]
+            return list(state.traces), list(state.labels)
+        return ([self.redactor.trace(t) for t in state.traces],
+                [self.redactor.text(label) for label in state.labels])
 
     def _artifact_path(self, nodeid: str, *, failed: bool) -> Path | None:
         if self.dir is not None:
@@ -310,12 +416,11 @@ class RenacerSession:
             return Path(cache.mkdir("renacer")) / node_relpath(nodeid)
         return None
 
-    def _entry(self, state: TestState, rep: pytest.TestReport, outcome: str) -> dict[str, Any]:
-        traces, py_sources, labels = self._written(state)
-        names: Counter[str] = Counter()
-        for t in state.traces:
-            names.update(t.names())
+    def _entry(self, state: TestState, rep: pytest.TestReport, outcome: str,
+               names: Counter[str]) -> dict[str, Any]:
+        traces, labels = self._written(state)
         spec = state.spec
+        with_events = self.detail == "full" or (self.detail == "failures" and rep.failed)
         return {
             "nodeid": state.item.nodeid,
             "outcome": outcome,
@@ -325,20 +430,36 @@ class RenacerSession:
             "uses_fixture": spec.uses_fixture,
             "hypothesis": spec.hypothesis,
             "examples": state.examples,
-            "reason": " | ".join(state.reasons) or None,
+            "reason": " | ".join(state.reasons) or _failure_reason(rep),
             "budget": None if state.verdict is None else state.verdict.to_json(),
             "baseline": state.baseline,
             "totals": {"syscalls": sum(names.values()), "traces": len(state.traces),
                        "counts": dict(sorted(names.items()))},
             "artifact": None,
-            "traces": [_trace_json(t, label, py_sources.get(id(t), {}))
+            "traces": [_trace_json(t, label, with_events)
                        for t, label in zip(traces, labels, strict=True)],
             "extra": {},
         }
 
-    def _document(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        return session_document(entries, arch=self.arch, args=list(self.config.args),
-                                workers=self.workers)
+    def _document(self, entries: list[dict[str, Any]], *,
+                  top: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        doc = session_document(entries, arch=self.arch, args=list(self.config.args),
+                               workers=self.workers)
+        if top is not None:
+            doc["top"] = top
+        return doc
+
+    def _html_test(self, state: TestState, outcome: str, names: Counter[str],
+                   reason: str | None) -> dict[str, Any]:
+        from .htmlreport import report_entry
+
+        base = None
+        if state.comparison is not None:
+            base = {r.name: r.base for r in state.comparison.rows if r.name != "total"}
+        return report_entry(state.item.nodeid, outcome, " | ".join(state.reasons) or reason,
+                         names, base, [
+                             _trace_json(t, label, True)
+                             for t, label in zip(state.traces, state.labels, strict=True)])
 
     workers: int | None = None
 
@@ -352,8 +473,28 @@ class RenacerSession:
         extras = list(getattr(rep, "extras", []))
         extras.append(html_extras.text(text, name="renacer"))
         if artifact is not None:
-            extras.append(html_extras.url(artifact.as_uri(), name="renacer JSON"))
+            extras.append(html_extras.url(self._link(artifact), name="renacer JSON"))
         rep.extras = extras  # type: ignore[attr-defined]
+
+    def _link(self, artifact: Path) -> str:
+        """A link to ``artifact`` that still works when the reports move together: relative
+        to the pytest-html report's folder (the rootdir when the report is written there)."""
+        from urllib.parse import quote
+
+        report = getattr(self.config.option, "htmlpath", None)
+        folder = (self.config.invocation_params.dir / str(report)).parent if report else \
+            self.config.rootpath
+        return quote(Path(os.path.relpath(artifact, folder)).as_posix())
+
+    # -- pytest-html ------------------------------------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells.insert(2, '<th class="sortable" data-column-type="renacer">Syscalls</th>')
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        count = dict(report.user_properties).get("renacer_syscalls")
+        cells.insert(2, f'<td class="col-renacer">{"" if count is None else count}</td>')
 
     # -- the session document -------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
@@ -362,16 +503,26 @@ class RenacerSession:
         data = getattr(node, "workeroutput", {}).get("renacer_entries")
         self.workers = (self.workers or 0) + 1
         if data:
-            self.entries.extend(json.loads(data))
+            parts = json.loads(data)
+            self.entries.extend(parts["entries"])
+            self.top_rows.extend(parts["top"])
+            self.html_tests.extend(parts["html"])
 
     def pytest_sessionfinish(self) -> None:
-        if self.json_path is None:
-            return
         workeroutput = getattr(self.config, "workeroutput", None)
-        if workeroutput is not None:  # an xdist worker: the controller writes the file
-            workeroutput["renacer_entries"] = json.dumps(self.entries, default=str)
+        if workeroutput is not None:  # an xdist worker: the controller writes the files
+            workeroutput["renacer_entries"] = json.dumps(
+                {"entries": self.entries, "top": self.top_rows, "html": self.html_tests},
+                default=str)
             return
-        write_json_atomic(self.json_path, self._document(self.entries))
+        top = top_tests(self.top_rows, self.top) if self.top else None
+        if self.json_path is not None:
+            write_json_atomic(self.json_path, self._document(self.entries, top=top))
+        if self.html_path is not None:
+            from .htmlreport import write_report
+
+            write_report(self.html_path, self.html_tests,
+                         title=f"renacer: {self.config.rootpath.name}")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         denied = self._inplace.denied if self._inplace is not None else None
@@ -379,10 +530,58 @@ class RenacerSession:
             terminalreporter.write_line(
                 f"renacer: test bodies ran in forked children: in-place tracing is refused "
                 f"here ({denied.splitlines()[0]})", yellow=True)
-        if self.json_path is not None and self.worker is None:
+        if self.worker is not None:
+            return
+        if self.top:
+            rows = top_tests(self.top_rows, self.top)
+            terminalreporter.write_sep("=", f"renacer: {len(rows)} tests with the most syscalls")
+            for line in top_lines(rows, roots=self.roots):
+                terminalreporter.write_line(line)
+        if self.json_path is not None:
             terminalreporter.write_sep("-", "renacer session JSON")
             terminalreporter.write_line(
                 f"{len(self.entries)} traced tests written to {self.json_path}")
+        if self.html_path is not None:
+            terminalreporter.write_sep("-", "renacer HTML report")
+            terminalreporter.write_line(
+                f"{len(self.html_tests)} traced tests drawn in {self.html_path}")
+
+
+class InvalidMarkers(pytest.Collector):
+    """Stands for a test whose markers are wrong: collecting it is an error."""
+
+    def __init__(self, *, message: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.message = message
+
+    def collect(self) -> list[pytest.Item]:
+        raise self.CollectError(self.message)
+
+
+def _failure_reason(rep: pytest.TestReport) -> str | None:
+    """A failed test's one-line reason: its exception's, as pytest's short summary has it."""
+    if not rep.failed:
+        return None
+    crash = getattr(rep.longrepr, "reprcrash", None)
+    message = getattr(crash, "message", None)
+    if message is None and isinstance(rep.longrepr, str):
+        message = rep.longrepr
+    if not message:
+        return None
+    return str(message).strip().splitlines()[0] if str(message).strip() else None
+
+
+def _add_section(rep: pytest.TestReport, text: str) -> None:
+    """The renacer section of a failed test, inside its failure text: the terminal shows
+    it after the traceback, and JUnit's <failure> element carries the offending calls."""
+    longrepr = rep.longrepr
+    addsection = getattr(longrepr, "addsection", None)
+    if addsection is not None:
+        addsection("renacer", text)
+    elif isinstance(longrepr, str):
+        rep.longrepr = f"{longrepr}\n\n{' renacer ':-^80}\n{text}"
+    else:
+        rep.sections.append(("renacer", text))
 
 
 def _with_notes(longrepr: Any, exc: BaseException, known: int) -> Any:
@@ -405,19 +604,12 @@ def _with_notes(longrepr: Any, exc: BaseException, known: int) -> Any:
     return longrepr
 
 
-def _trace_json(trace: Trace, label: str, py_sources: dict[int, Frame]) -> dict[str, Any]:
+def _trace_json(trace: Trace, label: str, with_events: bool) -> dict[str, Any]:
     try:
-        data = trace.to_json()
+        data = trace.to_json(with_events=with_events)
     except Exception as e:  # decoding is best effort: keep the counts at least
         data = trace.to_json(with_events=False)
         data["events_error"] = f"{type(e).__name__}: {e}"
     data["label"] = label
-    events = data.get("events")
-    if events is not None:
-        for i, frame in py_sources.items():
-            if i < len(events) and events[i].get("source") is None:
-                events[i]["source"] = {"file": frame.file, "line": frame.line,
-                                       "function": frame.function, "binary": None,
-                                       "address": 0, "language": "python"}
     return data
 

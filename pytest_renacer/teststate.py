@@ -11,35 +11,25 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import warnings
+from collections import Counter
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .budget import (
-    MARKER,
-    TOLERANCE_MARKER,
-    Budget,
-    BudgetUsageError,
-    Verdict,
-    budget_from_markers,
-    parse_tolerance,
-)
 from .errors import TraceeError, TracingUnavailable
 from .inplace import InPlaceDenied
+from .markers import MARKER, TOLERANCE_MARKER, TRACE_MARKER, BudgetUsageError
+from .support import denied_reason, syscall_table
 
 if TYPE_CHECKING:
     from .baseline import Comparison
+    from .budget import Budget, Verdict
     from .fixture import SpawnedProcess
-    from .model import Frame, Trace
+    from .model import Trace
     from .session import RenacerSession
-
-TRACE_MARKER = "renacer"
-#: Set to 1 to make the plugin act as if ptrace were denied (to test that path).
-FORCE_UNAVAILABLE_ENV = "RENACER_FORCE_UNAVAILABLE"
 
 #: The tracing options of @pytest.mark.renacer(...): those of every way to trace.
 _TRACE_KEYS = frozenset({"filter", "follow_forks", "source", "count_only", "strsize",
@@ -110,10 +100,8 @@ def _trace_marker_options(item: pytest.Item) -> dict[str, Any]:
     if filt is not None:
         from .errors import FilterError
         from .filters import selector
-        from .tables import table_for
-
         try:
-            selector(filt, table_for())
+            selector(filt, syscall_table())
         except (FilterError, TypeError) as e:
             raise BudgetUsageError(f"{TRACE_MARKER}(filter={filt!r}): {e}") from None
     return options
@@ -126,12 +114,13 @@ def item_spec(item: pytest.Item) -> ItemSpec | None:
     marks = [(m.args, m.kwargs) for m in item.iter_markers(MARKER)]
     budget = None
     if marks:
-        from .tables import table_for
-
-        budget = budget_from_markers(marks, table_for())
+        from .budget import budget_from_markers
+        budget = budget_from_markers(marks, syscall_table())
     tolerance = None
     mark = item.get_closest_marker(TOLERANCE_MARKER)
     if mark is not None:
+        from .budget import parse_tolerance
+
         tolerance = parse_tolerance(mark.args, mark.kwargs)
     marked = item.get_closest_marker(TRACE_MARKER) is not None
     options = _trace_marker_options(item) if marked else {}
@@ -162,7 +151,6 @@ class TestState:
     session: RenacerSession
     traces: list[Trace] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
-    py_sources: dict[int, dict[int, Frame]] = field(default_factory=dict)
     spawned: list[SpawnedProcess] = field(default_factory=list)
     examples: int = 0
     verdict: Verdict | None = None
@@ -176,22 +164,18 @@ class TestState:
     traced_around_call: bool = False
 
     def check_available(self) -> None:
-        reason = unavailable_reason()
+        reason = denied_reason()
         if reason is not None:
             self.session.unavailable(reason)
 
-    def add_trace(self, trace: Trace, label: str,
-                  py_sources: dict[int, Frame] | None = None) -> None:
+    def add_trace(self, trace: Trace, label: str) -> None:
         self.traces.append(trace)
         self.labels.append(label)
-        if py_sources:
-            self.py_sources[id(trace)] = py_sources
         self.item.ihook.pytest_renacer_trace_finished(item=self.item, trace=trace)
 
     def reset(self) -> None:
         self.traces = []
         self.labels = []
-        self.py_sources = {}
         self.verdict = None
         self.reasons = []
 
@@ -240,15 +224,11 @@ class TestState:
     def label(self) -> str:
         return f"test body of {self.item.nodeid}"
 
-    def _trace_options(self, *, in_place: bool = False) -> dict[str, Any]:
+    def _trace_options(self) -> dict[str, Any]:
         opts = {k: v for k, v in self.spec.options.items() if k in _TRACE_KEYS}
         if "filter" not in opts and self.spec.budget is not None:
             opts["filter"] = self.spec.budget.trace_filter()
-        if in_place and "source" not in opts and not opts.get("count_only"):
-            # The Python line of every syscall, read from this interpreter's memory at
-            # each stop (no native unwinding): what the failure report shows.
-            opts.update(source=True, source_native=False, source_own_only=True)
-        return opts
+        return with_python_lines(opts)
 
     def open_window(self) -> bool:
         """Start tracing the body in place; False when it is to run in a forked child
@@ -259,7 +239,7 @@ class TestState:
             self.forked = True
             return False
         try:
-            inplace.begin(self._trace_options(in_place=True))
+            inplace.begin(self._trace_options())
         except InPlaceDenied:
             self.forked = True
             return False
@@ -280,7 +260,7 @@ class TestState:
 
     def _run_forked(self, fn: Callable[[], Any]) -> Any:
         from .api import TraceOptions
-        from .forked import python_sources, run_forked
+        from .forked import run_forked
 
         self.check_available()
         label = self.label
@@ -291,7 +271,7 @@ class TestState:
             self.session.unavailable(str(e))
         except TraceeError as e:
             pytest.fail(f"renacer: {e}", pytrace=False)
-        self.add_trace(trace, label, python_sources(trace, outcome.audit))
+        self.add_trace(trace, label)
         exc = outcome.exc
         if exc is not None:
             assert isinstance(exc, BaseException)
@@ -335,16 +315,22 @@ class TestState:
     def total(self) -> int:
         return sum(len(t) for t in self.traces)
 
+    def names(self) -> Counter[str]:
+        """Calls per syscall name over the test's traces."""
+        names: Counter[str] = Counter()
+        for t in self.traces:
+            names.update(t.names())
+        return names
 
-def unavailable_reason() -> str | None:
-    """Why tracing cannot work in this process, or None (a cheap check, no probe)."""
-    if os.environ.get(FORCE_UNAVAILABLE_ENV, "") not in ("", "0"):
-        return (f"ptrace is not permitted here (simulated: {FORCE_UNAVAILABLE_ENV} is set, "
-                "a testing aid)")
-    from .tracer import ptrace
 
-    ok, why = ptrace.available()
-    return None if ok else why
+def with_python_lines(opts: dict[str, Any]) -> dict[str, Any]:
+    """Trace options for Python code the plugin runs (a body, ``syscalls.call``): unless
+    ``source`` was chosen, the Python line of every syscall, read from the interpreter's
+    memory at each stop (no native unwinding, down to the first own frame): what the
+    failure report and the JSON show."""
+    if "source" not in opts and not opts.get("count_only"):
+        opts = {**opts, "source": True, "source_native": False, "source_own_only": True}
+    return opts
 
 
 def _is_async(fn: object) -> bool:

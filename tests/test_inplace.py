@@ -117,3 +117,25 @@ def test_tracing_from_inside_a_window_is_a_clear_error(tracer: InPlaceTracer) ->
     assert isinstance(failure, RenacerError)
     assert "traced in place" in str(failure) and "syscalls fixture" in str(failure)
     assert rn.trace(["true"]).returncode == 0  # outside a window, as ever
+
+
+def test_the_helper_is_named_as_our_tracer(tracer: InPlaceTracer,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Yama's ptrace_scope 1 lets a process be traced by the tracer it names:
+    prctl(PR_SET_PTRACER, helper) is made when the helper starts (this machine has no
+    Yama, where the call fails with EINVAL and is ignored)."""
+    from pytest_renacer.inplace import PR_SET_PTRACER
+    from pytest_renacer.tracer import ptrace
+
+    calls: list[tuple[int, int]] = []
+    real = ptrace.prctl
+
+    def prctl(option: int, arg2: int = 0, *rest: int) -> int:
+        if option == PR_SET_PTRACER:
+            calls.append((option, arg2))
+        return real(option, arg2, *rest)
+
+    monkeypatch.setattr(ptrace, "prctl", prctl)
+    tracer.call(os.getppid, {}, "body")
+    assert tracer._proc is not None
+    assert calls == [(PR_SET_PTRACER, tracer._proc.pid)]

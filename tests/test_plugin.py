@@ -322,6 +322,39 @@ def test_wrong_marker_arguments_are_collection_errors(project: pytest.Pytester) 
     result.stdout.fnmatch_lines(["pytest-renacer: wrong marker arguments on test_b: *"])
 
 
+def test_every_bad_marker_of_a_module_reported_and_good_tests_collected(
+        project: pytest.Pytester) -> None:
+    project.makepyfile(test_m=textwrap.dedent("""
+        import pytest
+
+        @pytest.mark.max_syscalls("ten")
+        def test_a(): pass
+
+        def test_good(): pass
+
+        @pytest.mark.renacer(bogus=1)
+        def test_b(): pass
+
+        class TestC:
+            @pytest.mark.max_syscalls(opennat=1)
+            def test_c(self): pass
+
+            def test_d(self): pass
+    """))
+    result = run(project, "--co")
+    result.stdout.fnmatch_lines(["collected 2 items / 3 errors"])
+    result.stdout.fnmatch_lines([
+        "pytest-renacer: wrong marker arguments on test_a: max_syscalls('ten'): *",
+        "pytest-renacer: wrong marker arguments on test_b: renacer(...): unknown option(s) *",
+        "pytest-renacer: wrong marker arguments on test_c: max_syscalls(opennat=1): *",
+    ])
+    result.stdout.fnmatch_lines(["ERROR test_m.py::test_a", "ERROR test_m.py::test_b",
+                                 "ERROR test_m.py::TestC::test_c"])
+    # and run anyway where asked: the good tests pass, the bad ones stay errors
+    result = run(project, "--continue-on-collection-errors")
+    result.assert_outcomes(passed=2, errors=3)
+
+
 def test_markers_added_after_collection_are_checked_too(project: pytest.Pytester) -> None:
     project.makeconftest(textwrap.dedent("""
         import pytest
@@ -459,8 +492,11 @@ def test_body_follows_children(project: pytest.Pytester, mode: str) -> None:
         ["FAILED *::test_runs_a_program - Failed: max_syscalls: execve 1 > 0"])
 
 
-def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> None:
-    project.makepyfile(body_file("fork", """
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_failure_shows_python_source_lines(project: pytest.Pytester, mode: str) -> None:
+    """The Python line of every offending syscall, read from the interpreter at the stop:
+    a read() or write() as well as an open()."""
+    project.makepyfile(body_file(mode, """
         import os
         import pytest
 
@@ -472,14 +508,33 @@ def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> N
         def test_loads_twice():
             load(os.devnull)
             load(os.devnull)
+
+        @pytest.mark.max_syscalls(write=1)
+        def test_writes_twice(fd):
+            os.write(fd, b"x")
+            os.write(fd, b"y")
+
+        @pytest.fixture
+        def fd():
+            fd = os.open(os.devnull, os.O_WRONLY)
+            yield fd
+            os.close(fd)
     """))
     result = run(project)
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=2)
+    line = 8 if mode == "fork" else 5  # the fork header: its lines and a blank one
     result.stdout.fnmatch_lines([
         "offending events: openat, 2 calls:",
         '  openat(AT_FDCWD, "/dev/null", O_RDONLY|O_CLOEXEC) = *',
-        "      at test_forked_failure_shows_python_source_lines.py:8 in load",
+        f"      at test_failure_shows_python_source_lines.py:{line} in load",
         "      ... and 1 more like it",
+    ])
+    result.stdout.fnmatch_lines([
+        "offending events: write, 2 calls:",
+        '  write(*, "x", 1) = 1',
+        f"      at test_failure_shows_python_source_lines.py:{line + 10} in test_writes_twice",
+        '  write(*, "y", 1) = 1',
+        f"      at test_failure_shows_python_source_lines.py:{line + 11} in test_writes_twice",
     ])
 
 

@@ -553,3 +553,49 @@ def test_python_lines_of_an_in_place_body_on_each_version(tmp_path: Path, versio
               for e in trace["events"] if e["name"] == "write"]
     assert writes == [(6, "emit", "python"), (12, "test_writes", "python")], done.stdout
     assert "at test_writes.py:6 in emit" in done.stdout
+
+
+def test_call_runs_a_click_cli_runner_in_place(project: pytest.Pytester) -> None:
+    """The issue's example: forked, CliRunner().invoke's result held a traceback and
+    could not be pickled back ("cannot pickle 'traceback' object")."""
+    pytest.importorskip("click")
+    project.makepyfile(textwrap.dedent("""
+        import click
+        from click.testing import CliRunner
+
+        @click.command()
+        @click.argument("path")
+        def cat(path):
+            with open(path) as f:
+                click.echo(f.read())
+
+        def test_cli(syscalls, tmp_path):
+            (tmp_path / "x.txt").write_text("hello")
+            r = syscalls.options(filter="openat").call(CliRunner().invoke, cat,
+                                                       [str(tmp_path / "x.txt")])
+            assert r.result.exit_code == 0 and r.result.output == "hello\\n"
+            assert r.paths() == [str(tmp_path / "x.txt")]
+            bad = syscalls.call(CliRunner().invoke, cat, [str(tmp_path / "missing")])
+            assert bad.result.exit_code == 1 and bad.result.exc_info is not None
+    """))
+    run(project).assert_outcomes(passed=1)
+
+
+def test_call_gives_the_python_line_of_each_syscall(project: pytest.Pytester) -> None:
+    project.makepyfile(textwrap.dedent("""
+        import os
+
+        def emit(fd):
+            os.write(fd, b"x")
+
+        def test_call(syscalls):
+            fd = os.open(os.devnull, os.O_WRONLY)
+            try:
+                for fork in (False, True):
+                    t = syscalls.options(filter="write", fork=fork).call(emit, fd)
+                    (ev,) = t.events
+                    assert (ev.source.line, ev.source.function) == (4, "emit"), fork
+            finally:
+                os.close(fd)
+    """))
+    run(project).assert_outcomes(passed=1)

@@ -36,6 +36,15 @@ def interpreter(version: str) -> str | None:
     return found[-1] if found else None
 
 
+def any_version() -> tuple[str, str]:
+    """(version, interpreter) of the first pyenv CPython 3.10-3.13 found; skips if none."""
+    for v in VERSIONS:
+        python = interpreter(v)
+        if python is not None:
+            return v, python
+    pytest.skip("no pyenv CPython")
+
+
 def needs(version: str) -> Any:
     return pytest.mark.skipif(interpreter(version) is None,
                               reason=f"no CPython {version} under ~/.pyenv")
@@ -134,7 +143,7 @@ def test_python_frames_only(version: str, files: Path,
     trace pickles and still answers source and stack."""
     made = source.make_unwinder
     monkeypatch.setattr(source, "make_unwinder",
-                        lambda arch: made(arch, native=False))
+                        lambda arch, **kw: made(arch, **{**kw, "native": False}))
     t, ref = run_sites(version, files, filter="openat,write")
     ev = opened(t, files / "config")
     assert where(ev.source) == ref["open"]
@@ -146,9 +155,7 @@ def test_python_frames_only(version: str, files: Path,
 
 
 def test_a_trace_with_python_and_native_frames_pickles(files: Path) -> None:
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
+    version, _ = any_version()
     t, ref = run_sites(version, files, filter="openat")
     data = pickle.dumps(t)
     copy = pickle.loads(data)
@@ -173,14 +180,12 @@ def test_python_only_engine_option() -> None:
 def test_an_unknown_interpreter_gives_native_frames_and_one_note(
         files: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str],
 ) -> None:
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
+    version, _ = any_version()
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
 
-    def unknown(arch: str) -> Any:
-        u, s = made(arch)
+    def unknown(arch: str, **kw: Any) -> Any:
+        u, s = made(arch, **kw)
         reader: Any = u
         reader.reader.layouts = {}
         return u, s
@@ -199,15 +204,13 @@ def test_an_unknown_interpreter_gives_native_frames_and_one_note(
 def test_an_interpreter_of_another_build_is_refused(files: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A layout whose sizes disagree with the tracee's own PyCode_Type is not used."""
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
+    version, _ = any_version()
     monkeypatch.setattr(pyframes, "NOTES", {})
     made = source.make_unwinder
     layouts = {k: {**v, "code_size": 8, "code_adaptive": 8} for k, v in LAYOUTS.items()}
 
-    def other(arch: str) -> Any:
-        u, s = made(arch)
+    def other(arch: str, **kw: Any) -> Any:
+        u, s = made(arch, **kw)
         reader: Any = u
         reader.reader.layouts = layouts
         return u, s
@@ -261,11 +264,7 @@ def test_line_tables_match_co_lines(version: str) -> None:
 
 
 def test_cli_source_and_stack_show_python_lines(files: Path) -> None:
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
-    python = interpreter(version)
-    assert python is not None
+    _, python = any_version()
     cli: Callable[..., subprocess.CompletedProcess[str]] = lambda *a: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "pytest_renacer", *a], capture_output=True, text=True,
         check=True)
@@ -285,6 +284,12 @@ def test_cli_source_and_stack_show_python_lines(files: Path) -> None:
     py = [s for s in stack if "[py]" in s]
     assert py[0].endswith(f"(load_config) [py] {PROGRAM}:{line}")
     assert "(main) [py]" in py[1] and "(<module>) [py]" in py[2]
+    doc = json.loads(cli("--format", "json", "--source", "-e", "trace=openat", "--", python,
+                         str(PROGRAM), str(files)).stderr)
+    (ev,) = [e for e in doc["events"] if str(files / "config") in e["text"]]
+    assert ev["source"]["language"] == "python" and ev["source"]["address"] is None
+    assert [ev["source"]["file"], ev["source"]["line"], ev["source"]["function"]] == [
+        str(PROGRAM), line, "load_config"]
 
 
 def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
@@ -292,17 +297,13 @@ def test_the_failure_report_tallies_python_lines(tmp_path: Path) -> None:
     from pytest_renacer.budget import Budget, Limit
     from pytest_renacer.reporting import section_text
 
-    version = next((v for v in VERSIONS if interpreter(v)), None)
-    if version is None:
-        pytest.skip("no pyenv CPython")
-    python = interpreter(version)
-    assert python is not None
+    _, python = any_version()
     app = tmp_path / "app.py"
     app.write_text("import os\n\n\ndef a():\n    os.write(1, b'a')\n\n\ndef b():\n"
                    "    os.write(1, b'b')\n\n\nfor _ in range(3):\n    a()\nb()\nb()\n")
     t = pytest_renacer.trace([python, str(app)], source=True, filter="write")
     verdict = Budget((Limit("write", 0, "syscall", "max_syscalls(write=0)"),)).check([t])
-    text = section_text(reasons=[], traces=[t], labels=["app"], py_sources={},
+    text = section_text(reasons=[], traces=[t], labels=["app"],
                         verdict=verdict, comparison=None, artifact=None, artifact_hint="",
                         roots=[tmp_path], body=None)
     assert ("  by source line:\n"
@@ -328,3 +329,71 @@ def test_a_traced_callable_gets_the_line_in_this_file(tmp_path: Path) -> None:
     name = "body" if sys.version_info < (3, 11) else (
         "test_a_traced_callable_gets_the_line_in_this_file.<locals>.body")  # co_qualname
     assert where(ev.source) == [__file__, line, name]
+
+
+def test_a_distribution_build_reads_with_the_generated_layout(files: Path) -> None:
+    """The system's python3 (Debian 12: a static, stripped 3.11.2) with the layout
+    generated from pyenv's headers of the same minor version."""
+    python = os.path.realpath("/usr/bin/python3")
+    minor = os.path.basename(python).removeprefix("python")
+    if not os.path.exists(python) or minor not in VERSIONS:
+        pytest.skip("no /usr/bin/python3 of a known minor version")
+    t = pytest_renacer.trace([python, str(PROGRAM), str(files)], source=True, filter="openat")
+    assert t.stdout is not None
+    ref = json.loads(t.stdout.decode().splitlines()[-1])
+    assert where(opened(t, files / "config").source) == ref["open"]
+    assert where(opened(t, files / "thread").source) == ref["thread"]
+
+
+def test_which_frame_is_own_with_python_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """frames.first_own_frame: the stdlib, site-packages and pytest-renacer's Python frames
+    are skipped, and so are the interpreter's native frames when the stack has Python
+    frames; RENACER_SOURCE_KEEP keeps a stdlib frame."""
+    from pytest_renacer.source.frames import first_own_frame
+
+    lib = "/opt/py/lib/libpython3.12.so.1.0"
+    libc = Frame("sysdeps/unix/sysv/linux/write.c", 26, "write", "/lib/libc.so.6", 0x10)
+    posix = Frame("/build/Modules/posixmodule.c", 11062, "os_write_impl", lib, 0x20)
+    stdlib = Frame("/opt/py/lib/python3.12/logging/__init__.py", 1160, "emit", lib, None)
+    pkg = Frame("/venv/lib/python3.12/site-packages/click/core.py", 783, "invoke", lib, None)
+    ours = Frame(os.path.join(os.path.dirname(pytest_renacer.__file__), "api.py"), 10, "call",
+                 lib, None)
+    user = Frame("/src/app.py", 12, "main", lib, None)
+    monkeypatch.delenv("RENACER_SOURCE_KEEP", raising=False)
+    assert first_own_frame((libc, posix, stdlib, pkg, ours, user)) is user
+    assert first_own_frame((libc, posix)) is posix  # no Python frames: as before
+    assert first_own_frame((libc, posix, stdlib)) is None
+    ext = Frame("/src/ext/fast.c", 40, "fast_write", "/src/ext/fast.cpython-312.so", 0x30)
+    assert first_own_frame((libc, ext, posix, user)) is ext  # a C extension's own line
+    monkeypatch.setenv("RENACER_SOURCE_KEEP", r"/logging/")
+    assert first_own_frame((libc, posix, stdlib, user)) is stdlib
+
+
+def test_attach_to_a_running_python_and_spawn(tmp_path: Path) -> None:
+    """attach() and spawn() give Python lines too (the interpreter found at the first
+    stop of an already running process)."""
+    import time
+
+    _, python = any_version()
+    app = tmp_path / "ticker.py"
+    app.write_text("import os, time\n\n\ndef tick():\n    os.write(1, b't')\n\n\n"
+                   "while True:\n    tick()\n    time.sleep(0.01)\n")
+    proc = subprocess.Popen([python, str(app)], stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)
+        tracer = pytest_renacer.attach(proc.pid, source=True, filter="write")
+        time.sleep(0.3)
+        t = tracer.stop()
+    finally:
+        proc.kill()
+        proc.wait()
+    writes = t.filter("write").events
+    assert len(writes) > 3
+    assert all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)
+    from pytest_renacer.api import spawn
+
+    with spawn([python, str(app)], source=True, filter="write") as p:
+        time.sleep(0.3)
+    assert p.trace is not None
+    writes = p.trace.filter("write").events
+    assert writes and all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)

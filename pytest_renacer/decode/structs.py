@@ -7,7 +7,6 @@ are too short) and a *printer* (that dict -> strace's text).  The dicts are what
 
 from __future__ import annotations
 
-import socket
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -380,6 +379,8 @@ def parse_sockaddr(data: object) -> dict[str, Any] | None:
     n = len(data)
     if n == 2:
         return out
+    import socket  # here: the CLI's start-up should not pay for it (issue 12)
+
     if fam == F.AF_INET and n >= 16:
         out["sin_port"] = struct.unpack_from(">H", data, 2)[0]
         out["sin_addr"] = socket.inet_ntop(socket.AF_INET, data[4:8])

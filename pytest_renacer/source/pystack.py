@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ..types import Frame
-from .pyframes import PythonFrameReader
+from .pyframes import NOT_PYTHON, Pending, PythonFrameReader
 
 __all__ = ["PythonUnwinder", "StackRecord", "StackSymbolizer", "merge"]
 
@@ -65,11 +65,20 @@ class PythonUnwinder:
         self.native = native
         self.reader = reader
         self._read = reader.read
+        self._procs = reader.procs
         self._records: dict[StackRecord, StackRecord] = {}
         self._evals: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def __call__(self, pid: int, tid: int, ip: int, sp: int) -> Any:
         native = self.native(pid, tid, ip, sp) if self.native is not None else None
+        # A process that is not (or not yet) a readable interpreter: answered here, at
+        # ~0.2 us a stop (a native program's every stop comes this way).
+        known = self._procs.get(pid)
+        if known is NOT_PYTHON:
+            return native
+        if type(known) is Pending and known.countdown > 0:
+            known.countdown -= 1
+            return native
         py = self._read(pid, tid)
         if py is None:
             return native
