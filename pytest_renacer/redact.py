@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .decode.format import kinds_of
-from .model import EventStore, Process, Trace
+if TYPE_CHECKING:  # imported when a trace is redacted: a session that traces nothing
+    from .model import EventStore, Trace  # loads no model or decoder
 
 __all__ = ["CONTENT_KINDS", "MASK", "Redactor", "redactor_for"]
 
@@ -68,6 +68,8 @@ class Redactor:
 
     def trace(self, t: Trace) -> Trace:
         """A copy of ``t`` (same events) without contents and with argv masked."""
+        from .model import EventStore, Process, Trace
+
         store = EventStore.__new__(EventStore)
         for name in EventStore.__slots__:
             setattr(store, name, getattr(t._store, name))
@@ -83,6 +85,8 @@ class Redactor:
 
     def _captured(self, store: EventStore, row: int, cap: dict[Any, object],
                   ) -> dict[Any, object]:
+        from .decode.format import kinds_of
+
         info = store.table.by_nr.get(store.nr[row])
         if info is None:
             return {k: v for k, v in cap.items() if k == "pcs"}
