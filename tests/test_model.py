@@ -122,3 +122,20 @@ def test_json_document() -> None:
     assert doc["events"][2]["errno"] == "ENOENT" and doc["events"][2]["retval"] == -1
     assert {p["pid"] for p in doc["processes"]} == {10, 11}
     assert "events" not in _trace().to_json(with_events=False)
+    assert list(doc) == ["format", "tool", "arch", "command", "mode", "returncode",
+                         "duration", "processes", "summary", "counts", "total", "events",
+                         "signals"]
+    assert doc["format"] == "renacer-json-v1" and doc["tool"]["name"] == "renacer"
+    assert doc["arch"] == "x86_64" and doc["mode"] == "full" and doc["signals"] == []
+    assert doc["duration"] == pytest.approx(7.001e-6)  # the first record (0) to the last exit
+    assert doc["processes"] == [
+        {"pid": 10, "ppid": None, "argv": ["prog", "x"], "returncode": 1},
+        {"pid": 11, "ppid": 10, "argv": ["prog", "child"], "returncode": 0}]
+    assert doc["summary"][0] == {"name": "openat", "calls": 3, "errors": 1,
+                                 "total_s": 1.5e-06, "min_s": 5e-07, "max_s": 5e-07}
+    # the failed openat: every field, as the inputs above make it
+    assert doc["events"][2] == {
+        "name": "openat", "nr": NR["openat"], "pid": 10, "tid": 10, "start": 3e-06,
+        "duration": 5e-07, "args": ["AT_FDCWD", "/nope", "O_RDONLY", 0],
+        "raw_args": [0xFFFFFF9C, 0x1000, 0, 0], "text": 'AT_FDCWD, "/nope", O_RDONLY',
+        "retval": -1, "errno": "ENOENT", "finished": True}
