@@ -8,6 +8,7 @@ import pytest
 
 from pytest_renacer.model import Trace, TraceRecorder, returncode_of
 from pytest_renacer.tables import table_for
+from pytest_renacer.types import Frame
 
 TABLE = table_for("x86_64")
 NR = {name: TABLE.by_name[name].nr for name in ("openat", "read", "write", "close")}
@@ -139,3 +140,43 @@ def test_json_document() -> None:
         "duration": 5e-07, "args": ["AT_FDCWD", "/nope", "O_RDONLY", 0],
         "raw_args": [0xFFFFFF9C, 0x1000, 0, 0], "text": 'AT_FDCWD, "/nope", O_RDONLY',
         "retval": -1, "errno": "ENOENT", "finished": True}
+
+
+def test_text_of_events_and_return_values() -> None:
+    t = _trace()
+    assert str(t.events[2]) == 'openat(AT_FDCWD, "/nope", O_RDONLY) = -1 ENOENT ' \
+        "(No such file or directory)"
+    assert str(t.events[0]) == 'openat(AT_FDCWD, "/etc/a", O_RDONLY) = 3'
+    assert t.events[4].format_retval() == "0"
+    assert t.events[2].format_retval() == "-1 ENOENT (No such file or directory)"
+
+
+def test_bytes_and_stacks_in_the_json() -> None:
+    """Captured bytes that are not UTF-8, and a stack from a symbolizer, in to_json."""
+    rec = TraceRecorder(TABLE)
+    rec.task_started(5, 5, None, ["w"], 0)
+    token = rec.syscall_entry(5, 5, NR["write"], (1, 0x10, 3, 0, 0, 0), 10,
+                              {1: b"a\xffb", "pcs": (0, 0x401000, 0x401100)})
+    rec.syscall_exit(token, 5, 5, NR["write"], 3, False, 20, None)
+    t = rec.build(argv=["w"], returncode=0)
+    own = Frame("w.c", 7, "main", "/bin/w", 0x401100)
+    lib = Frame(None, None, "write", "/lib/libc.so.6", 0x401000)
+    calls: list[tuple[int, tuple[int, ...]]] = []
+
+    def symbolize(pid: int, pcs: tuple[int, ...]) -> tuple[Frame, ...]:
+        calls.append((pid, pcs))
+        return (lib, own)
+
+    t._store.symbolizer = symbolize
+    ev = t.events[0]
+    doc = ev.to_json()
+    assert doc["args"] == [1, "a\\xffb", 3]
+    assert doc["stack"] == [
+        {"file": None, "line": None, "function": "write", "binary": "/lib/libc.so.6",
+         "address": 0x401000, "language": "native"},
+        {"file": "w.c", "line": 7, "function": "main", "binary": "/bin/w",
+         "address": 0x401100, "language": "native"}]
+    assert doc["source"] == doc["stack"][1]
+    assert calls[0] == (5, (0, 0x401000, 0x401100))
+    assert "source" not in ev.to_json(with_source=False)
+    assert doc["duration"] == 1e-08
