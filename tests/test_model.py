@@ -180,3 +180,22 @@ def test_bytes_and_stacks_in_the_json() -> None:
     assert calls[0] == (5, (0, 0x401000, 0x401100))
     assert "source" not in ev.to_json(with_source=False)
     assert doc["duration"] == 1e-08
+
+
+def test_unknown_and_unfinished_calls() -> None:
+    """A number the table does not know, and a call that never returned (its process
+    was killed in it): the return value text as strace prints them."""
+    rec = TraceRecorder(TABLE)
+    rec.task_started(7, 7, None, ["u"], 0)
+    unknown = rec.syscall_entry(7, 7, 999, (1, 2, 3, 0, 0, 0), 10, None)
+    rec.syscall_exit(unknown, 7, 7, 999, -ENOENT, True, 20, None)
+    known = rec.syscall_entry(7, 7, 999, (0,) * 6, 30, None)
+    rec.syscall_exit(known, 7, 7, 999, 42, False, 40, None)
+    rec.syscall_entry(7, 7, NR["read"], (0, 0x10, 8, 0, 0, 0), 50, None)  # never returns
+    t = rec.build(argv=["u"], returncode=-9)
+    bad, ok, pending = t.events
+    assert bad.format_retval() == "-1 ENOENT (No such file or directory)"
+    assert ok.format_retval() == "42"
+    assert not pending.finished and pending.format_retval() == "?"
+    assert pending.to_json()["finished"] is False
+    assert bad.name == "syscall_0x3e7" and bad.paths == []
