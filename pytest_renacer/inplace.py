@@ -44,6 +44,18 @@ def refuse_nested(what: str) -> None:
             "whose traces the budget counts")
 
 
+def _helper_env() -> dict[str, str] | None:
+    """The helper's environment: ours, plus, when this process measures coverage, what
+    makes coverage measure the helper too (its own start-up hook, COVERAGE_PROCESS_START,
+    with the same configuration); else None (inherit)."""
+    coverage = sys.modules.get("coverage")
+    current = coverage.Coverage.current() if coverage is not None else None
+    config = getattr(getattr(current, "config", None), "config_file", None)
+    if not config:
+        return None
+    return {**os.environ, "COVERAGE_PROCESS_START": str(config)}
+
+
 class InPlaceDenied(RenacerError):
     """The helper may not trace this process here; the message says why."""
 
@@ -77,7 +89,8 @@ class InPlaceTracer:
         # (pytest's per-test capture would swallow it, or the terminal would show it).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in _discard)
         proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True)
+                                stdout=subprocess.PIPE, stderr=self._stderr, close_fds=True,
+                                env=_helper_env())
         self._proc = proc
         self.started += 1
         try:  # Yama ptrace_scope 1: only a named tracer may trace a non-child
@@ -88,10 +101,13 @@ class InPlaceTracer:
             pass  # no Yama here (EINVAL): nothing to name
         return proc
 
-    def _discard(self) -> None:
-        """End the helper (if any): closing its stdin makes it exit."""
+    def _discard(self, *, kill: bool = False) -> None:
+        """End the helper (if any): closing its stdin makes it exit.  ``kill``: at once,
+        for one that may be tracing us (the kernel then detaches the thread)."""
         proc, self._proc = self._proc, None
         if proc is not None:
+            if kill:
+                proc.kill()
             for pipe in (proc.stdin, proc.stdout):
                 if pipe is not None:
                     pipe.close()
@@ -128,10 +144,14 @@ class InPlaceTracer:
         assert proc.stdin is not None and proc.stdout is not None
         try:
             write_message(proc.stdin.fileno(), message)
+            reply = read_message(proc.stdout.fileno())
         except OSError:
             reply = None
-        else:
-            reply = read_message(proc.stdout.fileno())
+        except BaseException:
+            # Interrupted (Ctrl-C) while the helper may be seizing this thread: a helper
+            # left waiting for a start marker that never comes would keep tracing it.
+            self._discard(kill=True)
+            raise
         if reply is None:
             self._helper_died()
         return reply

@@ -391,16 +391,8 @@ def wrap_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, obj
             pytest.fail(f"renacer: {pyfuncitem.nodeid} is async: its body cannot run in a "
                         "forked child; trace it in place (no fork=True) or use the syscalls "
                         "fixture in it", pytrace=False)
-    state.examples += 1  # one example: the whole call (in place, for an async body)
-    try:
-        result = yield
-    except BaseException:
-        state.close_window()
-        state.end_example(body_failed=True)
-        raise
-    state.close_window()
-    state.end_example(body_failed=False)
-    return result
+    # one example: the whole call (in place, for an async body)
+    return (yield from _one_example(state))
 
 
 def wrap_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
@@ -414,6 +406,12 @@ def wrap_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
         pytest.fail(f"renacer: {item.nodeid} is a {type(item).__name__}, whose body cannot "
                     "run in a forked child: use the syscalls fixture in it to trace",
                     pytrace=False)
+    return (yield from _one_example(state))
+
+
+def _one_example(state: TestState) -> Generator[None, object, object]:
+    """One example around a hook's call: its in-place window (if one is open) closed,
+    then its budget and baseline checked."""
     state.examples += 1
     try:
         result = yield

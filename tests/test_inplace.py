@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -19,7 +20,7 @@ def tracer() -> InPlaceTracer:
 
 
 def tracer_pid() -> int:
-    with open("/proc/self/status") as f:
+    with open("/proc/thread-self/status") as f:
         return int(next(line for line in f if line.startswith("TracerPid:")).split()[1])
 
 
@@ -139,3 +140,24 @@ def test_the_helper_is_named_as_our_tracer(tracer: InPlaceTracer,
     tracer.call(os.getppid, {}, "body")
     assert tracer._proc is not None
     assert calls == [(PR_SET_PTRACER, tracer._proc.pid)]
+
+
+def test_interrupted_while_being_seized_leaves_no_tracer(tracer: InPlaceTracer,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the helper seizes this thread: the helper is killed (the kernel
+    detaches the thread), and the next window starts a new one."""
+    from pytest_renacer import inplace_helper
+
+    real = inplace_helper.read_message
+
+    def interrupted(fd: int) -> object:
+        time.sleep(0.2)  # the helper seizes this thread meanwhile
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(inplace_helper, "read_message", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tracer.begin({})
+    monkeypatch.setattr(inplace_helper, "read_message", real)
+    assert tracer_pid() == 0
+    trace, _, _ = tracer.call(os.getppid, {"filter": "getppid"}, "again")
+    assert len(trace.events) == 1 and tracer.started == 2

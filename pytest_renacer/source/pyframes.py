@@ -42,6 +42,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from ..tracer.ptrace import NT_PRSTATUS, PTRACE_GETREGSET, _ptrace_hot
 from ..types import Frame
 from .cpython_layouts import LAYOUTS
 from .elf import find_symbols, load_image
@@ -230,6 +231,8 @@ class PythonFrameReader:
         self._pread = os.pread
         self._q = struct.Struct("<Q").unpack_from
         self._regs_buf = ctypes.create_string_buffer(_X86_64_NREGS * 8)
+        iov = (ctypes.c_void_p * 2)(ctypes.addressof(self._regs_buf), _X86_64_NREGS * 8)
+        self._regs_iov = iov  # passed as a pointer (an int would be passed as a C int)
         self._pages: dict[int, bytes] = {}  # this stop's pages read (_paged)
         #: interpreter path -> why it gives no Python frames
         self.problems: dict[str, str] = {}
@@ -503,14 +506,9 @@ class PythonFrameReader:
         or pthread_self() == fs_base (3.10, x86_64)."""
         if interp.minor >= 11:
             return tid
-        from ..tracer import ptrace as pt
-
-        iov = (ctypes.c_void_p * 2)(ctypes.addressof(self._regs_buf), _X86_64_NREGS * 8)
-        try:
-            pt.ptrace(pt.PTRACE_GETREGSET, tid, pt.NT_PRSTATUS, ctypes.addressof(iov))
-        except OSError:
+        if _ptrace_hot(PTRACE_GETREGSET, tid, NT_PRSTATUS, self._regs_iov) == -1:
             return None
-        return int(self._q(self._regs_buf.raw, _X86_64_FS_BASE * 8)[0])
+        return int(self._q(self._regs_buf, _X86_64_FS_BASE * 8)[0])
 
     def _tstate(self, fd: int, interp: PyInterpreter, tid: int) -> tuple[int, bytes] | None:
         """(thread state address, its id..frame bytes) of ``tid``."""
@@ -592,13 +590,18 @@ class PythonFrameReader:
         for _ in range(MAX_PY_FRAMES * 2):
             if not frame or len(frames) >= MAX_PY_FRAMES:
                 break
-            page = frame & ~0xFFF
-            off = frame - page
-            data = pages.get(page) if off + size <= 4096 else None
-            if data is None:
-                data, off = fill(fd, frame, size)
-                if len(data) < off + size:
-                    break
+            if old:  # 3.10: frames are heap objects, one a page: read just the frame
+                data, off = self._read(fd, frame, size), 0
+            else:
+                page = frame & ~0xFFF
+                off = frame - page
+                cached = pages.get(page) if off + size <= 4096 else None
+                if cached is None:
+                    data, off = fill(fd, frame, size)
+                else:
+                    data = cached
+            if len(data) < off + size:
+                break
             vals = unpack_frame(data, off)
             prev = vals[i_prev]
             owner = vals[i_owner] if i_owner is not None else None

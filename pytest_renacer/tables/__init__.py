@@ -60,7 +60,11 @@ ARG_KINDS: frozenset[str] = frozenset(
         "epoll_event", "epoll_events_out", "clone_args", "siginfo", "int_out",
         "dirents_out", "linux_dirent64_out", "fd_set", "rseq", "robust_list",
         "open_how", "sched_param", "siginfo_out", "stack_t", "stack_t_out", "cpu_set",
-        "cpu_set_out", "path_out",
+        "cpu_set_out", "path_out", "loff_in", "loff_inout", "pselect6_sig", "timeval_pair",
+        "timespec_pair", "mincore_vec_out", "mlockall_flags", "prio_which", "tms_out",
+        "sched_attr", "sched_attr_out", "time_out", "time", "timezone", "timezone_out",
+        "sigevent", "itimerspec_out", "inotify_init_flags", "cap_header", "cap_data",
+        "cap_data_out", "mlock2_flags",
     }
 )
 

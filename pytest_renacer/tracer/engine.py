@@ -156,6 +156,7 @@ class Engine:
         self.attached = False
         self.timed_out = False
         self._started = False  # the spawned child reached its execve
+        self._exec_seen = False  # ... and an execve of the spawned child succeeded
         self._errpipe: int | None = None
         self._lock = threading.Lock()
         self._stop_requested = False
@@ -230,7 +231,7 @@ class Engine:
                     raise AttachError(_attach_reason(pid, e)) from None
                 seen.add(tid)
                 self.tasks[tid] = _Task(pid)
-        self._started = True
+        self._started = self._exec_seen = True
         now = time.monotonic_ns()
         self.sink.task_started(pid, pid, ppid, argv, now)
         for tid in sorted(seen - {pid}):
@@ -408,7 +409,7 @@ class Engine:
         marker = self.marker
         # Once recording has started for good (no start marker pending, no end marker to
         # watch for), no entry is skipped: _skip_entry need not be asked any more.
-        recording = self._started and marker is None
+        recording = self._started and marker is None and self._exec_seen
 
         while tasks:
             try:
@@ -455,7 +456,8 @@ class Engine:
                         if self._skip_entry(tid, task.pid, nr, args):
                             ptrace_hot(restart_default, tid, 0, 0)
                             continue
-                        recording = launch = self._started and marker is None
+                        launch = marker is None and not self._exec_seen
+                        recording = self._started and marker is None and self._exec_seen
                     if nrs is not None and (nr in nrs) == invert:
                         # Not selected: in full mode the filter is applied here; in the
                         # seccomp modes this is a stray entry stop after a SYSCALL restart.
@@ -510,7 +512,8 @@ class Engine:
                     if self._skip_entry(tid, task.pid, nr, args):
                         self._restart(tid, task)
                         continue
-                    recording = launch = self._started and marker is None
+                    launch = marker is None and not self._exec_seen
+                    recording = self._started and marker is None and self._exec_seen
                 if nrs is not None and (nr in nrs) == invert:
                     self._restart(tid, task)
                     continue
@@ -534,7 +537,7 @@ class Engine:
             if event:
                 self._event(tid, task, event, sig, now)
                 if not recording:
-                    recording = self._started and marker is None
+                    recording = self._started and marker is None and self._exec_seen
                 continue
             self._signal_stop(tid, task, sig, now)
 
@@ -550,6 +553,11 @@ class Engine:
         """
         if self._started:
             if pid == self._mute_pid:
+                return True
+            if (not self._exec_seen and tid == self.root_pid and self.marker is None
+                    and nr not in self.execve_nrs):
+                # the command's execve failed: what our child does next (report the
+                # error, exit) is not the command's; strace hides it too
                 return True
             if self.marker is not None and tid == self.root_pid and self._is_marker(nr, args):
                 if self._window:
@@ -598,8 +606,8 @@ class Engine:
                     old = self.tasks.pop(former, None)
                 if old is not None:
                     task.pending = old.pending
-            if not self._started and tid == self.root_pid:
-                self._started = True
+            if tid == self.root_pid:
+                self._started = self._exec_seen = True
             exec_seen = getattr(self.unwinder, "exec_seen", None)
             if exec_seen is not None:  # the unwinder's module map is the old image's
                 exec_seen(task.pid)
