@@ -14,8 +14,9 @@ import json
 import os
 import platform
 import re
+import secrets
+import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -61,27 +62,92 @@ def umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_json_atomic(path: str | os.PathLike[str], data: object) -> None:
+def write_json_atomic(path: str | os.PathLike[str], data: object, *,
+                      root: str | os.PathLike[str] | None = None) -> None:
     """Write ``data`` as JSON to ``path`` so that a reader never sees a partial file."""
-    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
+    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=False, default=str) + "\n",
+                      root=root)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *,
+                      root: str | os.PathLike[str] | None = None) -> None:
     """Write ``text`` to ``path`` atomically, with the mode any new file gets here (CI
-    uploads artifacts as other users; mkstemp alone would leave them 0600)."""
+    uploads artifacts as other users; a private temporary file would leave them 0600).
+
+    With ``root`` (a shared ``--renacer-dir``), the folders from ``root`` down to the
+    file are opened one by one from directory descriptors, never following a symbolic
+    link, and each must belong to us: a link or folder planted by another user of the
+    directory cannot redirect the write (OSError naming the path).  The file itself is
+    created with O_EXCL | O_NOFOLLOW and renamed into place, which replaces a link at
+    the destination rather than writing through it.
+    """
     dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    if root is None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dir_fd = os.open(dest.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    else:
+        dir_fd = _open_below(Path(root), dest.parent.relative_to(root).parts)
     try:
-        os.fchmod(fd, umask_mode())
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
+        tmp = f".{dest.name}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     0o600, dir_fd=dir_fd)
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+            os.fchmod(fd, umask_mode())
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, dest.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except BaseException:
+            try:
+                os.unlink(tmp, dir_fd=dir_fd)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(dir_fd)
+
+
+def check_owned_dir(path: str | os.PathLike[str]) -> None:
+    """OSError unless ``path`` (if it exists) is a real directory of ours."""
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # to be made: whether it can be is the writability check's question
+    if not stat.S_ISDIR(st.st_mode):
+        raise NotADirectoryError(f"{path}: not a directory (a symbolic link is refused)")
+    if st.st_uid != os.geteuid():
+        raise PermissionError(f"{path}: owned by another user (uid {st.st_uid}); "
+                              "pytest-renacer writes only into its own directories")
+
+
+def _open_below(root: Path, parts: tuple[str, ...]) -> int:
+    """A descriptor of ``root``/``parts``, made as needed, following no link below root."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    where = root
+    try:
+        for part in ("", *parts):
+            if part:
+                where = where / part
+                try:
+                    os.mkdir(part, 0o777, dir_fd=fd)
+                except FileExistsError:
+                    pass
+                try:
+                    sub = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+                                  | os.O_CLOEXEC, dir_fd=fd)
+                except OSError as e:  # ELOOP: a symbolic link; ENOTDIR: a file
+                    raise OSError(e.errno, f"{where}: not a directory of ours "
+                                           f"({e.strerror}); refusing to write through it"
+                                  ) from None
+                os.close(fd)
+                fd = sub
+            uid = os.fstat(fd).st_uid
+            if uid != os.geteuid():
+                raise PermissionError(f"{where}: owned by another user (uid {uid}); "
+                                      "pytest-renacer writes only into its own directories")
+        return fd
+    except BaseException:
+        os.close(fd)
         raise
 
 

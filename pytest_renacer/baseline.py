@@ -131,10 +131,16 @@ def _read(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise _foreign(path, f"not UTF-8 text ({e.reason})") from None
+    except OSError as e:  # a directory, unreadable: a clear error naming the file
+        raise BaselineError(f"{path}: cannot read the baseline: {e.strerror or e}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise _foreign(path, f"not valid JSON ({e})") from None
+    except RecursionError:
+        raise _foreign(path, "nested too deeply to read") from None
+    except ValueError as e:  # e.g. a number of more digits than int() converts
+        raise _foreign(path, f"not readable JSON ({e})") from None
     if not isinstance(data, dict):
         raise _foreign(path, "not a JSON object")
     fmt = data.get("format")

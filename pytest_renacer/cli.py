@@ -398,16 +398,19 @@ def _exit_status(returncode: int | None) -> int:
 
 
 @contextlib.contextmanager
-def _signals_handled(handler: Callable[[int], None]) -> Iterator[None]:
+def _signals_handled(handler: Callable[[int], None], *,
+                     keep_ignored: bool = False) -> Iterator[None]:
     sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         handler(signum)
 
-    # a signal ignored when renacer started stays ignored (nohup renacer PROG): the
-    # command inherits that, as it would without the tracer
+    # keep_ignored (a command we start): a signal ignored when we started stays ignored,
+    # for us and so for the command (as under strace; a tracee given a handler's
+    # SIG_DFL instead of SIG_IGN makes other calls).  Attached (-p), we always handle
+    # them: they are how the user detaches.
     old = {s: signal.signal(s, on_signal) for s in sigs
-           if signal.getsignal(s) != signal.SIG_IGN}
+           if not (keep_ignored and signal.getsignal(s) is signal.SIG_IGN)}
     try:
         yield
     finally:
@@ -603,7 +606,7 @@ class _Runner:
             # symbolizer share their caches.
             pipeline = not (cfg.stack or cfg.source) and os.environ.get(
                 "RENACER_PIPELINE", "") not in ("", "0")
-            with _signals_handled(self._kill_all):
+            with _signals_handled(self._kill_all, keep_ignored=True):
                 trace = api.trace(cfg.command, capture_output=False, pipeline=pipeline,
                                   **options)
             status = _exit_status(trace.returncode)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import FilterError
+from .linear_regex import LinearRegex, UnsupportedRegex
 from .tables import SyscallTable, table_for
 
 __all__ = [
@@ -350,12 +351,16 @@ def _ere_to_python(pattern: str) -> str:
     return "".join(out)
 
 
-def _compile(pattern: str, token: str, expr: str) -> re.Pattern[str]:
+def _compile(pattern: str, token: str, expr: str) -> LinearRegex:
+    """The regex, checked by :mod:`re` and matched without backtracking (a catastrophic
+    pattern must not hang a trace expression, let alone test collection)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # FutureWarning on "[a--]" and the like
-            return re.compile(_ere_to_python(pattern))
-    except (re.error, RecursionError, OverflowError) as exc:
+            python = _ere_to_python(pattern)
+            re.compile(python)
+            return LinearRegex(python)
+    except (re.error, RecursionError, OverflowError, UnsupportedRegex) as exc:
         reason = exc.msg if isinstance(exc, re.error) else str(exc)
         raise FilterError(
             f"invalid regular expression {_q(pattern)} in trace expression {_q(expr)}: {reason}",

@@ -56,6 +56,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--renacer-skip-unavailable", "renacer_skip_unavailable", flag=True, ini_type="bool",
         ini_default=False, help="skip, instead of failing, tests that trace when ptrace is "
         "not permitted here")
+    add("--renacer-redact", "renacer_redact", flag=True, ini_type="bool", ini_default=False,
+        help="keep buffer contents and argv secrets (NAME=value, renacer_redact_patterns) "
+        "out of artifacts and reports (docs/redaction.md)")
+    parser.addini("renacer_redact_patterns", type="linelist", default=[],
+                  help="with renacer_redact: regexes whose matches in argv become ***")
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

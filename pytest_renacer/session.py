@@ -14,9 +14,16 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from .artifacts import node_relpath, session_document, writable_problem, write_json_atomic
+from .artifacts import (
+    check_owned_dir,
+    node_relpath,
+    session_document,
+    writable_problem,
+    write_json_atomic,
+)
 from .errors import BaselineError
 from .markers import DEFAULT_TOLERANCE, USAGE, BudgetUsageError
+from .redact import redactor_for
 from .support import DISABLE_ENV, env_flag, unsupported_reason
 from .teststate import (
     SPEC_ERROR_KEY,
@@ -69,6 +76,11 @@ class RenacerSession:
         self.entries: list[dict[str, Any]] = []
         self.json_path = self._path("renacer_json")
         self.dir = self._path("renacer_dir")
+        if self.dir is not None:
+            try:
+                check_owned_dir(self.dir)
+            except OSError as e:
+                raise pytest.UsageError(f"--renacer-dir: {e}") from None
         self.html_path = self._path("renacer_html")
         self.detail = self._choice("renacer_json_detail", JSON_DETAILS, "failures")
         self.top = self._count("renacer_top")
@@ -80,6 +92,7 @@ class RenacerSession:
             config.rootpath / ".renacer-baselines")
         self.update_baselines = bool(config.getoption("renacer_update_baselines"))
         self.tolerance = self._tolerance()
+        self.redactor = redactor_for(config)
         skip = config.getoption("renacer_skip_unavailable")
         self.skip_unavailable = bool(skip if skip is not None
                                      else config.getini("renacer_skip_unavailable"))
@@ -360,7 +373,7 @@ class RenacerSession:
                 if extra:
                     entry["extra"].update(extra)
             if artifact is not None:
-                write_json_atomic(artifact, self._document([entry]))
+                write_json_atomic(artifact, self._document([entry]), root=self.dir)
             if self.json_path:
                 self.entries.append(entry)
         props: list[tuple[str, object]] = [("renacer_syscalls", state.total()),
@@ -377,14 +390,23 @@ class RenacerSession:
         if rep.failed and (state.traces or state.reasons):
             from .reporting import section_text
 
+            traces, labels = self._written(state)
             text = section_text(
-                reasons=state.reasons, traces=state.traces, labels=state.labels,
+                reasons=state.reasons, traces=traces, labels=labels,
                 verdict=state.verdict,
                 comparison=state.comparison, artifact=None if artifact is None else str(artifact),
                 artifact_hint="none (pass --renacer-dir=DIR to keep one per test)",
                 roots=self.roots, body=_body_where(state))
             _add_section(rep, text)
             self._html_extras(rep, text, artifact)
+
+    def _written(self, state: TestState) -> tuple[list[Trace], list[str]]:
+        """The test's traces and their labels as artifacts and reports show them
+        (redact.py)."""
+        if self.redactor is None:
+            return list(state.traces), list(state.labels)
+        return ([self.redactor.trace(t) for t in state.traces],
+                [self.redactor.text(label) for label in state.labels])
 
     def _artifact_path(self, nodeid: str, *, failed: bool) -> Path | None:
         if self.dir is not None:
@@ -396,6 +418,7 @@ class RenacerSession:
 
     def _entry(self, state: TestState, rep: pytest.TestReport, outcome: str,
                names: Counter[str]) -> dict[str, Any]:
+        traces, labels = self._written(state)
         spec = state.spec
         with_events = self.detail == "full" or (self.detail == "failures" and rep.failed)
         return {
@@ -414,7 +437,7 @@ class RenacerSession:
                        "counts": dict(sorted(names.items()))},
             "artifact": None,
             "traces": [_trace_json(t, label, with_events)
-                       for t, label in zip(state.traces, state.labels, strict=True)],
+                       for t, label in zip(traces, labels, strict=True)],
             "extra": {},
         }
 

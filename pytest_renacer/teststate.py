@@ -89,6 +89,13 @@ def _trace_marker_options(item: pytest.Item) -> dict[str, Any]:
                 f"{TRACE_MARKER}(...): unknown option(s) {', '.join(sorted(unknown))}; "
                 f"known: {', '.join(sorted(_MARKER_KEYS))}")
         options.update(mark.kwargs)
+    for key, value in options.items():
+        if key == "strsize":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise BudgetUsageError(f"{TRACE_MARKER}(strsize={value!r}): the string "
+                                       "size is a whole number of bytes, 0 or more")
+        elif key != "filter" and not isinstance(value, bool):
+            raise BudgetUsageError(f"{TRACE_MARKER}({key}={value!r}): True or False")
     filt = options.get("filter")
     if filt is not None:
         from .errors import FilterError

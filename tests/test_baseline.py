@@ -77,6 +77,9 @@ def test_write_load_roundtrip_keeps_other_arches(tmp_path: Path) -> None:
      "profiles.x86_64.counts is not"),
     ('{"format": "renacer-baseline-v1", "profiles": {"x86_64": {"counts": {}, "paths": 3}}}',
      "profiles.x86_64.paths is not"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"format": "renacer-baseline-v1", "profiles": {"x86_64": {"counts": {"a": '
+     + "9" * 5000 + "}}}}", "not readable JSON"),
 ])
 def test_corrupt_or_foreign_files_name_the_file(tmp_path: Path, content: str, why: str) -> None:
     path = tmp_path / "b.json"
@@ -94,6 +97,14 @@ def test_binary_garbage_is_reported(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(BaselineError, match="not UTF-8"):
         load_baseline(path, "x86_64")
+
+
+def test_a_directory_in_place_of_a_baseline_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    path.mkdir()
+    with pytest.raises(BaselineError) as info:
+        load_baseline(path, "x86_64")
+    assert str(info.value).startswith(f"{path}: cannot read the baseline: ")
 
 
 def test_update_repairs_a_corrupt_file(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ import collections
 import io
 import json
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -408,11 +410,14 @@ def test_source_alone_names_the_same_frames_as_with_the_stack(build, tmp_path, o
     assert run("--source", "-k", "-o", str(with_k), prog) == 0
 
     def locations(path):
-        """(syscall, first argument) -> locations, for the marked sites' calls (fd >= 1000:
-        the same calls in both runs, whatever the thread's timing does to the rest)."""
+        """(syscall, first argument) -> locations, for the marked sites' calls (bad fds
+        1000-1017, failing with EBADF: the same calls in both runs, whatever the thread's
+        timing does to the rest; a pid in 1000-1999, as kill()'s first argument, is not
+        one of them)."""
         out = collections.defaultdict(list)
         for line in path.read_text().splitlines():
-            m = re.match(r"(?:\[pid +\d+\] )?(\w+)\((1\d\d\d)\b.*?(?: \[(.*)\])?$", line)
+            m = re.match(r"(?:\[pid +\d+\] )?(\w+)\((10[01]\d)\b.*\) += -1 EBADF \(.*?"
+                         r"(?: \[(.*)\])?$", line)
             if m:
                 out[m[1], m[2]].append(m[3])
         return dict(out)
@@ -472,19 +477,29 @@ def _wait_for_line(path: Path, pattern: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{pattern!r} never appeared in {path}")
 
 
-def test_attach_then_ctrl_c_detaches(build, tmp_path):
+@pytest.mark.parametrize(("to_group", "sig"), [(False, signal.SIGINT), (True, signal.SIGINT),
+                                              (True, signal.SIGTERM)])
+def test_attach_then_ctrl_c_detaches(build, tmp_path, to_group, sig):
+    """To renacer alone, or to its whole process group as a terminal's Ctrl-C does (the
+    waker child included: it died with the group, and the wake-up was lost: 5/5)."""
     target = subprocess.Popen([build("hang")])
     try:
         _wait_for_children(target.pid, 1)
         log = tmp_path / "log"
-        r = renacer_proc("-p", str(target.pid), "-o", str(log))
+        r = renacer_proc("-p", str(target.pid), "-o", str(log), start_new_session=True)
         try:
             _wait_for_line(log, r"pause\(")
             time.sleep(0.2)  # the tracer is in waitpid
-            r.send_signal(signal.SIGINT)
-        finally:
+            if to_group:
+                os.killpg(r.pid, sig)
+            else:
+                r.send_signal(sig)
             _, err = r.communicate(timeout=30)
-        assert r.returncode == 128 + signal.SIGINT, err
+        finally:
+            if r.poll() is None:
+                os.killpg(r.pid, signal.SIGKILL)
+                r.communicate()
+        assert r.returncode == 128 + sig, err
         assert f"renacer: Process {target.pid} attached" in err
         assert f"renacer: Process {target.pid} detached" in err
         assert "Traceback" not in err
@@ -496,6 +511,46 @@ def test_attach_then_ctrl_c_detaches(build, tmp_path):
             os.kill(kid, signal.SIGKILL)
         target.kill()
         target.wait()
+
+
+def _read_pty(fd: int, until: str, timeout: float) -> str:
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and until not in out.decode(errors="replace"):
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+    return out.decode(errors="replace")
+
+
+def test_attach_to_the_interactive_shell_that_runs_us_then_ctrl_c(tmp_path):
+    """``renacer -p $$`` typed at a terminal, then Ctrl-C: detached, the prompt back
+    (before: the shell stayed traced and stopped, the terminal dead)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the shell
+        os.execvpe("bash", ["bash", "--norc", "--noprofile", "-i"],
+                   dict(os.environ, PS1="$ ", PYTHONPATH=str(ROOT)))
+    try:
+        _read_pty(fd, "$ ", 10)
+        os.write(fd, f"{sys.executable} -m pytest_renacer -p $$ -o {tmp_path / 'log'}\n"
+                 .encode())
+        assert "attached" in _read_pty(fd, "attached", 20)
+        time.sleep(0.3)
+        os.write(fd, b"\x03")  # the terminal sends SIGINT to the foreground group
+        out = _read_pty(fd, "detached", 20)
+        os.write(fd, b"echo status=$?\n")
+        out += _read_pty(fd, "status=130", 10)
+        assert f"renacer: Process {pid} detached" in out
+        assert "status=130" in out
+    finally:
+        for kid in _wait_for_children(pid, 0, 1):
+            os.kill(kid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
 
 
 def test_attach_to_several_pids_until_they_exit(build, tmp_path):
@@ -710,3 +765,25 @@ def test_attach_to_a_threaded_process_counts_its_threads(build, tmp_path, capsys
     finally:
         target.kill()
         target.wait()
+
+
+def test_signals_ignored_at_start_stay_ignored_for_the_command(tmp_path):
+    """Run with SIGINT/SIGHUP ignored (nohup, a background job, ``trap '' INT HUP``): the
+    traced command inherits them ignored, as under strace (the conformance tests saw other
+    calls from sh and python when renacer handed it SIG_DFL instead)."""
+    def ignore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    probe = ["sh", "-c", "grep SigIgn /proc/self/status"]
+    plain = subprocess.run(probe, capture_output=True, text=True, preexec_fn=ignore).stdout
+    assert int(plain.split()[1], 16) & 0x3 == 0x3  # SIGHUP (1) and SIGINT (2) ignored
+    r = renacer_proc("-o", str(tmp_path / "log"), *probe, preexec_fn=ignore)
+    out, err = r.communicate(timeout=60)
+    assert r.returncode == 0, err
+    assert out == plain
+    api = subprocess.run([sys.executable, "-c", "import pytest_renacer, sys; sys.stdout."
+                          f"write(pytest_renacer.trace({probe!r}).stdout.decode())"],
+                         capture_output=True, text=True, preexec_fn=ignore,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert api.stdout == plain, api.stderr

@@ -293,6 +293,11 @@ BAD_MARKERS = {
     "g": ("renacer_tolerance(-1)", "renacer_tolerance(-1): the tolerance is a number >= 0 *"),
     "h": ("renacer(bogus=True)", "renacer(...): unknown option(s) bogus; known: *"),
     "i": ("max_syscalls(-1)", "max_syscalls(-1): the limit must be an int >= 0, not -1"),
+    "j": ('renacer(strsize="big")', "renacer(strsize='big'): the string size is a whole*"),
+    "k": ("renacer(strsize=-1)", "renacer(strsize=-1): the string size is a whole*"),
+    "l": ('renacer(source="yes")', "renacer(source='yes'): True or False"),
+    # backtracking on this one took over a minute and hung collection
+    "m": ('renacer(filter="/(.+)+(.+)+(.+)+z$")', "renacer(filter=*): invalid system call*"),
 }
 
 

@@ -50,7 +50,11 @@ def running(path: str) -> Iterator[int]:
         real = os.path.realpath(path)
         for _ in range(500):
             try:
-                if os.readlink(f"/proc/{proc.pid}/exe").startswith(real):
+                # /proc/PID/exe changes early in execve, the auxv (AT_ENTRY) is filled
+                # in later: a non-PIE program, which needs no wait for ld.so, could be
+                # caught in between (a KeyError on aux[9], seen in a whole-suite run)
+                if os.readlink(f"/proc/{proc.pid}/exe").startswith(real) and \
+                        9 in _auxv(proc.pid):
                     with open(f"/proc/{proc.pid}/maps") as f:
                         if "ld-linux" in f.read() or "nopie" in path:
                             break

@@ -426,8 +426,14 @@ def test_keyboard_interrupt_in_the_loop_kills_the_tree(build, monkeypatch):
         original(self)
 
     monkeypatch.setattr(api.Engine, "run", interrupted_run)
-    with pytest.raises(KeyboardInterrupt):
-        rn.trace([prog])
+    # Python's own handler, also when the suite runs with SIGINT ignored (a background
+    # job, nohup, trap '' INT): an ignored SIGINT would leave the trace running for ever.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            rn.trace([prog])
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_seccomp_mode_keeps_the_stack_of_calls_with_out_arguments(build):

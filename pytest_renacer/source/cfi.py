@@ -15,6 +15,7 @@ evaluated by :func:`eval_expr`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import struct
 from array import array
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
+from .limits import ParseError
 
 __all__ = ["CFITable", "Rule", "eval_expr"]
 
@@ -29,10 +31,13 @@ __all__ = ["CFITable", "Rule", "eval_expr"]
 OFFSET, VAL_OFFSET, REGISTER, EXPRESSION, VAL_EXPRESSION, SAME, UNDEFINED = range(7)
 
 _U8 = struct.Struct("<B")
+#: DW_CFA_remember_state depth allowed: compilers nest a handful; a hostile FDE of
+#: repeated remember_state would otherwise copy the register state millions of times.
+MAX_REMEMBERED = 64
 
 
-class CFIError(Exception):
-    pass
+class CFIError(ParseError):
+    """Malformed call frame information."""
 
 
 class Rule:
@@ -116,7 +121,7 @@ class CFITable:
         if hdr is not None and is_eh:
             try:
                 built = self._index_from_hdr(hdr, hdr_addr)
-            except (IndexError, struct.error, CFIError):
+            except (IndexError, struct.error, ParseError):
                 built = False
         if not built:
             self._index_by_scan()
@@ -164,8 +169,14 @@ class CFITable:
             return False
         vals = struct.unpack_from(self.e + f"{2 * count}i", hdr, pos)
         starts = array("Q", [(v + hdr_addr) & 0xFFFFFFFFFFFFFFFF for v in vals[0::2]])
-        fdes = array("Q", [(v + hdr_addr - self.addr) for v in vals[1::2]])
-        self.starts, self.fdes = starts, fdes
+        offsets = [v + hdr_addr - self.addr for v in vals[1::2]]
+        # A corrupt table (unsorted, or pointing outside .eh_frame) would lose the
+        # module's CFI: the caller scans .eh_frame instead.
+        n = len(self.data)
+        if any(not 0 <= o < n for o in offsets) or any(
+                a > b for a, b in itertools.pairwise(starts)):
+            return False
+        self.starts, self.fdes = starts, array("Q", offsets)
         return True
 
     def _index_by_scan(self) -> None:
@@ -200,7 +211,7 @@ class CFITable:
                     start, _rng, _cie, _ipos = self._fde_head(pos)
                     if start:
                         entries.append((start, pos))
-            except (IndexError, struct.error, CFIError):
+            except (IndexError, struct.error, ParseError):
                 pass
             pos = end
         entries.sort()
@@ -303,12 +314,12 @@ class CFITable:
             off = self.fdes[i]
             try:
                 start, rng, cie, ipos = self._fde_head(off)
-            except (IndexError, struct.error, CFIError, ValueError):
+            except (IndexError, struct.error, ValueError):
                 return None
             if start <= pc < start + rng:
                 try:
                     return self._run(cie, self.data[ipos : self._fde_end(off)], start, pc)
-                except (IndexError, struct.error, CFIError, ValueError):
+                except (IndexError, struct.error, ValueError):
                     return None
             if i == 0 or self.starts[i - 1] != self.starts[i]:
                 return None
@@ -385,6 +396,8 @@ class CFITable:
                 state[r] = (REGISTER, r2)
                 continue
             elif op == 0x0A:  # remember_state
+                if len(stack) >= MAX_REMEMBERED:  # each copy costs memory: bounded
+                    raise CFIError("DW_CFA_remember_state nested too deep")
                 stack.append((dict(state), list(cfa)))
                 continue
             elif op == 0x0B:  # restore_state

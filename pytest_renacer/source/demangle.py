@@ -15,8 +15,19 @@ _CLONE_SUFFIX = re.compile(r"(\.(?:cold|part|isra|constprop|lto_priv|llvm|locala
                            r"clone|constprop\.isra)(?:\.\d+)*)+$|\.\d+$")
 
 
+#: Longer names are left as they are: no compiler output comes near this, and the
+#: parsers' time grows with the length (a traced program chooses its symbol names).
+MAX_NAME = 1 << 16
+#: Characters the Itanium parser may keep in its substitution table: each nested name
+#: prefix is stored whole, so a hostile name of n components would otherwise hold n²/2
+#: (a 160 KB name took 3.8 GB).
+MAX_SUBS_CHARS = 1 << 21
+
+
 def demangle(name: str) -> str:
     """The demangled function name of a symbol, or the symbol itself."""
+    if len(name) > MAX_NAME:
+        return name
     try:
         if name.startswith("_R") or name.startswith("__R"):
             out = demangle_rust_v0(name)
@@ -381,11 +392,23 @@ _OPERATORS = {
 _Decl = tuple[str, str, str, bool]
 
 
+class _Subs(list[str]):
+    """The substitution table, with a bound on the characters it holds."""
+
+    chars = 0
+
+    def append(self, item: str) -> None:
+        self.chars += len(item)
+        if self.chars > MAX_SUBS_CHARS:
+            raise ValueError("malformed symbol: substitutions too large")
+        super().append(item)
+
+
 class _Itanium:
     def __init__(self, s: str) -> None:
         self.s = s
         self.i = 0
-        self.subs: list[str] = []
+        self.subs: list[str] = _Subs()
         self.tparams: list[str] = []
         self.depth = 0
         # function and array types rendered so far, by their text

@@ -24,12 +24,13 @@ from typing import Any
 from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
+from .limits import ParseError
 
 __all__ = ["CompUnit", "DwarfError", "DwarfInfo", "FuncNode", "LineTable"]
 
 
-class DwarfError(Exception):
-    pass
+class DwarfError(ParseError):
+    """Malformed DWARF."""
 
 
 def _cstr(data: bytes, pos: int) -> tuple[bytes, int]:
@@ -772,7 +773,7 @@ class DwarfInfo:
                 if cu is not None and hi > lo:
                     entries.append((lo, hi, cu))
                     covered.add(cu.offset)
-        except (IndexError, struct.error, DwarfError):
+        except (IndexError, struct.error, ParseError):
             entries, covered = [], set()
         self._covered = covered
         self._set_index(entries)
@@ -857,7 +858,7 @@ class DwarfInfo:
             # a DIE that the walk skipped (e.g. a declaration inside a type): read it
             try:
                 _ab, attrs, _ = cu._attrs(die_off)
-            except (IndexError, struct.error, DwarfError):
+            except (IndexError, struct.error, ParseError):
                 return None
             ln = _s(attrs.get(AT_LINKAGE_NAME, attrs.get(AT_MIPS_LINKAGE_NAME)))
             if ln:

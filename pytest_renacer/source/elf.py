@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import struct
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import IO, Any
+
+from .limits import OverBudget, ParseError, module_budget
 
 __all__ = ["DEBUG_DIRS", "ElfImage", "debug_dirs", "find_debug_file", "find_symbols",
-           "load_image"]
+           "load_image", "open_regular"]
 
 #: Where separate debug files are looked for (``.build-id/xx/yyyy.debug`` and the
 #: ``.gnu_debuglink`` path below each); ``RENACER_DEBUG_DIRS`` (colon-separated) adds
@@ -28,6 +32,22 @@ __all__ = ["DEBUG_DIRS", "ElfImage", "debug_dirs", "find_debug_file", "find_symb
 DEBUG_DIRS: list[str] = ["/usr/lib/debug"]
 
 _ZSTD_TYPE = 2
+
+
+def open_regular(path: str) -> IO[bytes]:
+    """``path`` opened for reading, if it is a regular file.
+
+    A traced program decides which paths /proc/PID/maps shows (it can map a file, delete
+    it and put a FIFO there): the open must never block, so it is non-blocking, and
+    anything but a regular file is refused after it (OSError)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def debug_dirs() -> list[str]:
@@ -55,6 +75,13 @@ class ElfImage:
         self.sections: dict[str, tuple[int, int, int, str, bool]] = {}
         self._data: bytes | None = None  # whole image, for in-memory ones (the vDSO)
         self._cache: dict[str, bytes | None] = {}
+        #: section bytes this image has unpacked so far (limits.module_budget bounds it)
+        self.unpacked = 0
+        self.over_budget = False
+        #: the unwinder's per-image state (its CFI tables, rules by pc): it lives and
+        #: dies with the image, so the image cache's bound bounds it too
+        self.cfi: Any = None
+        self.rules: dict[int, Any] = {}
         self._lock = threading.Lock()
 
     # -- construction -----------------------------------------------------------------
@@ -210,7 +237,7 @@ class ElfImage:
     def _raw(self, offset: int, size: int) -> bytes:
         if self._data is not None:
             return self._data[offset : offset + size]
-        with open(self.path, "rb") as f:
+        with open_regular(self.path) as f:
             f.seek(offset)
             return f.read(size)
 
@@ -219,6 +246,7 @@ class ElfImage:
         if sec is None or sec[3] == "SHT_NOBITS" or sec[2] == 0:
             return None
         _addr, off, size, _type, compressed = sec
+        self._spend(size)
         raw = self._raw(off, size)
         if len(raw) != size:
             raise ValueError(f"section {name} is truncated ({len(raw)} of {size} bytes)")
@@ -226,11 +254,22 @@ class ElfImage:
             return self._decompress_chdr(raw)
         if name.startswith(".zdebug") and raw[:4] == b"ZLIB":
             want = struct.unpack_from(">Q", raw, 4)[0]
-            out = zlib.decompress(raw[12:])
+            out = _inflate(zlib.decompressobj(), raw[12:], self._spend(want))
             if len(out) != want:
                 raise ValueError(f"section {name}: bad decompressed size")
             return out
         return raw
+
+    def _spend(self, size: int) -> int:
+        """Count ``size`` more bytes against the module budget (OverBudget past it)."""
+        budget = module_budget()
+        if self.unpacked + size > budget:
+            self.problem = (f"over the source budget ({budget >> 20} MB unpacked; "
+                            f"RENACER_SOURCE_BUDGET_MB raises it): no file:line")
+            self.over_budget = True
+            raise OverBudget(self.problem)
+        self.unpacked += size
+        return size
 
     def _decompress_chdr(self, raw: bytes) -> bytes:
         e = "<" if self.little_endian else ">"
@@ -241,14 +280,16 @@ class ElfImage:
             ch_type, ch_size, _align = struct.unpack_from(e + "III", raw, 0)
             hdr = 12
         body = raw[hdr:]
+        if ch_type in (1, _ZSTD_TYPE):
+            self._spend(ch_size)  # before inflating: the header's size is the bound
         if ch_type == 1:
-            out = zlib.decompress(body)
+            out = _inflate(zlib.decompressobj(), body, ch_size)
         elif ch_type == _ZSTD_TYPE:
             try:
                 from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
             except ImportError:
                 raise ValueError("zstd-compressed debug sections need Python 3.14") from None
-            out = zstd.decompress(body)
+            out = _inflate(zstd.ZstdDecompressor(), body, ch_size)
         else:
             raise ValueError(f"unknown section compression type {ch_type}")
         if len(out) != ch_size:
@@ -280,6 +321,15 @@ class ElfImage:
                 if best is None or rank < best[0]:
                     best = (rank, start - offset - vaddr + poff)
         return best[1] if best is not None else start - offset
+
+
+def _inflate(decomp: Any, body: bytes, size: int) -> bytes:
+    """``body`` decompressed, never more than ``size`` + 1 bytes (a header that lies
+    about the size is caught by the caller's length check, not by running out of memory)."""
+    try:
+        return bytes(decomp.decompress(body, size + 1))
+    except Exception as e:  # zlib.error / ZstdError: the section is corrupt
+        raise ParseError(f"corrupt compressed section: {e}") from None
 
 
 _MACHINES = {3: "EM_386", 62: "EM_X86_64", 183: "EM_AARCH64", 40: "EM_ARM", 243: "EM_RISCV"}
@@ -342,8 +392,11 @@ def _build_id(notes: Any) -> bytes | None:
     return None
 
 
-_IMAGES: dict[tuple[str, int, int, int], ElfImage] = {}
+#: Images by (path, dev, inode, mtime); the least recently used beyond CACHE_IMAGES
+#: are dropped (a session may trace hundreds of binaries; live traces keep theirs).
+_IMAGES: OrderedDict[tuple[str, int, int, int], ElfImage] = OrderedDict()
 _IMAGES_LOCK = threading.Lock()
+CACHE_IMAGES = 128
 
 
 def load_image(path: str, data: bytes | None = None) -> ElfImage:
@@ -361,6 +414,7 @@ def load_image(path: str, data: bytes | None = None) -> ElfImage:
     with _IMAGES_LOCK:
         known = _IMAGES.get(key)
         if known is not None:
+            _IMAGES.move_to_end(key)
             return known
     img = ElfImage(path)
     if data is not None:
@@ -369,7 +423,7 @@ def load_image(path: str, data: bytes | None = None) -> ElfImage:
         if data is not None:
             img._parse_fast(lambda off, size: data[off : off + size])
         else:
-            with open(path, "rb") as f:
+            with open_regular(path) as f:
                 def read(off: int, size: int) -> bytes:
                     f.seek(off)
                     return f.read(size)
@@ -379,7 +433,9 @@ def load_image(path: str, data: bytes | None = None) -> ElfImage:
         if not img.loads:  # pyelftools' opinion on what our parser refused
             img.problem = _parse_with_pyelftools(img, path, data) or img.problem
     with _IMAGES_LOCK:
-        _IMAGES.setdefault(key, img)
+        img = _IMAGES.setdefault(key, img)
+        while len(_IMAGES) > CACHE_IMAGES:
+            _IMAGES.popitem(last=False)
     return img
 
 
@@ -389,7 +445,7 @@ def _parse_with_pyelftools(img: ElfImage, path: str, data: bytes | None) -> str 
         if data is not None:
             img._parse(io.BytesIO(data))
         else:
-            with open(path, "rb") as f:
+            with open_regular(path) as f:
                 img._parse(f)
         return None
     except Exception as e:
@@ -399,7 +455,7 @@ def _parse_with_pyelftools(img: ElfImage, path: str, data: bytes | None) -> str 
 def _crc_ok(path: str, crc: int) -> bool:
     value = 0
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             while chunk := f.read(1 << 20):
                 value = zlib.crc32(chunk, value)
     except OSError:

@@ -127,6 +127,8 @@ class AddressSpace:
                     data = reader(m) if reader is not None else None
                     if data is None:
                         return None
+                    if len(_VDSO_IMAGES) >= 8:  # one per kernel: more is junk
+                        _VDSO_IMAGES.clear()
                     image = _VDSO_IMAGES[size] = load_image(VDSO, data)
             else:
                 image = load_image(m.path)

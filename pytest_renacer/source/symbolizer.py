@@ -30,6 +30,7 @@ from .demangle import demangle
 from .dwarf import DwarfInfo
 from .elf import ElfImage, find_debug_file, load_image
 from .frames import is_own, is_python_runtime, never_own_binary, rule_token
+from .limits import OverBudget
 from .maps import AddressSpace, ProcessMaps
 from .tailcall import call_target, plt_target, tail_jump
 from .unwind import EXACT
@@ -90,10 +91,12 @@ class ModuleDebug:
                 sections = {n: source.debug_section(n) for n in _DWARF_SECTIONS}
                 if source.problem and any(v is None for k, v in sections.items()
                                           if k in (".debug_info", ".debug_line")):
-                    raise ValueError(source.problem)
+                    raise (OverBudget if source.over_budget else ValueError)(source.problem)
                 self.dwarf = DwarfInfo(sections)
                 if not sections.get(".debug_line"):
                     self.problem = "no .debug_line: functions only, no file:line"
+            except OverBudget as e:
+                self.problem, self.dwarf = str(e), None
             except Exception as e:
                 self.problem = f"unreadable DWARF: {type(e).__name__}: {e}"
                 self.dwarf = None
@@ -251,6 +254,8 @@ class ModuleDebug:
 #: Every module path whose frames lacked file:line, with the reason, across all traces
 #: of this process (``Symbolizer.problems`` has one trace's).
 PROBLEMS: dict[str, str] = {}
+#: How many module notes PROBLEMS keeps.
+CACHE_PROBLEMS = 1024
 
 _DEBUG: OrderedDict[int, ModuleDebug] = OrderedDict()
 _DEBUG_LOCK = threading.Lock()
@@ -439,5 +444,7 @@ class Symbolizer:
         if dbg.problem and mod.path not in self.problems:
             self.problems[mod.path] = dbg.problem
             PROBLEMS[mod.path] = dbg.problem
+            if len(PROBLEMS) > CACHE_PROBLEMS:  # the oldest note goes
+                del PROBLEMS[next(iter(PROBLEMS))]
         frame = self.frame
         return tuple(frame(f, ln, fn, mod.path, pc) for f, ln, fn in syms)

@@ -126,20 +126,18 @@ class _Reader:
         return ctypes.string_at(self.addr, got)
 
 
-_CFI: dict[int, tuple[CFITable | None, CFITable | None, bool]] = {}
 _CFI_LOCK = threading.Lock()
 
 
 def cfi_for(image: ElfImage) -> tuple[CFITable | None, CFITable | None]:
     """(.eh_frame table, .debug_frame table) of an image, built once per image."""
-    key = id(image)
-    got = _CFI.get(key)
-    if got is not None and got[2]:
-        return got[0], got[1]
+    got = image.cfi
+    if got is not None:
+        return got  # type: ignore[no-any-return]
     with _CFI_LOCK:
-        got = _CFI.get(key)
-        if got is not None and got[2]:
-            return got[0], got[1]
+        got = image.cfi
+        if got is not None:
+            return got  # type: ignore[no-any-return]
         eh = dbg = None
         ptr = image.elfclass // 8
         try:
@@ -161,7 +159,7 @@ def cfi_for(image: ElfImage) -> tuple[CFITable | None, CFITable | None]:
                 dbg = CFITable(data, 0, is_eh=False, ptr_size=ptr, little=image.little_endian)
         except Exception as e:
             image.problem = image.problem or f"bad .debug_frame: {e}"
-        _CFI[key] = (eh, dbg, True)
+        image.cfi = (eh, dbg)
         return eh, dbg
 
 
@@ -183,15 +181,10 @@ def _eh_from_segment(image: ElfImage, ptr: int, got_addr: int) -> CFITable | Non
                     little=image.little_endian, got_addr=got_addr)
 
 
-_RULES: dict[int, dict[int, Rule | None]] = {}
-
-
 def rule_for(image: ElfImage, rel_pc: int) -> Rule | None:
     """The unwind rule at a link-time pc of an image, cached per image: it survives the
     address-space snapshots (a process mapping one more library starts a new one)."""
-    rules = _RULES.get(id(image))
-    if rules is None:
-        rules = _RULES.setdefault(id(image), {})
+    rules: dict[int, Rule | None] = image.rules
     if rel_pc in rules:
         return rules[rel_pc]
     eh, dbg = cfi_for(image)

@@ -339,6 +339,14 @@ class Engine:
             pid = os.fork()
         if pid == 0:  # pragma: no cover - the waker child
             try:
+                # A terminal's Ctrl-C (or a SIGTERM to our process group) must not kill
+                # the waker before the stop it is there to deliver: it leaves the group
+                # and ignores those signals (it still exits when our end of the pipe
+                # closes, whatever becomes of us).
+                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
+                            signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+                    signal.signal(sig, signal.SIG_IGN)
+                os.setsid()
                 os.close(w)
                 os.read(r, 1)
             finally:
