@@ -53,6 +53,10 @@ IGNORED_CALLS = {
     "rt_sigreturn": "an asynchronous signal's handler runs wherever the signal lands",
     "restart_syscall": "only exists when a signal interrupted a sleeping call",
 }
+if TABLE.arch == "aarch64":
+    IGNORED_CALLS["munmap"] = (
+        "ld.so maps arm64 objects 64 KiB-aligned and unmaps the slack: how much, and "
+        "whether there is any, depends on where ASLR put the mapping")
 #: Syscalls whose return value is a pid or tid: compared as "a pid".
 PID_RETURNS = frozenset({
     "clone", "clone3", "fork", "vfork", "wait4", "waitid", "getpid", "gettid", "getppid",
