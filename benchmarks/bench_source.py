@@ -61,8 +61,8 @@ from pytest_renacer import source as src
 prog, n = sys.argv[1], sys.argv[2]
 made = src.make_unwinder
 stats = {"calls": 0, "s": 0.0, "unwinder": None}
-def make(arch):
-    unwinder, symbolize = made(arch)
+def make(arch, **kw):
+    unwinder, symbolize = made(arch, **kw)
     stats["unwinder"] = unwinder
     clock = time.perf_counter
     def timed(pid, tid, ip, sp):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import tempfile
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,6 +42,12 @@ class TraceOptions:
     filter: Selector = None
     follow_forks: bool = True
     source: bool = False
+    #: with ``source``: also unwind the native stack (False: only the Python frames of a
+    #: CPython interpreter, read at the stop: cheaper, and nothing left to symbolize)
+    source_native: bool = True
+    #: with ``source``: Python frames only down to the innermost of the program's own
+    #: code (``ev.source`` is all there is to know; a deep stack costs a few reads)
+    source_own_only: bool = False
     count_only: bool = False
     strsize: int = 32
     fd_paths: bool = False
@@ -105,7 +111,11 @@ class _ProcessesOnly(IgnoringSink):
 
 def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[Sink],
                  marker: tuple[int, int] | None = None,
-                 record: bool = True) -> tuple[Engine, TraceRecorder]:
+                 record: bool = True, unwinders: tuple[Any, Any] | None = None,
+                 ) -> tuple[Engine, TraceRecorder]:
+    """The engine and the recorder it reports to.  ``unwinders``: the ``(unwinder,
+    symbolize)`` pair to use with ``source`` (one kept from an earlier trace of the same
+    process: the in-place helper's), instead of new ones."""
     mode, sel = opts.mode_and_set(table)
     recorder = TraceRecorder(table, mode=mode)
     base: Sink = recorder if record else _ProcessesOnly(recorder)
@@ -120,7 +130,12 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     if opts.source:
         from .source import make_unwinder  # heavy (pyelftools); only when asked for
 
-        unwinder, symbolize = make_unwinder(table.arch)
+        modes: dict[str, bool] = {}  # only what differs from the defaults
+        if not opts.source_native:
+            modes["native"] = False
+        if opts.source_own_only:
+            modes["own_only"] = True
+        unwinder, symbolize = unwinders or make_unwinder(table.arch, **modes)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)
@@ -144,6 +159,15 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     return engine, recorder
 
 
+def _refuse_nested(what: str) -> None:
+    # Only in-place tracing opens a window, and it imports the module first: where it was
+    # never imported (the CLI), nothing is traced in place, and its subprocess import
+    # (several ms of start-up) is not paid.
+    inplace = sys.modules.get(f"{__package__}.inplace")
+    if inplace is not None:
+        inplace.refuse_nested(what)
+
+
 def _stdio(input: bytes | None, capture_output: bool,
            ) -> tuple[tuple[int, int, int], list[IO[bytes]]]:
     """fds 0-2 for the child. Temporary files, not pipes: nobody reads a pipe while we
@@ -151,6 +175,8 @@ def _stdio(input: bytes | None, capture_output: bool,
     files: list[IO[bytes]] = []
     stdin = 0
     if input is not None:
+        import tempfile  # here: the CLI (no input, no capture) should not pay for it
+
         f = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         f.write(input)
         f.seek(0)
@@ -158,6 +184,8 @@ def _stdio(input: bytes | None, capture_output: bool,
         stdin = f.fileno()
     out, err = 1, 2
     if capture_output:
+        import tempfile
+
         fo, fe = tempfile.TemporaryFile(), tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
         files += [fo, fe]
         out, err = fo.fileno(), fe.fileno()
@@ -196,6 +224,7 @@ def trace(
     live output).  ``timeout`` kills the whole traced tree and raises
     :class:`TraceTimeout`, which carries the partial trace.
     """
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -359,6 +388,7 @@ def attach(pid: int | Sequence[int], *, filter: Selector = None, follow_forks: b
     ``pid`` may be several pids (strace's repeated ``-p``); ``sinks`` and ``record`` as
     in :func:`trace`.
     """
+    _refuse_nested("attach to a process")
     pids = [pid] if isinstance(pid, int) else list(pid)
     if not pids:
         raise ValueError("attach() needs at least one pid")
@@ -401,6 +431,7 @@ def spawn(
     sinks: Sequence[Sink] = (),
 ) -> Tracer:
     """Start ``argv`` traced in the background (a server under test); see :class:`Tracer`."""
+    _refuse_nested("trace a command")
     argv_s = [os.fspath(a) for a in argv]
     cwd_s = None if cwd is None else os.fspath(cwd)
     exe = resolve_command(argv_s, env, cwd_s)
@@ -430,7 +461,12 @@ class RemoteTraceback(Exception):
         return f"\n\nTraceback in the traced child:\n{self.tb}"
 
 
-def _marker_caller(nr: int) -> Any:
+def marker_spec(table: SyscallTable) -> tuple[int, int]:
+    """(syscall nr, magic) of the marker calls around a traced callable or window."""
+    return table.by_name["ioctl"].nr, _MARKER_MAGIC
+
+
+def marker_caller(nr: int) -> Any:
     """A ready-made ``marker(which)``: everything it needs is allocated up front, so
     that between the two markers only the body itself makes syscalls."""
     import ctypes
@@ -460,7 +496,7 @@ def _make_fresh_chunk_runner() -> Any:
 
 
 @functools.cache
-def _fresh_chunk_runner() -> Any:
+def fresh_chunk_runner() -> Any:
     return _make_fresh_chunk_runner()  # compiled on first use, not at import (~7 ms)
 
 
@@ -482,15 +518,18 @@ def call(
     import pickle
     import traceback
 
+    _refuse_nested("trace a callable in a child")
     opts = _renacer_options or TraceOptions()
     table = table_for()
-    ioctl = table.by_name["ioctl"].nr
-    engine, recorder = _make_engine(opts, table, (), marker=(ioctl, _MARKER_MAGIC))
+    ioctl, magic = marker_spec(table)
+    engine, recorder = _make_engine(opts, table, (), marker=(ioctl, magic))
+    import tempfile  # here: the CLI's start-up should not pay for it (issue 12)
+
     result_file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the caller)
     fn_name = getattr(fn, "__qualname__", repr(fn))
 
-    marker = _marker_caller(ioctl)
-    runner = _fresh_chunk_runner()
+    marker = marker_caller(ioctl)
+    runner = fresh_chunk_runner()
 
     def run_marked() -> tuple[Any, BaseException | None]:
         failure: BaseException | None = None

@@ -47,15 +47,35 @@ def node_relpath(nodeid: str, suffix: str = ".json") -> Path:
     return Path(*folders, name + suffix) if folders else Path(name + suffix)
 
 
+def umask_mode() -> int:
+    """The mode a new file gets from open(2) here: 0666 less the process's umask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read it the only other way, and put it back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_json_atomic(path: str | os.PathLike[str], data: object) -> None:
     """Write ``data`` as JSON to ``path`` so that a reader never sees a partial file."""
+    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=False, default=str) + "\n")
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically, with the mode any new file gets here (CI
+    uploads artifacts as other users; mkstemp alone would leave them 0600)."""
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
+        os.fchmod(fd, umask_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, sort_keys=False, default=str)
-            f.write("\n")
+            f.write(text)
         os.replace(tmp, dest)
     except BaseException:
         try:
@@ -100,3 +120,26 @@ def session_document(tests: Iterable[dict[str, Any]], *, arch: str, args: list[s
         "summary": totals,
         "tests": entries,
     }
+
+
+def writable_problem(path: Path, *, is_dir: bool) -> str | None:
+    """Why ``path`` (a directory to fill, or a file to write) cannot be written, or None.
+
+    Creates the missing directories, as writing would; checked at start-up so that a bad
+    path is a usage error before the tests run, not a crash after them.
+    """
+    folder = path if is_dir else path.parent
+    if not is_dir and path.is_dir():
+        return "it is a directory"
+    if is_dir and path.exists() and not path.is_dir():
+        return "it exists and is not a directory"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"cannot create {e.filename or folder}: {e.strerror or e}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder} is not writable by this user"
+    if not is_dir and path.exists() and not os.access(path, os.W_OK):
+        # os.replace would still succeed, but the user asked for this file to be rewritten
+        return "the file is not writable by this user"
+    return None

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from .model import Trace
 
 BASELINE_FORMAT = "renacer-baseline-v1"
-DEFAULT_TOLERANCE = 0.1
 #: The syscalls whose path argument counts as a "path opened".
 OPEN_LIKE = frozenset({"open", "openat", "openat2", "creat"})
 

@@ -12,24 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import FilterError
-from .filters import selector as make_selector
+from .markers import MARKER, TOLERANCE_MARKER, BudgetUsageError
 
 if TYPE_CHECKING:
     from .model import Trace
     from .tables import SyscallTable
 
-MARKER = "max_syscalls"
-TOLERANCE_MARKER = "renacer_tolerance"
-USAGE = (
-    "max_syscalls(LIMIT) caps every syscall, max_syscalls(openat=3, connect=0) caps each "
-    "named one, max_syscalls(LIMIT, filter='%file') caps a class or expression; several "
-    "markers combine"
-)
-
-
-class BudgetUsageError(ValueError):
-    """A ``max_syscalls`` (or ``renacer_tolerance``) marker has wrong arguments."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +125,10 @@ def _count_arg(value: object, what: str) -> int:
 
 
 def _check_selector(expr: str, table: SyscallTable, what: str) -> None:
+    # imported here: the plugin loads this module in every pytest run (issue 12)
+    from .errors import FilterError
+    from .filters import selector as make_selector
+
     try:
         make_selector(expr, table)
     except FilterError as e:

@@ -1,10 +1,11 @@
 """The ``renacer`` command: strace's flags and output, plus JSON.
 
 ``renacer [-f|-ff] [-c|-C] [-S SORTBY] [-T] [-t|-tt|-ttt] [-r] [-y] [-s N] [-e EXPR]...
-[-z|-Z] [-q] [-o FILE] [-k] [--source] [--format text|json|jsonl] (-p PID... | CMD ARGS)``
+[-z|-Z] [-q] [-o FILE] [-k] [--source] [--format text|json|jsonl|chrome] (-p PID... | CMD ARGS)``
 
 Output goes to stderr unless ``-o FILE``.  The exit status is the traced command's
-(128+N when signal N killed it); 2 for a usage error; 1 when the command cannot be
+(the console script dies of the signal that killed it, as strace does; main() returns
+128+N); 2 for a usage error; 1 when the command cannot be
 started or ptrace is denied.  See docs/cli.md.
 """
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import getopt
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__, api
 from .errors import (
@@ -33,12 +35,17 @@ from .filters import StatusFilter, SyscallSet, parse_e_option, parse_status, par
 from .model import Frame
 from .tables import table_for
 from .tracer.sink import IgnoringSink, syscall_fanout
+from .tracer.spawn import as_command_line
 
-__all__ = ["USAGE", "Config", "UsageError", "main", "parse_args"]
+if TYPE_CHECKING:
+    from .output.text import FdSet
+
+__all__ = ["USAGE", "Config", "UsageError", "console", "main", "parse_args"]
 
 USAGE = """\
-Usage: renacer [-cCfhkqrtTVyzZ] [-ff] [-tt|-ttt] [-e EXPR]... [-o FILE] [-s STRSIZE]
-               [-S SORTBY] [--format text|json|jsonl] [--source]
+Usage: renacer [-cCfhkqrtTvVxyzZ] [-ff] [-tt|-ttt] [-xx] [-a COLUMN] [-e EXPR]...
+               [-o FILE] [-s STRSIZE] [-S SORTBY] [-X STYLE]
+               [--format text|json|jsonl|chrome] [--source]
                { -p PID [-p PID]... | [--] PROG [ARGS] }
 """
 
@@ -62,6 +69,17 @@ Output:
   -o FILE, --output=FILE write the trace to FILE instead of stderr
   -s N, --string-limit=N print at most N bytes of each string (default 32)
   -y, --decode-fds       print the paths of file descriptors
+  -yy                    and the protocols and addresses of TCP and UDP sockets
+  -a N, --columns=N      align the return values at column N (default 40)
+  -x                     print non-ASCII strings in hex; -xx: every string in hex
+  -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
+  -X STYLE               constants by name (abbrev, the default), as numbers (raw) or
+                         both (verbose); applies to the flag and constant arguments,
+                         not yet to those inside structures and command arguments
+  -P PATH, --trace-path=PATH
+                         trace only the syscalls on PATH (by name or open fd; repeatable)
+  -e read=SET, -e write=SET
+                         hex-dump the data read from / written to the fds in SET
   -t                     prefix lines with the time of day; -tt with microseconds;
   -tt, -ttt              -ttt with seconds since the epoch
   -r                     prefix lines with the time since the previous line
@@ -70,7 +88,8 @@ Output:
   --source               print each syscall's source location (file:line in function)
   -q, -qq                suppress attach/detach messages; -qq exit lines too
   --format FORMAT        text (strace's lines, the default), json (one renacer-json-v1
-                         document at the end), jsonl (one JSON record per line, live)
+                         document at the end), jsonl (one JSON record per line, live),
+                         chrome (Trace Event JSON at the end: Perfetto, chrome://tracing)
 Statistics:
   -c, --summary-only     count time, calls and errors per syscall; print a summary
   -C, --summary          like -c, and print the trace too
@@ -82,10 +101,12 @@ Miscellaneous:
   -V, --version          print the version and exit
 """
 
-_SHORT = "cCfhkqrtTVwyzZe:o:p:s:S:"
+_SHORT = "cCfhkqrtTvVwxyzZa:e:o:p:P:s:S:X:"
 _LONG = [
     "attach=", "follow-forks", "output-separately", "trace=", "status=", "signal=",
     "successful-only", "failed-only", "output=", "string-limit=", "decode-fds",
+    "columns=", "strings-in-hex=", "no-abbrev", "verbose=", "const-print-style=",
+    "trace-path=", "read=", "write=",
     "syscall-times", "stack-trace", "source", "quiet", "format=", "summary-only",
     "summary", "summary-sort-by=", "summary-wall-clock", "help", "version",
 ]
@@ -108,7 +129,15 @@ class Config:
     timestamps: int = 0
     relative: bool = False
     fd_paths: bool = False
+    fd_sockets: bool = False  # -yy
     strsize: int = 32
+    acolumn: int = 40  # -a
+    verbose: bool | None = False  # -v, -e verbose=all, -e abbrev=none; None: verbose=none
+    xlat: int = 0  # -X abbrev|raw|verbose
+    trace_paths: list[str] = field(default_factory=list)  # -P
+    read_fds: FdSet | None = None  # -e read=
+    write_fds: FdSet | None = None  # -e write=
+    xstyle: int = 0  # -x: 1, -xx: 2
     trace_expr: str | None = None
     status: StatusFilter | None = None
     signals: frozenset[int] | None = None
@@ -151,6 +180,23 @@ def _signal_set(expr: str) -> frozenset[int] | None:
     return None if result == every else result
 
 
+def _fd_set(qual: str, expr: str) -> FdSet | None:
+    """strace's ``-e read=``/``-e write=`` set: fd numbers, all, none, ! to invert."""
+    from .output.text import FdSet
+
+    rest = expr.lstrip("!")
+    inverted = (len(expr) - len(rest)) % 2 == 1
+    if rest in ("all", "none"):
+        every = (rest == "all") != inverted
+        return FdSet(frozenset(), inverted=True) if every else None
+    fds = set()
+    for token in rest.split(","):
+        if not token.isdigit():
+            raise UsageError(f"invalid descriptor '{token}' in -e {qual}={expr}")
+        fds.add(int(token))
+    return FdSet(frozenset(fds), inverted)
+
+
 def _int_arg(flag: str, value: str, *, minimum: int = 0) -> int:
     try:
         n = int(value, 10)
@@ -186,6 +232,14 @@ def _qualify(cfg: Config, arg: str) -> None:
             cfg.status = parse_status(value)
         elif qual == "signal":
             cfg.signals = _signal_set(value)
+        elif qual in ("read", "write"):
+            setattr(cfg, f"{qual}_fds", _fd_set(qual, value))
+        elif (qual, value) in (("verbose", "all"), ("abbrev", "none")):
+            cfg.verbose = True  # structures in full, for every syscall
+        elif (qual, value) == ("verbose", "none"):
+            cfg.verbose = None  # structures as their addresses
+        elif (qual, value) == ("abbrev", "all"):
+            cfg.verbose = False
         else:
             raise UsageError(f"-e {qual}=...: not supported by renacer")
     except FilterError as e:
@@ -220,10 +274,31 @@ def parse_args(argv: Sequence[str]) -> Config:
             cfg.timestamps = min(cfg.timestamps + 1, 3)
         elif opt == "-r":
             cfg.relative = True
-        elif opt in ("-y", "--decode-fds"):
+        elif opt == "-y":
+            cfg.fd_sockets = cfg.fd_paths  # -yy
+            cfg.fd_paths = True
+        elif opt == "--decode-fds":
             cfg.fd_paths = True
         elif opt in ("-s", "--string-limit"):
             cfg.strsize = _int_arg("-s", value)
+        elif opt in ("-a", "--columns"):
+            cfg.acolumn = _int_arg("-a", value)
+        elif opt == "-x":
+            cfg.xstyle = min(cfg.xstyle + 1, 2)
+        elif opt == "--strings-in-hex":
+            styles = {"none": 0, "non-ascii": 1, "all": 2}
+            if value not in styles:
+                raise UsageError(f"invalid --strings-in-hex argument: '{value}'")
+            cfg.xstyle = styles[value]
+        elif opt in ("-v", "--no-abbrev"):
+            _qualify(cfg, "verbose=all")
+        elif opt == "--verbose":
+            _qualify(cfg, "verbose=" + value)
+        elif opt in ("-X", "--const-print-style"):
+            styles = {"abbrev": 0, "raw": 1, "verbose": 2}
+            if value not in styles:
+                raise UsageError(f"invalid -X argument: '{value}'")
+            cfg.xlat = styles[value]
         elif opt == "-e":
             _qualify(cfg, value)
         elif opt == "--trace":
@@ -232,6 +307,12 @@ def parse_args(argv: Sequence[str]) -> Config:
             _qualify(cfg, "status=" + value)
         elif opt == "--signal":
             _qualify(cfg, "signal=" + value)
+        elif opt in ("--read", "--write"):
+            _qualify(cfg, f"{opt[2:]}={value}")
+        elif opt in ("-P", "--trace-path"):
+            if not value:
+                raise UsageError("-P needs a path")
+            cfg.trace_paths.append(value)
         elif opt in ("-z", "--successful-only"):
             cfg.status = parse_status("successful")
         elif opt in ("-Z", "--failed-only"):
@@ -249,8 +330,9 @@ def parse_args(argv: Sequence[str]) -> Config:
         elif opt == "--source":
             cfg.source = True
         elif opt == "--format":
-            if value not in ("text", "json", "jsonl"):
-                raise UsageError(f"invalid --format '{value}': expected text, json or jsonl")
+            if value not in ("text", "json", "jsonl", "chrome"):
+                raise UsageError(f"invalid --format '{value}': expected text, json, jsonl "
+                                 "or chrome")
             cfg.format = value
         elif opt in ("-h", "--help"):
             cfg.help = True
@@ -299,6 +381,16 @@ class _Live(IgnoringSink):
         self.tids.pop(tid, None)
 
 
+def _path_set(paths: list[str]) -> frozenset[bytes]:
+    """-P's paths as given and, for a symbolic link, resolved (strace does both)."""
+    out = set()
+    for path in paths:
+        out.add(os.fsencode(path))
+        if os.path.exists(path):
+            out.add(os.fsencode(os.path.realpath(path)))
+    return frozenset(out)
+
+
 def _exit_status(returncode: int | None) -> int:
     if returncode is None:
         return 0
@@ -312,7 +404,10 @@ def _signals_handled(handler: Callable[[int], None]) -> Iterator[None]:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         handler(signum)
 
-    old = {s: signal.signal(s, on_signal) for s in sigs}
+    # a signal ignored when renacer started stays ignored (nohup renacer PROG): the
+    # command inherits that, as it would without the tracer
+    old = {s: signal.signal(s, on_signal) for s in sigs
+           if signal.getsignal(s) != signal.SIG_IGN}
     try:
         yield
     finally:
@@ -341,6 +436,7 @@ class _Runner:
         self.stderr = stderr
         self.table = table_for()
         self.interrupted = 0
+        self.killed_by: int | None = None  # the signal that killed the traced command
         self.live = _Live(stderr)
         self.files: list[IO[str]] = []
         self.stream: IO[str] = stderr
@@ -358,10 +454,7 @@ class _Runner:
         return f
 
     def _sinks(self) -> list[Any]:
-        from .output.json import JsonlSink
-        from .output.summary import SummarySink
-        from .output.text import TextOptions, TextSink
-
+        # each writer imported where it is used: start-up pays only for the one it needs
         cfg = self.cfg
         if cfg.output is not None and not (cfg.follow >= 2 and cfg.format == "text"
                                            and cfg.summary != 1):
@@ -376,13 +469,21 @@ class _Runner:
         summary = None
         if cfg.format == "text":
             if cfg.summary:
+                from .output.summary import SummarySink
+
                 # last, so that its entry timestamp is taken just before the tracee resumes
                 summary = self.summary = SummarySink(self.table)
             if cfg.summary != 1:
+                from .output.text import TextOptions, TextSink
+
                 first_own = _source_support() if (cfg.stack or cfg.source) else None
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
-                    strsize=cfg.strsize, fd_paths=cfg.fd_paths,
+                    strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
+                    fd_sockets=cfg.fd_sockets,
+                    xstyle=cfg.xstyle, verbose=cfg.verbose, xlat=cfg.xlat,
+                    trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
+                    read_fds=cfg.read_fds, write_fds=cfg.write_fds,
                     syscall_times=cfg.syscall_times, timestamps=cfg.timestamps,
                     relative=cfg.relative, status=cfg.status, signals=cfg.signals,
                     quiet=quiet, stack=stack_fn, print_stack=cfg.stack,
@@ -407,6 +508,8 @@ class _Runner:
             if summary is not None:
                 sinks.append(summary)
         elif cfg.format == "jsonl":
+            from .output.json import JsonlSink
+
             if cfg.stack or cfg.source:
                 _source_support()
             self.jsonl = JsonlSink(self.table, self.stream,
@@ -467,7 +570,7 @@ class _Runner:
     # -- the run ------------------------------------------------------------------------
     def run(self) -> int:
         cfg = self.cfg
-        record = cfg.format == "json"
+        record = cfg.format in ("json", "chrome")
         sinks = self._sinks()
         engine_filter: str | None = cfg.trace_expr
         selected = None
@@ -477,10 +580,16 @@ class _Runner:
             # strace does, and select here.
             selected = parse_trace(engine_filter, self.table)
             engine_filter = None
+        from .output.text import DUMP_LIMIT
+
+        dumps = cfg.read_fds is not None or cfg.write_fds is not None
         options: dict[str, Any] = {
             "filter": engine_filter, "follow_forks": bool(cfg.follow),
-            "source": cfg.stack or cfg.source, "strsize": cfg.strsize,
-            "fd_paths": cfg.fd_paths, "sinks": [_Fanout(sinks, self, selected)],
+            "source": cfg.stack or cfg.source,
+            # dumps show whole buffers; -P matches fds by the files they are open on
+            "strsize": max(cfg.strsize, DUMP_LIMIT) if dumps else cfg.strsize,
+            "fd_paths": cfg.fd_paths or bool(cfg.trace_paths),
+            "sinks": [_Fanout(sinks, self, selected)],
             "record": record,
         }
         if cfg.pids:
@@ -492,6 +601,8 @@ class _Runner:
             status = _exit_status(trace.returncode)
             if self.interrupted:
                 status = 128 + self.interrupted
+            elif trace.returncode is not None and trace.returncode < 0:
+                self.killed_by = -trace.returncode
         self._finish(trace, status)
         return status
 
@@ -541,6 +652,10 @@ class _Runner:
 
             write_document(trace, self.stream, with_events=cfg.summary != 1,
                            exit_status=status)
+        elif cfg.format == "chrome":
+            from .output.chrome import write_chrome
+
+            write_chrome(trace.to_json(), self.stream)
         self.stream.flush()
 
 
@@ -610,8 +725,30 @@ class _Fanout:
             s.task_exited(*args)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The console script; returns the exit status."""
+def console() -> None:
+    """The ``renacer`` console script: :func:`main`, and when the traced command was
+    killed by a signal, renacer dies of it too, as strace does (a shell then reports
+    "Segmentation fault" alike)."""
+    sys.exit(main(die_with_tracee=True))
+
+
+def _die_of(sig: int) -> None:
+    """Kill this process with ``sig`` (no core dump of our own); returns if it survives."""
+    import resource
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    with contextlib.suppress(OSError, ValueError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+    with contextlib.suppress(OSError, ValueError):
+        signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {sig})
+        os.kill(os.getpid(), sig)
+
+
+def main(argv: Sequence[str] | None = None, *, die_with_tracee: bool = False) -> int:
+    """The command line; returns the exit status.  ``die_with_tracee``: see console()."""
     args = sys.argv[1:] if argv is None else list(argv)
     err = sys.stderr
     try:
@@ -626,12 +763,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(f"renacer -- version {__version__}\n")
         return 0
     runner = _Runner(cfg, err)
+    status = 1
     try:
-        return runner.run()
-    except CommandNotFound:
-        err.write(f"renacer: Can't stat '{cfg.command[0]}': No such file or directory\n")
-    except CommandNotExecutable:
-        err.write(f"renacer: Can't execute '{cfg.command[0]}': Permission denied\n")
+        with as_command_line("renacer"):
+            status = runner.run()
+    except (CommandNotFound, CommandNotExecutable) as e:
+        if _EXEC_FAILED.search(str(e)) is not None:
+            pass  # the execve failed in the traced child, which said so (as strace's does)
+        elif isinstance(e, CommandNotFound):
+            err.write(f"renacer: Can't stat '{cfg.command[0]}': No such file or directory\n")
+        else:
+            err.write(f"renacer: Can't execute '{cfg.command[0]}': Permission denied\n")
     except (TracingUnavailable, AttachError) as e:
         err.write(f"renacer: {e}\n")
     except RenacerError as e:
@@ -646,7 +788,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             runner.close()
         except OSError:
             pass
-    return 1
+    if die_with_tracee and runner.killed_by:
+        _die_of(runner.killed_by)
+    return status
+
+
+#: how api.trace reports an execve that failed in the child (tracer/spawn.py's message)
+_EXEC_FAILED = re.compile(r"execve failed: (.*)$")
 
 
 def _has_fd(stream: IO[str]) -> bool:

@@ -30,7 +30,6 @@ accepted where glibc's ERE would refuse it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import warnings
@@ -412,10 +411,12 @@ def _hint(body: str, table: SyscallTable) -> str:
         return f" (did you mean {_q('%' + body)}?)"
     if body.startswith("%"):
         classes = [c for c in _CLASS_TOKENS if c.startswith("%")]
+        import difflib  # only for error messages: not at start-up
         close = difflib.get_close_matches(body, classes, n=1)
         if close:
             return f" (did you mean {_q(close[0])}?)"
         return f" (the classes are {', '.join(classes)})"
+    import difflib  # only for error messages: not at start-up
     close = difflib.get_close_matches(body, index.sorted_names, n=1)
     return f" (did you mean {_q(close[0])}?)" if close else ""
 
@@ -541,6 +542,7 @@ _ALL_STATUSES = frozenset(STATUSES)
 def _status_hint(token: str) -> str:
     if token in ("all", "none"):
         return f"{_q(token)} must be the whole expression"
+    import difflib  # only for error messages: not at start-up
     close = difflib.get_close_matches(token.lower().strip(), STATUSES, n=1)
     return f"did you mean {_q(close[0])}?" if close else "expected " + _or_list(STATUSES)
 
@@ -594,6 +596,7 @@ def parse_e_option(arg: str) -> tuple[str, str]:
         if canonical is not None:
             return canonical, value
         if _IDENTIFIER.fullmatch(name):
+            import difflib  # only for error messages: not at start-up
             close = difflib.get_close_matches(name.lower(), _QUALIFIERS, n=1)
             known = sorted(set(_QUALIFIERS.values()))
             hint = f"did you mean {_q(close[0])}?" if close else "expected " + _or_list(known)

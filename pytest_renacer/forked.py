@@ -7,120 +7,23 @@ must do after the body (formatting a failure the way pytest would, flushing Pyth
 stdout and stderr buffers) happens while the outcome is pickled, which ``api.call``
 does after its end marker.
 
-While the body runs, a Python audit hook (``sys.addaudithook``: pure Python, no
-syscalls) notes the Python source line of the calls that lead to syscalls with a
-path or address (``open()``, ``os.listdir()``, ``subprocess.Popen()``,
-``socket.connect()``...), so that a report can show, next to ``openat(...)``, the
-test's line that opened the file.
+The Python line of each syscall is read from the child's memory at its stop, as for
+a body traced in place (the caller asks for it in the trace options).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import pickle
 import sys
-import sysconfig
-from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
-
-from .model import Frame
 
 if TYPE_CHECKING:
     import pytest
 
     from .api import TraceOptions
     from .model import Trace
-
-#: audit event -> (kind, syscalls it leads to, index of the path argument or None)
-_AUDIT_EVENTS: dict[str, tuple[str, frozenset[str], int | None]] = {
-    "open": ("path", frozenset({"open", "openat", "openat2", "creat"}), 0),
-    "os.listdir": ("path", frozenset({"open", "openat"}), 0),
-    "os.scandir": ("path", frozenset({"open", "openat"}), 0),
-    "os.mkdir": ("path", frozenset({"mkdir", "mkdirat"}), 0),
-    "os.remove": ("path", frozenset({"unlink", "unlinkat"}), 0),
-    "os.rmdir": ("path", frozenset({"rmdir", "unlinkat"}), 0),
-    "os.rename": ("path", frozenset({"rename", "renameat", "renameat2"}), 0),
-    "os.chmod": ("path", frozenset({"chmod", "fchmodat", "fchmodat2"}), 0),
-    "os.chown": ("path", frozenset({"chown", "lchown", "fchownat"}), 0),
-    "os.truncate": ("path", frozenset({"truncate"}), 0),
-    "os.link": ("path", frozenset({"link", "linkat"}), 0),
-    "os.symlink": ("path", frozenset({"symlink", "symlinkat"}), 1),
-    "os.utime": ("path", frozenset({"utimensat", "utime", "utimes", "futimesat"}), 0),
-    "os.exec": ("exec", frozenset({"execve", "execveat"}), 0),
-    "os.posix_spawn": ("exec", frozenset({"execve", "execveat"}), 0),
-    "subprocess.Popen": ("exec", frozenset({"execve", "execveat"}), 0),
-    "socket.connect": ("order", frozenset({"connect"}), None),
-    "socket.bind": ("order", frozenset({"bind"}), None),
-    "socket.sendto": ("order", frozenset({"sendto"}), None),
-}
-
-#: A frame noted by the audit hook: (file, line, function)
-PyFrame = tuple[str, int, str]
-
-
-@functools.cache
-def _library_dirs() -> tuple[str, ...]:
-    """Where library code lives: frames there are not the test's own (computed in the
-    parent: realpath and sysconfig make syscalls)."""
-    dirs = {os.path.dirname(os.path.abspath(__file__)) + os.sep}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
-        if path:
-            dirs.add(os.path.realpath(path) + os.sep)
-            dirs.add(os.path.abspath(path) + os.sep)
-    return tuple(sorted(dirs))
-
-
-class _AuditRecorder:
-    """The audit hook of the traced child: (event, key, own frame) per relevant call."""
-
-    def __init__(self, skip: tuple[str, ...]) -> None:
-        self.records: list[tuple[str, str | None, PyFrame]] = []
-        self.active = False
-        self._busy = False
-        self._skip = skip
-
-    def __call__(self, event: str, args: tuple[Any, ...]) -> None:
-        if not self.active or self._busy:
-            return
-        spec = _AUDIT_EVENTS.get(event)
-        if spec is None:
-            return
-        self._busy = True  # sys._getframe is audited itself
-        try:
-            kind, _, index = spec
-            key: str | None = None
-            if index is not None:
-                raw = args[index] if len(args) > index else None
-                if event == "subprocess.Popen" and raw is None and len(args) > 1:
-                    argv = args[1]
-                    raw = argv if isinstance(argv, str | bytes | os.PathLike) else (
-                        argv[0] if argv else None)
-                if isinstance(raw, int) or raw is None:
-                    return
-                try:
-                    key = os.fsdecode(raw)
-                except TypeError:
-                    return
-                if kind == "exec":
-                    key = os.path.basename(key)
-            frame = self._own_frame()
-            if frame is not None:
-                self.records.append((event, key, frame))
-        finally:
-            self._busy = False
-
-    def _own_frame(self) -> PyFrame | None:
-        f = sys._getframe(2)
-        while f is not None:
-            name = f.f_code.co_filename
-            if not name.startswith(("<", *self._skip)):
-                return (name, f.f_lineno, f.f_code.co_name)
-            f = f.f_back  # type: ignore[assignment]
-        return None
 
 
 @dataclass
@@ -131,7 +34,6 @@ class ChildOutcome:
     exc: BaseException | PytestOutcome | None = None
     #: the failure as pytest would show it, formatted in the child (TerminalRepr or str)
     longrepr: Any = None
-    audit: list[tuple[str, str | None, PyFrame]] = field(default_factory=list)
     #: text written to an in-memory sys.stdout/sys.stderr (pytest's --capture=sys)
     stdout: str = ""
     stderr: str = ""
@@ -155,16 +57,14 @@ class _Deferred:
     """The body's outcome, finished while ``api.call`` pickles it (after the end marker)."""
 
     def __init__(self, item: pytest.Item | None, value: Any, exc: BaseException | None,
-                 audit: _AuditRecorder, marks: tuple[int | None, int | None]) -> None:
+                 marks: tuple[int | None, int | None]) -> None:
         self.item = item
         self.value = value
         self.exc = exc
-        self.audit = audit
         self.marks = marks
 
     def __reduce__(self) -> tuple[Callable[..., ChildOutcome], tuple[Any, ...]]:
-        self.audit.active = False
-        out = ChildOutcome(audit=self.audit.records)
+        out = ChildOutcome()
         texts = []
         for stream, mark in zip((sys.stdout, sys.stderr), self.marks, strict=True):
             text = ""
@@ -184,8 +84,7 @@ class _Deferred:
             if self.item is not None and _is_failure(exc):
                 out.longrepr = _format_failure(self.item, exc)
             out.exc = _sendable_exception(exc)
-        return (ChildOutcome, (out.value, out.exc, out.longrepr, out.audit, out.stdout,
-                               out.stderr))
+        return (ChildOutcome, (out.value, out.exc, out.longrepr, out.stdout, out.stderr))
 
 
 def _sendable(value: Any) -> Any:
@@ -273,21 +172,15 @@ def _stream_mark(stream: Any) -> int | None:
         return None
 
 
-def _child_body(item: pytest.Item | None, fn: Callable[[], Any],
-                skip: tuple[str, ...]) -> _Deferred:
+def _child_body(item: pytest.Item | None, fn: Callable[[], Any]) -> _Deferred:
     """Runs in the traced child, between the markers: the body, and nothing that costs
     a syscall besides it."""
-    audit = _AuditRecorder(skip)
-    sys.addaudithook(audit)
     marks = (_stream_mark(sys.stdout), _stream_mark(sys.stderr))
-    audit.active = True
     try:
         value = fn()
     except BaseException as e:  # sent to the parent, raised there
-        audit.active = False
-        return _Deferred(item, None, e, audit, marks)
-    audit.active = False
-    return _Deferred(item, value, None, audit, marks)
+        return _Deferred(item, None, e, marks)
+    return _Deferred(item, value, None, marks)
 
 
 def run_forked(item: pytest.Item | None, fn: Callable[[], Any],
@@ -300,7 +193,7 @@ def run_forked(item: pytest.Item | None, fn: Callable[[], Any],
             stream.flush()  # or the child would write the parent's buffered text again
         except Exception:
             pass
-    trace = api.call(_child_body, item, fn, _library_dirs(), _renacer_options=options)
+    trace = api.call(_child_body, item, fn, _renacer_options=options)
     outcome = trace.result
     assert isinstance(outcome, ChildOutcome)
     trace.result = outcome.value
@@ -315,44 +208,3 @@ def run_forked(item: pytest.Item | None, fn: Callable[[], Any],
     if outcome.stderr:
         sys.stderr.write(outcome.stderr)
     return trace, outcome
-
-
-def python_sources(trace: Trace, audit: Sequence[tuple[str, str | None, PyFrame]],
-                   ) -> dict[int, Frame]:
-    """Event index -> the Python frame that made it, matched from the audit records.
-
-    Matching is by kind: a path call (``open("x")``) goes with the next syscall of its
-    family naming that path; an exec with the next execve of that program name; a
-    socket call with the next such syscall, in order.  Syscalls no audited call leads
-    to (``read``, ``stat``...) get no frame.
-    """
-    queues: dict[tuple[str, str | None], deque[PyFrame]] = {}
-    for event, key, frame in audit:
-        _, syscalls, _ = _AUDIT_EVENTS[event]
-        for name in syscalls:
-            queues.setdefault((name, key), deque()).append(frame)
-    if not queues:
-        return {}
-    wanted = {name for name, _ in queues}
-    out: dict[int, Frame] = {}
-    for i, ev in enumerate(trace.events):
-        name = ev.name
-        if name not in wanted:
-            continue
-        keys: list[str | None]
-        if name in ("execve", "execveat"):
-            keys = [os.path.basename(p) for p in ev.paths[:1]]
-        elif (name, None) in queues:
-            keys = [None]
-        else:
-            keys = list(ev.paths)
-        for key in keys:
-            q = queues.get((name, key))
-            if q:
-                file, line, func = q.popleft() if name not in ("execve", "execveat") \
-                    else q[0]
-                out[i] = Frame(file, line, func, None, 0)
-                if name in ("execve", "execveat") and ev.retval == 0:
-                    q.popleft()  # the exec that worked ends that program's search
-                break
-    return out

@@ -14,12 +14,13 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, overload
+from typing import Any, overload
 
 from . import decode
 from .filters import SyscallSet
 from .filters import selector as make_selector
 from .tables import SyscallInfo, SyscallTable
+from .types import Frame as Frame  # re-exported: the frames of SyscallEvent.stack
 
 JSON_FORMAT = "renacer-json-v1"
 
@@ -29,20 +30,6 @@ _UNFINISHED = 2  # the call never returned (process died in it, or trace stopped
 _NO_RETVAL = 4  # count-only tracing: the exit was never observed on purpose
 _MAX_INTERNED = 1 << 16  # distinct captures shared per trace, at most
 _NAN = math.nan
-
-
-class Frame(NamedTuple):
-    """One frame of a syscall's call stack, symbolized when debug info allows."""
-
-    file: str | None
-    line: int | None
-    function: str | None
-    binary: str | None
-    address: int
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.file else (self.binary or "??")
-        return f"{where} in {self.function}" if self.function else where
 
 
 @dataclass
@@ -342,7 +329,7 @@ class SyscallEvent:
 
 def _frame_json(f: Frame) -> dict[str, Any]:
     return {"file": f.file, "line": f.line, "function": f.function, "binary": f.binary,
-            "address": f.address}
+            "address": f.address, "language": f.language}
 
 
 def _jsonable(value: object) -> Any:

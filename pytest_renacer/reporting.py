@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,37 +40,33 @@ def frame_text(frame: Frame, roots: Sequence[Path]) -> str:
 class TracedEvents:
     """The events of a test's traces, each with its source frame when known."""
 
-    def __init__(self, traces: Sequence[Trace],
-                 py_sources: Mapping[int, Mapping[int, Frame]]) -> None:
+    def __init__(self, traces: Sequence[Trace]) -> None:
         self.traces = traces
-        self.py_sources = py_sources
 
-    def matching(self, selector: str | None) -> tuple[int, list[tuple[Trace, int, SyscallEvent]]]:
-        """How many events match, and the first SCAN of them (trace, index, event)."""
+    def matching(self, selector: str | None) -> tuple[int, list[tuple[Trace, SyscallEvent]]]:
+        """How many events match, and the first SCAN of them (trace, event)."""
         from .filters import selector as make_selector
 
         total = 0
-        first: list[tuple[Trace, int, SyscallEvent]] = []
+        first: list[tuple[Trace, SyscallEvent]] = []
         for t in self.traces:
             nrs = None if selector is None else make_selector(selector, t.table).nrs()
             for i, ev in enumerate(t.events):
                 if nrs is None or ev.nr in nrs:
                     total += 1
                     if len(first) < SCAN:
-                        first.append((t, i, ev))
+                        first.append((t, ev))
                     elif nrs is None:
                         total += len(t) - i - 1
                         break
         return total, first
 
-    def source(self, trace: Trace, index: int, ev: SyscallEvent) -> Frame | None:
+    @staticmethod
+    def source(ev: SyscallEvent) -> Frame | None:
         try:
-            src = ev.source
+            return ev.source
         except Exception:  # symbolization is best effort in a report
-            src = None
-        if src is not None:
-            return src
-        return self.py_sources.get(id(trace), {}).get(index)
+            return None
 
 
 def _event_text(t: Trace, ev: SyscallEvent) -> str:
@@ -85,7 +81,7 @@ def _event_text(t: Trace, ev: SyscallEvent) -> str:
     return text
 
 
-def _offending(first: Sequence[tuple[Trace, int, SyscallEvent]], events: TracedEvents,
+def _offending(first: Sequence[tuple[Trace, SyscallEvent]], events: TracedEvents,
                roots: Sequence[Path]) -> list[str]:
     """The first TOP distinct events (runs of identical ones folded), with their source
     lines, then where they come from when several source lines are known."""
@@ -93,8 +89,8 @@ def _offending(first: Sequence[tuple[Trace, int, SyscallEvent]], events: TracedE
     by_source: Counter[str] = Counter()
     shown = repeats = 0
     previous: tuple[str, str | None] | None = None
-    for t, i, ev in first:
-        src = events.source(t, i, ev)
+    for t, ev in first:
+        src = events.source(ev)
         where = None if src is None else frame_text(src, roots)
         if where is not None:
             by_source[where] += 1
@@ -130,14 +126,15 @@ def section_text(
     reasons: Sequence[str],
     traces: Sequence[Trace],
     labels: Sequence[str],
-    py_sources: Mapping[int, Mapping[int, Frame]],
     verdict: Verdict | None,
     comparison: Comparison | None,
     artifact: str | None,
     artifact_hint: str,
     roots: Sequence[Path],
-    forked: bool,
+    body: str | None,
 ) -> str:
+    """The failure report's text.  ``body``: where a body the plugin traced itself ran
+    ("in place", "forked child"); None when the test traced through the fixture."""
     lines: list[str] = []
     names: Counter[str] = Counter()
     failed: Counter[str] = Counter()
@@ -156,7 +153,7 @@ def section_text(
                          f" {status:<8}  from {r.limit.marker}")
         lines.append("")
 
-    what = "the test body (forked child)" if forked else (
+    what = f"the test body ({body})" if body else (
         f"{len(traces)} trace{'s' if len(traces) != 1 else ''}")
     lines.append(f"top syscalls of {what}, {total} calls:")
     if not names:
@@ -168,14 +165,14 @@ def section_text(
     if len(names) > TOP:
         rest = total - sum(c for _, c in names.most_common(TOP))
         lines.append(f"  {'...':<{width}}  {rest:>6}  in {len(names) - TOP} other syscalls")
-    if len(traces) > 1 or (traces and not forked):
+    if len(traces) > 1 or (traces and not body):
         lines.append("traces:")
         for t, label in zip(traces, labels, strict=False):
             rc = "" if t.returncode is None else f", exit {t.returncode}"
             lines.append(f"  {label}: {len(t)} syscalls ({t.mode}{rc})")
     lines.append("")
 
-    events = TracedEvents(traces, py_sources)
+    events = TracedEvents(traces)
     selectors: list[tuple[str, str | None]] = []
     if verdict is not None:
         broken = verdict.broken

@@ -98,3 +98,14 @@ def test_textcost_reports_both_kinds_of_line() -> None:
     assert r.returncode == 0, r.stderr[-3000:]
     rows = [line for line in r.stdout.splitlines() if line.startswith(f"| {ROOT} |")]
     assert len(rows) == 1 and all(float(x) > 0 for x in rows[0].split("|")[2:6])
+
+
+def test_bench_inplace_reports_every_way_and_both_levels() -> None:
+    r = _run(str(BENCH / "bench_inplace.py"), "--calls", "50", "--rounds", "1",
+             "--tests", "3", "--pytest-rounds", "1")
+    assert r.returncode == 0, r.stderr[-3000:] + r.stdout[-3000:]
+    out = r.stdout
+    for way in ("untraced", "in place, getppid budget", "forked, openat budget"):
+        assert f"  {way}" in out
+    for run in ("untraced (-p no:renacer)", "in place", "forked (fork=True)"):
+        assert f"  {run} " in out

@@ -105,7 +105,9 @@ def test_ff_without_output_is_f():
 
 @pytest.mark.parametrize(("argv", "message"), [
     ([], "must have PROG [ARGS] or -p PID"),
-    (["-x", "true"], "option -x not recognized"),
+    (["-j", "true"], "option -j not recognized"),
+    (["-X", "plain", "true"], "invalid -X argument: 'plain'"),
+    (["-a", "wide", "true"], "invalid -a argument"),
     (["-s", "many", "true"], "invalid -s argument: 'many'"),
     (["-s", "-1", "true"], "invalid -s argument"),
     (["-S", "bogus", "true"], "invalid sortby: 'bogus'"),
@@ -150,11 +152,13 @@ def test_missing_command_is_one_line_exit_1(capsys):
     assert err == "renacer: Can't stat 'no-such-command-renacer': No such file or directory\n"
 
 
-def test_not_executable(tmp_path, capsys):
+def test_not_executable(tmp_path, capfd):
     f = tmp_path / "script"
     f.write_text("#!/bin/sh\n")
     assert run(str(f)) == 1
-    assert capsys.readouterr().err == f"renacer: Can't execute '{f}': Permission denied\n"
+    lines = capfd.readouterr().err.splitlines()  # strace's lines, its child's words
+    assert lines[0].startswith(f'execve("{f}", [') and "EACCES" in lines[0]
+    assert lines[1:] == ["renacer: exec: Permission denied", "+++ exited with 1 +++"]
 
 
 @pytest.mark.parametrize("error", [
@@ -184,6 +188,13 @@ def test_unwritable_output(tmp_path, capsys):
 def test_exit_status_is_the_commands(tmp_path):
     assert run("-o", str(tmp_path / "log"), "--", "sh", "-c", "exit 3") == 3
     assert run("-o", str(tmp_path / "log"), "--", TRUE) == 0
+
+
+def test_the_console_script_dies_of_the_signal_that_killed_the_command(build, tmp_path):
+    """As strace does: a shell then says "Terminated" as it would without the tracer."""
+    p = renacer_proc("-o", str(tmp_path / "log"), build("cli_signals"))
+    p.communicate(timeout=60)
+    assert p.returncode == -signal.SIGTERM
 
 
 def test_killed_by_signal_is_128_plus_n(build, tmp_path):
@@ -377,7 +388,7 @@ def test_python_dash_m_and_the_console_script():
     from importlib.metadata import entry_points
 
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "renacer"]
-    assert script.load() is cli.main
+    assert script.load() is cli.console
 
 
 def test_source_locations(build, tmp_path):

@@ -370,7 +370,7 @@ def test_command_dependent_captures(cap: Capturer, mem: FakeMemory) -> None:
     _, line = run(cap, "prctl", (16, name, 0, 0, 0), 0)
     assert line == 'prctl(PR_GET_NAME, "myname") = 0'
     _, line = run(cap, "prctl", (2, one, 0, 0, 0), 0)
-    assert line == "prctl(PR_GET_PDEATHSIG, [1]) = 0"
+    assert line == "prctl(PR_GET_PDEATHSIG, [SIGHUP]) = 0"  # strace names the signal
     fs = mem.put(0x4000, struct.pack("<Q", 0x7F2B35954740))
     _, line = run(cap, "arch_prctl", (0x1003, fs), 0)
     assert line == "arch_prctl(ARCH_GET_FS, [0x7f2b35954740]) = 0"

@@ -59,5 +59,5 @@ def test_importing_it_runs_nothing(capsys):
         module = importlib.import_module("pytest_renacer.__main__")
     finally:
         sys.modules.pop("pytest_renacer.__main__", None)  # runpy wants it unimported
-    assert module.main is cli.main
+    assert module.console is cli.console
     assert capsys.readouterr() == ("", "")

@@ -31,10 +31,13 @@ A6 = (0,) * 6
 class PlainFormatter:
     """Each argument in decimal, a captured "buf" as the second one."""
 
-    def __init__(self, info, *, strsize, fd_paths):
+    def __init__(self, info, *, strsize, fd_paths, xstyle=0, verbose=False, xlat=0):
         self.info = info
         self.kinds = info.args
         self.entry_count = decode.entry_arg_count(info)
+
+    def entry_count_of(self, raw):
+        return self.entry_count
 
     def arg_list(self, raw, captured, retval):
         out = [str(raw[i]) for i in range(len(self.info.args))]

@@ -23,6 +23,15 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
 
 
+#: Where a traced body runs: in place (the default), or in a forked child (asked for by
+#: a module-level mark, put at the top of the test file)
+BODY_MODES = {"inplace": "", "fork": "import pytest\npytestmark = pytest.mark.renacer(fork=True)\n"}
+
+
+def body_file(mode: str, source: str) -> str:
+    return BODY_MODES[mode] + textwrap.dedent(source)
+
+
 # ----------------------------------------------------------------------- the fixture
 
 
@@ -38,6 +47,12 @@ def test_fixture_run_call_spawn_and_traces(project: pytest.Pytester) -> None:
 
         def boom():
             raise ValueError("no luck")
+
+        def _tb_frames(e):
+            tb = e.__traceback__
+            while tb is not None:
+                yield tb
+                tb = tb.tb_next
 
         def test_all(syscalls):
             assert syscalls.traces == []
@@ -57,8 +72,15 @@ def test_fixture_run_call_spawn_and_traces(project: pytest.Pytester) -> None:
             assert syscalls.names()["getpid"] == 1
             try:
                 syscalls.call(boom)
-            except ValueError as e:
+            except ValueError as e:  # boom's own exception, raised in place
                 assert "no luck" in str(e)
+                assert "boom" in [tb.tb_frame.f_code.co_name for tb in _tb_frames(e)]
+                assert len(e.renacer_trace.events) >= 0
+            else:
+                raise AssertionError("boom did not raise")
+            try:
+                syscalls.options(fork=True).call(boom)
+            except ValueError as e:
                 assert "Traceback in the traced child" in str(e.__cause__)
             else:
                 raise AssertionError("boom did not raise")
@@ -295,6 +317,39 @@ def test_wrong_marker_arguments_are_collection_errors(project: pytest.Pytester) 
     result.stdout.fnmatch_lines(["pytest-renacer: wrong marker arguments on test_b: *"])
 
 
+def test_every_bad_marker_of_a_module_reported_and_good_tests_collected(
+        project: pytest.Pytester) -> None:
+    project.makepyfile(test_m=textwrap.dedent("""
+        import pytest
+
+        @pytest.mark.max_syscalls("ten")
+        def test_a(): pass
+
+        def test_good(): pass
+
+        @pytest.mark.renacer(bogus=1)
+        def test_b(): pass
+
+        class TestC:
+            @pytest.mark.max_syscalls(opennat=1)
+            def test_c(self): pass
+
+            def test_d(self): pass
+    """))
+    result = run(project, "--co")
+    result.stdout.fnmatch_lines(["collected 2 items / 3 errors"])
+    result.stdout.fnmatch_lines([
+        "pytest-renacer: wrong marker arguments on test_a: max_syscalls('ten'): *",
+        "pytest-renacer: wrong marker arguments on test_b: renacer(...): unknown option(s) *",
+        "pytest-renacer: wrong marker arguments on test_c: max_syscalls(opennat=1): *",
+    ])
+    result.stdout.fnmatch_lines(["ERROR test_m.py::test_a", "ERROR test_m.py::test_b",
+                                 "ERROR test_m.py::TestC::test_c"])
+    # and run anyway where asked: the good tests pass, the bad ones stay errors
+    result = run(project, "--continue-on-collection-errors")
+    result.assert_outcomes(passed=2, errors=3)
+
+
 def test_markers_added_after_collection_are_checked_too(project: pytest.Pytester) -> None:
     project.makeconftest(textwrap.dedent("""
         import pytest
@@ -310,11 +365,12 @@ def test_markers_added_after_collection_are_checked_too(project: pytest.Pytester
                                  "max_syscalls(typo_call=1): invalid system call 'typo_call'*"])
 
 
-# ----------------------------------------------------------------------- the forked body
+# ----------------------------------------------------------------------- a traced body
 
 
-def test_forked_body_counts_only_the_body(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_body_counts_only_the_body(project: pytest.Pytester, mode: str) -> None:
+    project.makepyfile(body_file(mode, """
         import os
         import pytest
 
@@ -347,8 +403,9 @@ def test_forked_body_counts_only_the_body(project: pytest.Pytester) -> None:
     ])
 
 
-def test_forked_body_outcomes_propagate(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_body_outcomes_propagate(project: pytest.Pytester, mode: str) -> None:
+    project.makepyfile(body_file(mode, """
         import pytest
 
         class Unpicklable(Exception):
@@ -397,20 +454,21 @@ def test_forked_body_outcomes_propagate(project: pytest.Pytester) -> None:
         ">       assert x == 2, \"x should be two\"",
         "E       AssertionError: x should be two",
         "E       assert 1 == 2",
-        "test_forked_body_outcomes_propagate.py:10: AssertionError",
+        "test_body_outcomes_propagate.py:*: AssertionError",
     ])
     result.stdout.fnmatch_lines(["*Captured stdout call*", "from the child"])
     result.stdout.fnmatch_lines(
-        ["SKIPPED [[]1[]] test_forked_body_outcomes_propagate.py:*: not today"])
+        ["SKIPPED [[]1[]] test_body_outcomes_propagate.py:*: not today"])
     assert "plain failure" in out
     assert "test_unpicklable.<locals>" not in out
     result.stdout.fnmatch_lines(["FAILED *::test_unpicklable - "
-                                 "test_forked_body_outcomes_propagate.Unpicklable: 1/2"])
-    assert "pytest_renacer/plugin.py" not in out  # failures show the child's frames
+                                 "test_body_outcomes_propagate.Unpicklable: 1/2"])
+    assert "pytest_renacer/" not in out  # failures show the child's frames, not ours
 
 
-def test_forked_body_follows_children(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_body_follows_children(project: pytest.Pytester, mode: str) -> None:
+    project.makepyfile(body_file(mode, """
         import subprocess
         import pytest
         from renacer_bins import BINS
@@ -429,8 +487,11 @@ def test_forked_body_follows_children(project: pytest.Pytester) -> None:
         ["FAILED *::test_runs_a_program - Failed: max_syscalls: execve 1 > 0"])
 
 
-def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_failure_shows_python_source_lines(project: pytest.Pytester, mode: str) -> None:
+    """The Python line of every offending syscall, read from the interpreter at the stop:
+    a read() or write() as well as an open()."""
+    project.makepyfile(body_file(mode, """
         import os
         import pytest
 
@@ -442,14 +503,33 @@ def test_forked_failure_shows_python_source_lines(project: pytest.Pytester) -> N
         def test_loads_twice():
             load(os.devnull)
             load(os.devnull)
+
+        @pytest.mark.max_syscalls(write=1)
+        def test_writes_twice(fd):
+            os.write(fd, b"x")
+            os.write(fd, b"y")
+
+        @pytest.fixture
+        def fd():
+            fd = os.open(os.devnull, os.O_WRONLY)
+            yield fd
+            os.close(fd)
     """))
     result = run(project)
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(failed=2)
+    line = 8 if mode == "fork" else 5  # the fork header: its lines and a blank one
     result.stdout.fnmatch_lines([
         "offending events: openat, 2 calls:",
         '  openat(AT_FDCWD, "/dev/null", O_RDONLY|O_CLOEXEC) = *',
-        "      at test_forked_failure_shows_python_source_lines.py:5 in load",
+        f"      at test_failure_shows_python_source_lines.py:{line} in load",
         "      ... and 1 more like it",
+    ])
+    result.stdout.fnmatch_lines([
+        "offending events: write, 2 calls:",
+        '  write(*, "x", 1) = 1',
+        f"      at test_failure_shows_python_source_lines.py:{line + 10} in test_writes_twice",
+        '  write(*, "y", 1) = 1',
+        f"      at test_failure_shows_python_source_lines.py:{line + 11} in test_writes_twice",
     ])
 
 
@@ -480,8 +560,9 @@ def test_budget_failure_shows_native_source_lines(project: pytest.Pytester) -> N
     assert sources == {("write_loop.c", 10)}
 
 
-def test_forked_hypothesis_examples_each_in_a_child(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+@pytest.mark.parametrize("mode", BODY_MODES)
+def test_hypothesis_examples_each_traced(project: pytest.Pytester, mode: str) -> None:
+    project.makepyfile(body_file(mode, """
         import os
         import pytest
         from hypothesis import given, settings, strategies as st
@@ -499,8 +580,8 @@ def test_forked_hypothesis_examples_each_in_a_child(project: pytest.Pytester) ->
                                   r".*(Falsifying example|Failing test case)", r".*n=5,"])
 
 
-def test_async_test_without_fixture_is_refused(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+def test_async_body_cannot_be_forked(project: pytest.Pytester) -> None:
+    project.makepyfile(body_file("fork", """
         import pytest
 
         @pytest.mark.max_syscalls(10)
@@ -599,8 +680,29 @@ def test_hooks_trace_finished_and_json_extra(project: pytest.Pytester) -> None:
                       "test_forked": {"seen_by_hook": 1, "owner": "storage-team"}}
 
 
-def test_unittest_methods_need_the_fixture(project: pytest.Pytester) -> None:
+def test_unittest_methods_are_traced_in_place(project: pytest.Pytester) -> None:
     project.makepyfile(textwrap.dedent("""
+        import os
+        import unittest
+        import pytest
+
+        class T(unittest.TestCase):
+            @pytest.mark.max_syscalls(getppid=1)
+            def test_within(self):
+                os.getppid()
+
+            @pytest.mark.max_syscalls(getppid=1)
+            def test_over(self):
+                os.getppid()
+                os.getppid()
+    """))
+    result = run(project, "-rf")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["FAILED *::T::test_over - Failed: max_syscalls: getppid 2 > 1"])
+
+
+def test_unittest_methods_cannot_be_forked(project: pytest.Pytester) -> None:
+    project.makepyfile(body_file("fork", """
         import unittest
         import pytest
 
@@ -616,7 +718,7 @@ def test_unittest_methods_need_the_fixture(project: pytest.Pytester) -> None:
 
 
 def test_forked_body_output_and_crashes(project: pytest.Pytester) -> None:
-    project.makepyfile(textwrap.dedent("""
+    project.makepyfile(body_file("fork", """
         import os
         import sys
         import pytest

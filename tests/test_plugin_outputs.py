@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 import xml.etree.ElementTree as ET
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +82,7 @@ def test_session_json(project: pytest.Pytester) -> None:
                               "baseline_regressions": 0, "syscalls": 3 + 1 + 2 + 1 + 2,
                               "traces": 5}
     over = tests["test_forked_over"]
-    assert over["outcome"] == "failed" and over["forked"] and not over["uses_fixture"]
+    assert over["outcome"] == "failed" and not over["forked"] and not over["uses_fixture"]
     assert over["reason"] == "max_syscalls: getpid 2 > 1"
     assert over["budget"]["limits"] == [{"selector": "getpid", "limit": 1, "kind": "syscall",
                                          "marker": "max_syscalls(getpid=1)", "count": 2,
@@ -142,11 +144,19 @@ def test_junit_xml_properties(project: pytest.Pytester) -> None:
     assert props["test_untraced"] == {}
     assert props["test_forked_over"] == {
         "renacer_syscalls": "2", "renacer_traces": "1", "renacer_budget": "exceeded",
-        "renacer_artifact": str(project.path / "arts" / "test_traced.py" /
-                                "test_forked_over.json"),
+        # relative to the rootdir: CI uploads the tree elsewhere
+        "renacer_artifact": "arts/test_traced.py/test_forked_over.json",
     }
     assert props["test_fixture"]["renacer_syscalls"] == "3"
     assert "renacer_budget" not in props["test_fixture"]
+    # the <failure> text carries the offending calls, not only the one-line reason
+    [case] = [c for c in root.iter("testcase") if c.get("name") == "test_forked_over"]
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message") == "Failed: max_syscalls: getpid 2 > 1"
+    text = failure.text or ""
+    assert "EXCEEDED  from max_syscalls(getpid=1)" in text
+    assert "offending events: getpid, 2 calls:" in text, text
+    assert "getpid() = " in text and "at test_traced.py:" in text, text
 
 
 def test_pytest_html_extras(project: pytest.Pytester) -> None:
@@ -154,10 +164,16 @@ def test_pytest_html_extras(project: pytest.Pytester) -> None:
     result = project.runpytest_inprocess("-p", "no:cacheprovider", "--html=report.html",
                                          "--self-contained-html", "--renacer-dir=arts")
     result.assert_outcomes(passed=5, failed=1)
-    html = (project.path / "report.html").read_text()
+    html = unescape((project.path / "report.html").read_text()).replace('\\"', '"')
     assert "EXCEEDED  from max_syscalls(getpid=1)" in html  # the renacer section
     assert "renacer JSON" in html
-    assert (project.path / "arts" / "test_traced.py" / "test_forked_over.json").as_uri() in html
+    # the link is relative (to the report's folder, here the rootdir), not file:///...
+    assert "file://" not in html
+    assert 'href="arts/test_traced.py/test_forked_over.json"' in html
+    # a Syscalls column, filled for every traced test, passed ones included
+    assert 'data-column-type="renacer">Syscalls</th>' in html
+    cells = re.findall(r'col-renacer">(\d*)<', html)
+    assert sorted(cells) == sorted(["", "3", "1", "2", "1", "2"]), cells
 
 
 def test_xdist_merges_the_session_json(project: pytest.Pytester) -> None:
@@ -216,3 +232,129 @@ def test_node_paths() -> None:
     assert safe_name("a b/c:d") == "a_b_c_d"
     long = safe_name("x" * 300)
     assert len(long) == 120 and long != safe_name("x" * 301)
+
+
+# ----------------------------------------------------------------------- CI-ready artifacts
+
+
+@pytest.mark.parametrize(("detail", "with_events"), [
+    (None, {"test_forked_over", "test_plain_failure"}),  # the default: failures
+    ("failures", {"test_forked_over", "test_plain_failure"}),
+    ("full", TRACED | {"test_plain_failure"}),
+    ("counts", set()),
+])
+def test_json_detail(project: pytest.Pytester, detail: str | None,
+                     with_events: set[str]) -> None:
+    project.makepyfile(test_more=textwrap.dedent("""
+        def test_plain_failure(syscalls):
+            syscalls.run(["true"])
+            assert 1 + 1 == 3, "arithmetic"
+    """))
+    args = ["-p", "no:cacheprovider", "--renacer-json=s.json", "--renacer-dir=arts"]
+    if detail:
+        args.append(f"--renacer-json-detail={detail}")
+    project.runpytest_inprocess(*args).assert_outcomes(passed=5, failed=2)
+    doc = json.loads((project.path / "s.json").read_text())
+    validator().validate(doc)
+    tests = by_test(doc)
+    assert {name for name, t in tests.items()
+            if all("events" in tr for tr in t["traces"])} == with_events
+    # counts are always there
+    assert tests["test_param[2]"]["traces"][0]["counts"] == {"write": 2}
+    # the per-test artifacts follow the same rule
+    art = json.loads((project.path / "arts" / "test_traced.py" / "test_fixture.json").read_text())
+    assert ("events" in art["tests"][0]["traces"][0]) == ("test_fixture" in with_events)
+
+
+def test_reason_of_a_plain_assertion_failure(project: pytest.Pytester) -> None:
+    project.makepyfile(test_more=textwrap.dedent("""
+        def test_plain_failure(syscalls):
+            syscalls.run(["true"])
+            assert 1 + 1 == 3, "arithmetic"
+    """))
+    project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json")
+    tests = by_test(json.loads((project.path / "s.json").read_text()))
+    assert tests["test_plain_failure"]["reason"] == "AssertionError: arithmetic"
+    assert tests["test_forked_over"]["reason"] == "max_syscalls: getpid 2 > 1"
+    assert tests["test_fixture"]["reason"] is None
+
+
+def test_artifacts_get_the_umask_mode(project: pytest.Pytester) -> None:
+    old = os.umask(0o027)
+    try:
+        project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json",
+                                    "--renacer-dir=arts", "--renacer-html=r.html")
+    finally:
+        os.umask(old)
+    files = [project.path / "s.json", project.path / "r.html",
+             *(project.path / "arts").rglob("*.json")]
+    assert len(files) == 2 + len(TRACED)
+    assert {oct(f.stat().st_mode & 0o777) for f in files} == {oct(0o640)}
+
+
+def test_documents_validate_with_erestart_restartblock(project: pytest.Pytester) -> None:
+    """A sleep interrupted by a signal that has no handler ends with the kernel's
+    ERESTART_RESTARTBLOCK: the errno pattern of the schema must take it."""
+    project.makepyfile(test_more=textwrap.dedent("""
+        def test_restart(syscalls):
+            t = syscalls.run(["sh", "-c", "sleep 0.4 & pid=$!; sleep 0.1; kill -CONT $pid; wait"],
+                             filter="clock_nanosleep,nanosleep,restart_syscall")
+            assert "ERESTART_RESTARTBLOCK" in {e.errno for e in t.events}
+    """))
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json",
+                                         "--renacer-json-detail=full", "test_more.py")
+    result.assert_outcomes(passed=1)
+    doc = json.loads((project.path / "s.json").read_text())
+    validator().validate(doc)
+    errnos = {e["errno"] for e in doc["tests"][0]["traces"][0]["events"]}
+    assert "ERESTART_RESTARTBLOCK" in errnos
+
+
+# ----------------------------------------------------------------------- --renacer-top
+
+
+def test_renacer_top(project: pytest.Pytester) -> None:
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-top=3",
+                                         "--renacer-json=s.json")
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines([
+        "*= renacer: 3 tests with the most syscalls =*",
+        "3 syscalls  test_traced.py::test_fixture  (write 3)",
+        "2 syscalls  test_traced.py::test_forked_over  (getpid 2)",
+        "2 syscalls  test_traced.py::test_param[[]2[]]  (write 2)",
+    ])
+    doc = json.loads((project.path / "s.json").read_text())
+    validator().validate(doc)
+    assert doc["top"] == [
+        {"nodeid": "test_traced.py::test_fixture", "syscalls": 3, "top": {"write": 3}},
+        {"nodeid": "test_traced.py::test_forked_over", "syscalls": 2, "top": {"getpid": 2}},
+        {"nodeid": "test_traced.py::test_param[2]", "syscalls": 2, "top": {"write": 2}},
+    ]
+    # without the option: no section, no "top" in the document
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "--renacer-json=s.json")
+    assert "tests with the most syscalls" not in result.stdout.str()
+    assert "top" not in json.loads((project.path / "s.json").read_text())
+
+
+def test_renacer_top_under_xdist(project: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+                                          "-p", "no:benchmark", "-n", "2", "--renacer-top=2",
+                                          "--renacer-html=r.html")
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(["*= renacer: 2 tests with the most syscalls =*",
+                                 "3 syscalls  test_traced.py::test_fixture  (write 3)",
+                                 "2 syscalls  test_traced.py::test_forked_over  (getpid 2)",
+                                 "5 traced tests drawn in *r.html"])
+    assert (project.path / "r.html").read_text().count('<section class="test') == 5
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--renacer-top=x"], "ERROR: --renacer-top: 'x' is not a number >= 0"),
+    (["--renacer-json-detail=some"],
+     "ERROR: --renacer-json-detail: 'some' is not one of counts, failures, full"),
+])
+def test_bad_option_values(project: pytest.Pytester, args: list[str], message: str) -> None:
+    result = project.runpytest_inprocess(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])

@@ -30,12 +30,12 @@ def make_trace(calls: Sequence[tuple[str, int]], *, mode: str = "full",
     return rec.build(argv=["prog"], returncode=0)
 
 
-def section(traces: Sequence[Trace], *, limits: Sequence[Limit] = (), forked: bool = False,
-            py_sources: dict[int, dict[int, Frame]] | None = None) -> str:
+def section(traces: Sequence[Trace], *, limits: Sequence[Limit] = (),
+            body: str | None = None) -> str:
     verdict = Budget(tuple(limits)).check(traces) if limits else None
     return section_text(reasons=[], traces=traces, labels=[f"t{i}" for i in range(len(traces))],
-                        py_sources=py_sources or {}, verdict=verdict, comparison=None,
-                        artifact=None, artifact_hint="none", roots=[ROOT], forked=forked)
+                        verdict=verdict, comparison=None,
+                        artifact=None, artifact_hint="none", roots=[ROOT], body=body)
 
 
 def frame(line: int, file: str = "/src/project/test_x.py") -> Frame:
@@ -85,10 +85,11 @@ def test_a_trailing_run_of_repeats_is_counted_too():
 
 def test_python_source_lines_and_the_by_source_table():
     t = make_trace([("close", 3), ("close", 4), ("close", 5)])
-    py = {id(t): {0: frame(7), 1: frame(7), 2: frame(9)}}
-    text = section([t], limits=[Limit("close", 0, "syscall", "m")], forked=True, py_sources=py)
-    assert "top syscalls of the test body (forked child), 3 calls:" in text
-    assert "traces:" not in text  # one forked body: nothing to list
+    for row, line in enumerate((7, 7, 9)):  # as the Python frames read at the stops give
+        t.events[row]._store.stacks[row] = (frame(line),)
+    text = section([t], limits=[Limit("close", 0, "syscall", "m")], body="in place")
+    assert "top syscalls of the test body (in place), 3 calls:" in text
+    assert "traces:" not in text  # one body: nothing to list
     assert "  close(3) = 0\n      at test_x.py:7 in test_x\n" in text
     assert ("  by source line:\n"
             "         2  test_x.py:7 in test_x\n"
@@ -107,8 +108,9 @@ def test_a_symbolizer_that_fails_costs_the_source_line_only():
         raise RuntimeError("unreadable DWARF")
 
     t.events[0]._store.symbolizer = broken
-    events = TracedEvents([t], {id(t): {0: frame(3)}})
-    assert events.source(t, 0, t.events[0]) == frame(3)  # the Python frame instead
+    assert TracedEvents([t]).source(t.events[0]) is None
+    text = section([t], limits=[Limit("close", 0, "syscall", "m")])
+    assert "  close(3) = 0\n" in text and " at " not in text  # the report is still made
 
 
 def test_events_of_several_processes_carry_their_pid():
@@ -138,7 +140,7 @@ def test_a_limit_nothing_matched_lists_no_events_and_an_empty_trace_says_so():
 
 def test_matching_counts_past_the_events_it_keeps():
     t = make_trace([("close", 3)] * (SCAN + 7))
-    total, first = TracedEvents([t], {}).matching(None)
+    total, first = TracedEvents([t]).matching(None)
     assert (total, len(first)) == (SCAN + 7, SCAN)
-    total, first = TracedEvents([t], {}).matching("close")
+    total, first = TracedEvents([t]).matching("close")
     assert (total, len(first)) == (SCAN + 7, SCAN)

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -279,8 +280,8 @@ def test_a_loop_is_answered_from_the_memo(build: Callable[..., str],
     made = source.make_unwinder
     seen = []
 
-    def keep(arch: str) -> tuple[object, object]:
-        unwinder, symbolize = made(arch)
+    def keep(arch: str, **kw: Any) -> tuple[object, object]:
+        unwinder, symbolize = made(arch, **kw)
         seen.append(unwinder)
         return unwinder, symbolize
 

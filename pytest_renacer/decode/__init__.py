@@ -28,6 +28,7 @@ from .format import (
     format_retval,
     paths,
 )
+from .sockets import socket_text
 from .strings import quote
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "paths",
     "quote",
     "signal_name",
+    "socket_text",
 ]

@@ -160,22 +160,37 @@ def _len(args: tuple[int, ...], param: str | None) -> int:
     return _arg(args, i) if i is not None else 0
 
 
+def _cstring(cap: Capturer, tid: int, addr: int, limit: int) -> bytes | None:
+    """The string at ``addr``; None when it runs into unreadable memory before its NUL
+    (strace then prints the address, not the part it could read)."""
+    data = cap.reader.read_cstring(tid, addr, limit)
+    if data is None:
+        return None
+    end = addr + len(data)
+    if len(data) < limit and end % _PAGE == 0 and cap.reader.read(tid, end, 1) is None:
+        return None  # stopped by the unmapped page, not by a NUL
+    return bytes(data)
+
+
+_PAGE = 4096
+
+
 def _e_path(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
             d: Captured) -> None:
     addr = _arg(args, i)
     if addr:
-        data = cap.reader.read_cstring(tid, addr, PATH_MAX)
+        data = _cstring(cap, tid, addr, PATH_MAX)
         if data is not None:
-            d[i] = bytes(data)
+            d[i] = data
 
 
 def _e_str(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
            d: Captured) -> None:
     addr = _arg(args, i)
     if addr:
-        data = cap.reader.read_cstring(tid, addr, cap.strsize + 1)
+        data = _cstring(cap, tid, addr, cap.strsize + 1)
         if data is not None:
-            d[i] = bytes(data)
+            d[i] = data
 
 
 def _e_buf(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -289,12 +304,31 @@ def _e_value_result(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: s
         d[("in", i)] = S.i32(data)
 
 
+def _read_array(cap: Capturer, tid: int, addr: int, count: int, size: int,
+                d: Captured | None, i: int) -> bytes | None:
+    """``count`` elements of ``size`` bytes at ``addr``, or those before an unmapped page:
+    then ``d[("short", i)]`` is the address of the first unreadable one (strace prints
+    ``... /* 0x... */`` there).  None when not even the first one is readable."""
+    if count <= 0 or addr == 0:
+        return b"" if addr and count == 0 else None
+    data = cap.reader.read(tid, addr, count * size)
+    n = len(data) // size if data is not None else 0
+    if n == 0:
+        return None
+    if n < count and d is not None:
+        d[("short", i)] = addr + n * size
+    assert data is not None
+    return bytes(data[: n * size])
+
+
 def _read_iov(cap: Capturer, tid: int, addr: int, count: int, data_size: int | None,
-              with_data: bool) -> list[tuple[int, int, bytes | None]] | None:
+              with_data: bool, d: Captured | None = None,
+              i: int = -1) -> list[tuple[int, int, bytes | None]] | None:
     count = max(0, min(count, cap.strsize))
-    raw = cap._read_exact(tid, addr, 16 * count) if count else b""
+    raw = _read_array(cap, tid, addr, count, 16, d, i) if count else b""
     if raw is None:
         return None
+    count = len(raw) // 16
     out: list[tuple[int, int, bytes | None]] = []
     remaining = data_size
     for k in range(count):
@@ -313,7 +347,7 @@ def _e_iovec(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
              d: Captured) -> None:
     addr = _arg(args, i)
     if addr:
-        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), None, True)
+        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), None, True, d, i)
         if items is not None:
             d[i] = items
 
@@ -364,7 +398,7 @@ def _e_pollfd(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | N
               d: Captured) -> None:
     count = min(_len(args, p), 1024)
     if count:
-        data = cap._read_exact(tid, _arg(args, i), 8 * count)
+        data = _read_array(cap, tid, _arg(args, i), count, 8, d, i)
         if data is not None:
             d[i] = data
 
@@ -421,18 +455,33 @@ def _e_ioctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
 
 def _e_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
-    if _arg(args, 1) & 0xFFFFFFFF in (5, 6, 7, 36, 37, 38):  # the struct flock commands
-        data = cap._read_exact(tid, _arg(args, 2), 32)
+    cmd = _arg(args, 1) & 0xFFFFFFFF
+    if cmd in (5, 6, 7, 36, 37, 38, 15):  # the struct flock commands, F_SETOWN_EX
+        data = cap._read_exact(tid, _arg(args, 2), 8 if cmd == 15 else 32)
         if data is not None:
             d[2] = data
 
 
+def _x_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+             d: Captured, retval: int, failed: bool) -> None:
+    cmd = _arg(args, 1) & 0xFFFFFFFF
+    if not failed and cmd in (5, 36, 16):  # F_GETLK F_OFD_GETLK F_GETOWN_EX: out
+        data = cap._read_exact(tid, _arg(args, 2), 8 if cmd == 16 else 32)
+        if data is not None:
+            d[("out", 2)] = data
+
+
 def _e_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
-    if _arg(args, 0) & 0xFFFFFFFF == 15:  # PR_SET_NAME
+    opt = _arg(args, 0) & 0xFFFFFFFF
+    if opt == 15:  # PR_SET_NAME
         data = cap.reader.read_cstring(tid, _arg(args, 1), min(16, cap.strsize + 1))
         if data is not None:
             d[1] = bytes(data)
+    elif opt == 0x53564D41 and _arg(args, 1) == 0:  # PR_SET_VMA, PR_SET_VMA_ANON_NAME
+        data = _cstring(cap, tid, _arg(args, 4), cap.strsize + 1)
+        if data is not None:
+            d[4] = data
 
 
 # --- exit steps -------------------------------------------------------------------------------
@@ -516,7 +565,7 @@ def _e_gid_list(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str |
                 d: Captured) -> None:
     n = min(_s32(_len(args, p)), cap.strsize + 1)
     if n > 0:
-        data = cap._read_exact(tid, _arg(args, i), 4 * n)
+        data = _read_array(cap, tid, _arg(args, i), n, 4, d, i)
         if data is not None:
             d[i] = data
 
@@ -536,7 +585,8 @@ def _x_iovec(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
              d: Captured, retval: int, failed: bool) -> None:
     addr = _arg(args, i)
     if addr:
-        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), max(retval, 0), not failed)
+        items = _read_iov(cap, tid, addr, _s32(_len(args, p)), max(retval, 0), not failed,
+                          d, i)
         if items is not None:
             d[i] = items
 
@@ -656,8 +706,8 @@ def _x_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
         data = cap.reader.read_cstring(tid, _arg(args, 1), 16)
         if data is not None:
             d[1] = bytes(data)
-    elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
-        data = cap._read_exact(tid, _arg(args, 1), 4)
+    elif opt in (2, 37, 40):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER PR_GET_TID_ADDRESS
+        data = cap._read_exact(tid, _arg(args, 1), 8 if opt == 40 else 4)
         if data is not None:
             d[1] = data
 
@@ -683,6 +733,53 @@ def _x_clone3(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | N
         data = cap._read_exact(tid, a["parent_tid"], 4)
         if data is not None:
             d[("parent_tid", i)] = S.u32(data)
+
+
+def _e_loff_inout(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                  d: Captured) -> None:
+    data = cap._read_exact(tid, _arg(args, i), 8)
+    if data is not None:
+        d[("in", i)] = data
+
+
+def _e_pselect6_sig(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                    d: Captured) -> None:
+    data = cap._read_exact(tid, _arg(args, i), 16)
+    if data is None:
+        return
+    d[i] = data
+    ss, size = S.u64(data), S.u64(data, 8)
+    if ss and size == 8:
+        mask = cap._read_exact(tid, ss, 8)
+        if mask is not None:
+            d[("mask", i)] = mask
+
+
+def _x_mincore_vec(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                   d: Captured, retval: int, failed: bool) -> None:
+    if not failed:
+        pages = (_len(args, p) + 4095) // 4096
+        data = cap._read_exact(tid, _arg(args, i), min(pages, cap.strsize + 1))
+        if data is not None:
+            d[i] = data
+
+
+def _x_sched_attr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                  d: Captured, retval: int, failed: bool) -> None:
+    if not failed:
+        data = cap._read_exact(tid, _arg(args, i), min(_len(args, p), 56))
+        if data is not None:
+            d[i] = data
+
+
+def _e_sched_attr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
+                  d: Captured) -> None:
+    head = cap._read_exact(tid, _arg(args, i), 4)
+    if head is not None:
+        size = S.u32(head) or 48  # 0: the first version's size
+        data = cap._read_exact(tid, _arg(args, i), min(max(size, 48), 56))
+        if data is not None:
+            d[i] = data
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -726,13 +823,22 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "timespec_rem": (None, _x_timespec_rem),
     "gid_list": (_e_gid_list, None),
     "gid_list_out": (None, _x_gid_list),
+    "loff_inout": (_e_loff_inout, _fixed(8)[1]),
+    "pselect6_sig": (_e_pselect6_sig, None),
+    "mincore_vec_out": (None, _x_mincore_vec),
+    "sched_attr": (_e_sched_attr, None),
+    "sched_attr_out": (None, _x_sched_attr),
 }
 for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
                      ("itimerval", 32), ("rlimit", 16), ("sigaction", 32), ("stack_t", 24),
-                     ("sched_param", 4), ("siginfo", 128)):
+                     ("sched_param", 4), ("siginfo", 128), ("loff", 8),
+                     ("timeval_pair", 32), ("timespec_pair", 32), ("time", 8),
+                     ("timezone", 8), ("tms", 32), ("sigevent", 32), ("cap_header", 8),
+                     ("cap_data", 24)):
     _e, _x = _fixed(_size)
     _KIND_STEPS[_kind] = (_e, None)
     _KIND_STEPS[_kind + "_out"] = (None, _x)
+_KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
 for _kind, _size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
                      ("sysinfo_out", 112), ("rusage_out", 144)):
     _KIND_STEPS[_kind] = (None, _fixed(_size)[1])
@@ -742,7 +848,7 @@ del _kind, _size, _e, _x
 _CALL_STEPS: dict[str, tuple[Any, Any]] = {
     "futex": (_e_futex, None),
     "ioctl": (_e_ioctl, _x_ioctl),
-    "fcntl": (_e_fcntl, None),
+    "fcntl": (_e_fcntl, _x_fcntl),
     "prctl": (_e_prctl, _x_prctl),
     "arch_prctl": (None, _x_arch_prctl),
     "select": (None, _x_select),

@@ -15,6 +15,7 @@ prints as hex.  A few syscalls whose strace output is not a plain positional lis
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -58,11 +59,12 @@ class Call:
     """One syscall being decoded: the inputs every formatter gets."""
 
     __slots__ = ("arch", "cap", "failed", "fd_paths", "info", "kinds", "raw", "retval",
-                 "strsize")
+                 "strsize", "verbose", "xlat", "xstyle")
 
     def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
                  captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
-                 fd_paths: bool, arch: str | None, kinds: Kinds | None = None) -> None:
+                 fd_paths: bool, arch: str | None, kinds: Kinds | None = None,
+                 xstyle: int = 0, verbose: bool = False, xlat: int = 0) -> None:
         self.info = info
         self.raw = raw
         self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
@@ -74,6 +76,9 @@ class Call:
         self.fd_paths = fd_paths
         self.arch = arch or _HOST_ARCH
         self.kinds = kinds if kinds is not None else kinds_of(info)
+        self.xstyle = xstyle  # strings in hex: 1 with -x (non-ASCII ones), 2 with -xx (all)
+        self.verbose = verbose  # -v: structures unabbreviated
+        self.xlat = xlat  # -X: constants by name (0), as numbers (1: raw), both (2: verbose)
 
     def arg(self, i: int) -> int:
         raw = self.raw
@@ -166,14 +171,19 @@ def _bytes(v: object) -> bytes | None:
     return bytes(v) if isinstance(v, (bytes, bytearray)) else None
 
 
-def fd_path_text(path: object) -> str:
+def fd_path_text(path: object, xstyle: int = 0) -> str:
     """The ``<...>`` part of ``-y`` output: escaped like strace, without quotes."""
     if isinstance(path, str):
         path = os.fsencode(path)
     if not isinstance(path, (bytes, bytearray)):
         return ""
-    text = quote(bytes(path))[1:-1]
-    return "<" + text.replace("<", "\\74").replace(">", "\\76") + ">"
+    text = quote(bytes(path), xstyle=xstyle)[1:-1]
+    # "<" and ">" are octal escapes here, three digits when a digit follows (\0740)
+    text = _ANGLE.sub(lambda m: f"\\{ord(m.group(0)):{'03o' if m.group(1) else 'o'}}", text)
+    return "<" + text + ">"
+
+
+_ANGLE = re.compile(r"[<>](?=([0-7])?)")
 
 
 def _fd(c: Call, i: int, value: int) -> str:
@@ -181,7 +191,7 @@ def _fd(c: Call, i: int, value: int) -> str:
     if c.fd_paths:
         path = c.cap.get(("fd", i))
         if path is not None:
-            text += fd_path_text(path)
+            text += fd_path_text(path, c.xstyle)
     return text
 
 
@@ -191,7 +201,7 @@ def _fd_n(c: Call, fd: int) -> str:
     if c.fd_paths:
         path = c.cap.get(("fdn", fd))
         if path is not None:
-            text += fd_path_text(path)
+            text += fd_path_text(path, c.xstyle)
     return text
 
 
@@ -256,11 +266,12 @@ def _dec_fd(c: Call, i: int, p: str | None) -> object:
 def _fmt_dirfd(c: Call, i: int, p: str | None) -> str:
     v = s32(c.arg(i))
     if v == AT_FDCWD:
-        text = "AT_FDCWD"
+        text = ("-100" if c.xlat == 1 else "-100 /* AT_FDCWD */" if c.xlat == 2
+                else "AT_FDCWD")
         if c.fd_paths:
             path = c.cap.get(("fd", i))
             if path is not None:
-                text += fd_path_text(path)
+                text += fd_path_text(path, c.xstyle)
         return text
     return _fd(c, i, v)
 
@@ -277,7 +288,7 @@ def _fsdecode(b: bytes) -> str:
 
 
 def _fmt_path(c: Call, i: int, p: str | None) -> str:
-    return format_path(c.cap.get(i), c.arg(i))
+    return format_path(c.cap.get(i), c.arg(i), xstyle=c.xstyle)
 
 
 def _dec_str(c: Call, i: int, p: str | None) -> object:
@@ -289,13 +300,13 @@ def _dec_str(c: Call, i: int, p: str | None) -> object:
 
 
 def _fmt_str(c: Call, i: int, p: str | None) -> str:
-    return format_cstring(c.cap.get(i), c.arg(i), c.strsize)
+    return format_cstring(c.cap.get(i), c.arg(i), c.strsize, xstyle=c.xstyle)
 
 
 def _fmt_path_out(c: Call, i: int, p: str | None) -> str:
     if not c.ok:
         return addr_text(c.arg(i))
-    return format_path(c.cap.get(i), c.arg(i))
+    return format_path(c.cap.get(i), c.arg(i), xstyle=c.xstyle)
 
 
 def _dec_path_out(c: Call, i: int, p: str | None) -> object:
@@ -305,7 +316,7 @@ def _dec_path_out(c: Call, i: int, p: str | None) -> object:
 
 
 def _fmt_buf_in(c: Call, i: int, p: str | None) -> str:
-    return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize)
+    return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize, xstyle=c.xstyle)
 
 
 def _dec_buf(c: Call, i: int, p: str | None) -> object:
@@ -320,7 +331,7 @@ def _fmt_buf_out(c: Call, i: int, p: str | None) -> str:
     if not c.ok:
         return addr_text(c.arg(i))
     return format_buffer(c.cap.get(i), c.length(p), c.arg(i), c.strsize,
-                         force_hex=c.info.name == "getrandom")
+                         force_hex=c.info.name == "getrandom", xstyle=c.xstyle)
 
 
 def _dec_buf_out(c: Call, i: int, p: str | None) -> object:
@@ -347,7 +358,7 @@ def _fmt_argv(c: Call, i: int, p: str | None) -> str:
         return addr_text(addr)
     items, more = got
     n = c.strsize
-    parts = [format_cstring(s, 1, c.strsize) for s in items[:n]]
+    parts = [format_cstring(s, 1, c.strsize, xstyle=c.xstyle) for s in items[:n]]
     if more or len(items) > n:
         parts.append("...")
     return "[" + ", ".join(parts) + "]"
@@ -454,6 +465,10 @@ _SIMPLE: dict[str, Callable[[int], str]] = {
     "xattr_flags": _flagfn(F.XATTR_FLAGS),
     "lock_op": _flagfn(F.LOCK_OPS),
     "fadvise_advice": _xvalfn(F.FADVISE_ADVICE),
+    "mlockall_flags": _flagfn(F.MCL_FLAGS),
+    "mlock2_flags": _flagfn(F.MLOCK_FLAGS),
+    "inotify_init_flags": _flagfn(F.INOTIFY_INIT_FLAGS),
+    "prio_which": _xvalfn(F.PRIO_WHICH),
 }
 
 
@@ -506,6 +521,9 @@ def _fmt_stat(c: Call, i: int, p: str | None) -> str:
         return "NULL"
     if not c.ok:
         return addr_text(addr)
+    if c.verbose:
+        st = S.parse_stat(c.cap.get(i), c.arch)
+        return S.text_stat_full(st) if st is not None else addr_text(addr)
     text = S.stat_text(c.cap.get(i), c.arch)
     return text if text is not None else addr_text(addr)
 
@@ -590,12 +608,19 @@ def _fmt_sockopt_val(c: Call, i: int, p: str | None) -> str:
         return "NULL"
     data = _bytes(c.cap.get(i))
     length = c.length(p)
-    level, opt = c.arg(i - 2) & M32, c.arg(i - 1) & M32
-    if data is not None and level == F.SOL_SOCKET and opt == 13 and len(data) >= 8:  # SO_LINGER
-        return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"
+    linger = _linger(c, i, data)
+    if linger is not None:
+        return linger
     if data is not None and length == 4 and len(data) >= 4:
         return f"[{S.i32(data)}]"
-    return format_buffer(data, length, addr, c.strsize)
+    return format_buffer(data, length, addr, c.strsize, xstyle=c.xstyle)
+
+
+def _linger(c: Call, i: int, data: bytes | None) -> str | None:
+    level, opt = c.arg(i - 2) & M32, c.arg(i - 1) & M32
+    if data is not None and level == F.SOL_SOCKET and opt == 13 and len(data) >= 8:
+        return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"  # SO_LINGER
+    return None
 
 
 def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
@@ -605,11 +630,12 @@ def _fmt_sockopt_val_out(c: Call, i: int, p: str | None) -> str:
     if not c.ok:
         return addr_text(addr)
     data = _bytes(c.cap.get(i))
-    text = _sockopt_int(data)
+    text = _linger(c, i, data) or _sockopt_int(data)
     if text is not None:
         return text
     length = c.cap.get(int(p)) if p is not None and p.isdigit() else None
-    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize)
+    return format_buffer(data, length if isinstance(length, int) else 0, addr, c.strsize,
+                         xstyle=c.xstyle)
 
 
 def _sigset_ok(c: Call, p: str | None) -> bool:
@@ -661,6 +687,21 @@ def _iov_items(c: Call, i: int) -> list[tuple[int, int, bytes | None]] | None:
     return out
 
 
+def _short_mark(c: Call, i: int) -> str | None:
+    """``... /* 0x... */``: where an array ran into unreadable memory (see capture)."""
+    addr = c.cap.get(("short", i))
+    return f"... /* {addr_text(addr)} */" if isinstance(addr, int) else None
+
+
+def _with_short(c: Call, i: int, text: str) -> str:
+    """An array's ``[...]`` text, ended by its short mark when it has one."""
+    mark = _short_mark(c, i)
+    if mark is None:
+        return text
+    body = text[1:-1]
+    return "[" + (body + ", " if body else "") + mark + "]"
+
+
 def _text_iov(c: Call, items: list[tuple[int, int, bytes | None]], count: int,
               data_size: int | None, decode_data: bool) -> str:
     parts = []
@@ -670,7 +711,7 @@ def _text_iov(c: Call, items: list[tuple[int, int, bytes | None]], count: int,
             shown = length if remaining is None else max(0, min(length, remaining))
             if remaining is not None:
                 remaining -= shown
-            base_text = format_buffer(data, shown, base, c.strsize)
+            base_text = format_buffer(data, shown, base, c.strsize, xstyle=c.xstyle)
         else:
             base_text = addr_text(base)
         parts.append(f"{{iov_base={base_text}, iov_len={length}}}")
@@ -686,6 +727,8 @@ def _fmt_iovec_in(c: Call, i: int, p: str | None) -> str:
     items = _iov_items(c, i)
     if items is None:
         return addr_text(addr)
+    if _short_mark(c, i) is not None:
+        return _with_short(c, i, _text_iov(c, items, len(items), None, True))
     return _text_iov(c, items, c.length(p), None, True)
 
 
@@ -827,7 +870,12 @@ def _fmt_pollfd(c: Call, i: int, p: str | None) -> str:
     if addr == 0:
         return "NULL"
     count = c.length(p)
-    fds = S.parse_pollfds(c.cap.get(i), min(count, c.strsize + 1, 1024))
+    data = c.cap.get(i)
+    if _short_mark(c, i) is not None and isinstance(data, bytes):
+        read = S.parse_pollfds(data, len(data) // 8) or []
+        return _with_short(c, i, S.text_pollfds(read, c.strsize, len(read),
+                                                lambda fd: _fd_n(c, fd)))
+    fds = S.parse_pollfds(data, min(count, c.strsize + 1, 1024))
     if fds is None:
         return addr_text(addr)
     return S.text_pollfds(fds, c.strsize, count, lambda fd: _fd_n(c, fd))
@@ -989,7 +1037,10 @@ def _gid_list(out: bool) -> tuple[Callable[[Call, int, str | None], str],
         if gids is None or (c.length(p) == 0 and not out):
             return addr_text(addr)
         parts = [str(g) for g in gids[: c.strsize]]
-        if c.length(p) > c.strsize:
+        mark = _short_mark(c, i)
+        if mark is not None:
+            parts.append(mark)
+        elif c.length(p) > c.strsize:
             parts.append("...")
         return "[" + ", ".join(parts) + "]"
 
@@ -1092,6 +1143,121 @@ def _dec_open_how(c: Call, i: int, p: str | None) -> object:
             "mode": h["mode"], "resolve": F.flags(F.RESOLVE_FLAGS, h["resolve"])}
 
 
+def _loff(c: Call, key: object) -> int | None:
+    data = _bytes(c.cap.get(key))
+    return S.i64(data) if data is not None and len(data) >= 8 else None
+
+
+def _fmt_loff_in(c: Call, i: int, p: str | None) -> str:
+    """A loff_t the call reads (splice, copy_file_range): ``[5]``."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    v = _loff(c, i)
+    return f"[{v}]" if v is not None else addr_text(addr)
+
+
+def _dec_loff_in(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    return None if addr == 0 else _loff(c, i) if _loff(c, i) is not None else addr
+
+
+def _fmt_loff_inout(c: Call, i: int, p: str | None) -> str:
+    """sendfile's offset: ``[0] => [35]``, the new value once some bytes went."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    before = _loff(c, ("in", i))
+    if before is None:
+        return addr_text(addr)
+    text = f"[{before}]"
+    after = _loff(c, i)
+    if c.ok and c.retval and after is not None:
+        text += f" => [{after}]"
+    return text
+
+
+def _dec_loff_inout(c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    v = _loff(c, i) if c.ok else _loff(c, ("in", i))
+    return v if v is not None else addr
+
+
+def _fmt_pselect6_sig(c: Call, i: int, p: str | None) -> str:
+    """pselect6's {sigmask, sigsetsize} pair."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _bytes(c.cap.get(i))
+    if data is None or len(data) < 16:
+        return addr_text(addr)
+    ss, size = S.u64(data), S.u64(data, 8)
+    mask = _bytes(c.cap.get(("mask", i)))
+    if ss == 0:
+        sig = "NULL"
+    elif mask is not None and size == 8 and len(mask) >= 8:
+        sig = S.sigset_text(S.u64(mask))
+    else:
+        sig = addr_text(ss)
+    return f"{{sigmask={sig}, sigsetsize={size}}}"
+
+
+def _time_pair(parse: Callable[[object, int], dict[str, Any] | None],
+               text: Printer) -> Formatter:
+    """utimes/utimensat's two times: ``[{...}, {...}]``."""
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        addr = c.arg(i)
+        if addr == 0:
+            return "NULL"
+        data = c.cap.get(i)
+        a, b = parse(data, 0), parse(data, 16)
+        if a is None or b is None:
+            return addr_text(addr)
+        return f"[{text(a)}, {text(b)}]"
+    return fmt
+
+
+def _fmt_mincore_vec(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if not c.ok:
+        return addr_text(addr)
+    data = _bytes(c.cap.get(i))
+    if data is None:
+        return addr_text(addr)
+    pages = (c.length(p) + 4095) // 4096
+    items = [str(b) for b in data[: min(pages, c.strsize)]]
+    if pages > c.strsize:
+        items.append("...")
+    return "[" + ", ".join(items) + "]"
+
+
+def _dec_mincore_vec(c: Call, i: int, p: str | None) -> object:
+    data = _bytes(c.cap.get(i))
+    return list(data) if c.ok and data is not None else c.arg(i)
+
+
+_time_text = S.date_text  # time()'s value as strace annotates it
+
+
+def _fmt_time_out(c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = _out_ready(c, i)
+    if data is None or len(data) < 8:
+        return addr_text(addr)
+    t = S.i64(data)
+    date = _time_text(t)
+    return f"[{t} /* {date} */]" if date else f"[{t}]"
+
+
+def _dec_time_out(c: Call, i: int, p: str | None) -> object:
+    data = _out_ready(c, i)
+    return S.i64(data) if data is not None and len(data) >= 8 else _dec_ptr(c, i, p)
+
+
 Formatter = Callable[[Call, int, str | None], str]
 Decoder = Callable[[Call, int, str | None], object]
 
@@ -1126,10 +1292,24 @@ _register("buf_in", _fmt_buf_in, _dec_buf)
 _register("buf_out", _fmt_buf_out, _dec_buf_out)
 _register("argv", _fmt_argv, _dec_argv)
 _register("envp", _fmt_envp, _dec_envp)
+def xlat_styled(c: Call, value: int, text: str) -> str:
+    """A constant's text as -X asks: by name (abbrev), as a number (raw) or both."""
+    if not c.xlat:
+        return text
+    raw = F.hexc(value)
+    if c.xlat == 1:
+        return raw
+    return text if text == raw or text.startswith(raw + " /*") else f"{raw} /* {text} */"
+
+
+def _styled_kind(fn: Callable[[int], str]) -> Formatter:
+    return lambda c, i, p: xlat_styled(c, c.arg(i) & M32, fn(c.arg(i)))
+
+
 for _kind, _text in _SIMPLE.items():
-    _register(_kind, (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text),
-              (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
-_register("open_flags", _fmt_open_flags, _fmt_open_flags)
+    _register(_kind, _styled_kind(_text), (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
+_register("open_flags", lambda c, i, p: xlat_styled(c, c.arg(i) & M32, _fmt_open_flags(c, i, p)),
+          _fmt_open_flags)
 _register("sockopt", _fmt_sockopt, _fmt_sockopt)
 _register("sockaddr", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, False))
 _register("sockaddr_out", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, True))
@@ -1165,11 +1345,36 @@ for _kind, _parse, _print, _out in (
         ("termios", S.parse_termios, S.text_termios, False),
         ("termios_out", S.parse_termios, S.text_termios, True),
         ("flock", S.parse_flock, S.text_flock, False),
+        ("timezone", S.parse_timezone, S.text_timezone, False),
+        ("timezone_out", S.parse_timezone, S.text_timezone, True),
+        ("tms_out", S.parse_tms, S.text_tms, True),
+        ("sched_attr", S.parse_sched_attr, S.text_sched_attr, False),
+        ("sched_attr_out", S.parse_sched_attr, S.text_sched_attr, True),
+        ("sigevent", S.parse_sigevent, S.text_sigevent, False),
+        ("cap_header", S.parse_cap_header, S.text_cap_header, False),
+        ("cap_data", S.parse_cap_data, S.text_cap_data, False),
+        ("cap_data_out", S.parse_cap_data, S.text_cap_data, True),
 ):
     _register(_kind, *_struct_kind(_parse, _print, _out))
 FORMATTERS["clone_args"] = _fmt_clone_args
+_FMT_RUSAGE = FORMATTERS["rusage_out"]
+# wait4 writes the rusage only when it reaped a child (it returned a pid)
+FORMATTERS["rusage_out"] = lambda c, i, p: (
+    addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0 else _FMT_RUSAGE(c, i, p))
+_FMT_UTSNAME = FORMATTERS["utsname_out"]
+_FMT_UTSNAME_FULL = _struct_kind(S.parse_utsname, S.text_utsname_full, True)[0]
+FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose
+                                             else _FMT_UTSNAME)(c, i, p)
 _register("open_how", _fmt_open_how, _dec_open_how)
 _register("timespec_rem", _fmt_timespec_rem, _dec_timespec_rem)
+_register("loff_in", _fmt_loff_in, _dec_loff_in)
+_register("loff_inout", _fmt_loff_inout, _dec_loff_inout)
+_register("pselect6_sig", _fmt_pselect6_sig, _dec_buf)
+_register("timeval_pair", _time_pair(S.parse_timeval, S.text_utime_timeval), _dec_buf)
+_register("timespec_pair", _time_pair(S.parse_timespec, S.text_utime_timespec), _dec_buf)
+_register("mincore_vec_out", _fmt_mincore_vec, _dec_mincore_vec)
+_register("time_out", _fmt_time_out, _dec_time_out)
+_register("time", *_num(s64))  # a time_t (time()'s return kind)
 _register("sigset", _fmt_sigset, _dec_sigset)
 _register("sigset_out", _fmt_sigset_out, _dec_sigset_out)
 _register("iovec_in", _fmt_iovec_in, _dec_iovec)
@@ -1227,7 +1432,7 @@ def _sp_clone(c: Call) -> list[str]:
     sig = fl & F.CSIGNAL
     fl &= ~F.CSIGNAL
     if fl:
-        ftext = F.flags(F.CLONE_FLAGS, fl)
+        ftext = F.flags(F.CLONE_FLAGS_CLONE, fl)
         if sig:
             ftext += "|" + signal_name(sig)
     else:
@@ -1245,6 +1450,8 @@ def _sp_clone(c: Call) -> list[str]:
 
 _FCNTL_NOARG = frozenset({1, 3, 9, 11, 1025, 1032, 1034})  # GETFD GETFL GETOWN GETSIG ...
 _FCNTL_LOCKS = frozenset({5, 6, 7, 36, 37, 38})
+_FCNTL_GETLK = frozenset({5, 36})  # F_GETLK F_OFD_GETLK: the lock is an in/out argument
+_FCNTL_OUT = _FCNTL_GETLK | {16}  # ... and F_GETOWN_EX's owner, written by the call
 
 
 def _sp_fcntl(c: Call) -> list[str]:
@@ -1267,11 +1474,19 @@ def _sp_fcntl(c: Call) -> list[str]:
         parts.append(F.flags(F.DNOTIFY_FLAGS, arg & M32))
     elif cmd == 1033:  # F_ADD_SEALS
         parts.append(F.flags(F.SEAL_FLAGS, arg & M32))
+    elif cmd in _FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
+        st = S.parse_flock(c.cap.get(("out", 2)))  # what the kernel wrote back
+        parts.append(S.text_flock(st, with_pid=True) if st is not None else addr_text(arg))
     elif cmd in _FCNTL_LOCKS:
         st = S.parse_flock(c.cap.get(2))
         parts.append(S.text_flock(st) if st is not None else addr_text(arg))
-    elif cmd in (15, 16):  # F_SETOWN_EX F_GETOWN_EX
-        parts.append(addr_text(arg))
+    elif cmd in (15, 16):  # F_SETOWN_EX F_GETOWN_EX: struct f_owner_ex
+        data = _bytes(c.cap.get(("out", 2) if cmd == 16 else 2))
+        if data is not None and len(data) >= 8 and (cmd == 15 or c.ok):
+            owner = F.xval(F.F_OWNER_TYPES, S.u32(data))
+            parts.append(f"{{type={owner}, pid={S.i32(data, 4)}}}")
+        else:
+            parts.append(addr_text(arg))
     else:
         parts.append(F.hexc(arg))
     return parts
@@ -1317,30 +1532,62 @@ def _sp_ioctl(c: Call) -> list[str]:
     return parts
 
 
-_PR_NOARGS = frozenset({3, 7, 21, 30, 31, 32, 39, 42, 46, 58, 13, 19})
-_PR_ULONG1 = frozenset({4, 8, 29, 36, 41})
+#: options strace prints without arguments (PR_GET_DUMPABLE, PR_GET_KEEPCAPS, ...)
+_PR_NOARGS = frozenset({3, 7, 21, 27, 30, 31, 32, 46})
+_PR_ULONG1 = frozenset({8, 29, 36})
+#: options strace prints with their four other arguments in decimal
+_PR_FOUR = frozenset({34, 38, 39, 41, 42, 58})
+#: options whose second argument the call writes: printed when it returns
+_PR_OUT = frozenset({2, 13, 16, 19, 37, 40})
 
 
 def _sp_prctl(c: Call) -> list[str]:
     opt = c.arg(0) & M32
     parts = [F.xval(F.PRCTL_OPTIONS, opt)]
-    if opt in _PR_NOARGS and opt not in (13, 19):
+    if opt in _PR_NOARGS:
         return parts
     if opt == 1:  # PR_SET_PDEATHSIG
         parts.append(signal_name(s32(c.arg(1))))
     elif opt == 15:  # PR_SET_NAME
-        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize))
+        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize, xstyle=c.xstyle))
     elif opt == 16:  # PR_GET_NAME
-        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize) if c.ok
+        parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize, xstyle=c.xstyle) if c.ok
                      else addr_text(c.arg(1)))
     elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
         data = _out_ready(c, 1)
-        parts.append(f"[{S.i32(data)}]" if data is not None and len(data) >= 4
-                     else addr_text(c.arg(1)))
+        if data is None or len(data) < 4:
+            parts.append(addr_text(c.arg(1)))
+        else:
+            v = S.i32(data)
+            parts.append(f"[{signal_name(v) if opt == 2 and v else v}]")
     elif opt in _PR_ULONG1:
         parts.append(str(c.arg(1)))
-    elif opt == 38:  # PR_SET_NO_NEW_PRIVS
+    elif opt in _PR_FOUR:
         parts += [str(c.arg(k)) for k in range(1, 5)]
+    elif opt == 4:  # PR_SET_DUMPABLE
+        parts.append(F.xval(F.SUID_DUMP, c.arg(1)))
+    elif opt == 40:  # PR_GET_TID_ADDRESS
+        data = _out_ready(c, 1)
+        parts.append(f"[{F.hexc(S.u64(data))}]" if data is not None and len(data) >= 8
+                     else addr_text(c.arg(1)))
+    elif opt in (52, 53):  # PR_GET_SPECULATION_CTRL PR_SET_SPECULATION_CTRL
+        parts.append(F.xval(F.PR_SPEC_WHICH, c.arg(1)))
+        if opt == 53:
+            parts.append(F.flags(F.PR_SPEC_FLAGS, c.arg(2)))
+    elif opt == 47:  # PR_CAP_AMBIENT
+        parts.append(F.xval(F.PR_CAP_AMBIENT_OPS, c.arg(1)))
+        parts.append(F.xval(F.CAPABILITIES, c.arg(2) & M32) if c.arg(1) in (1, 2, 3)
+                     else str(c.arg(2)))
+        parts += [str(c.arg(3)), str(c.arg(4))]
+    elif opt == 0x59616D61:  # PR_SET_PTRACER
+        parts.append("PR_SET_PTRACER_ANY" if c.arg(1) == M64 else str(s32(c.arg(1))))
+    elif opt == 0x53564D41:  # PR_SET_VMA
+        parts.append(F.xval(F.PR_SET_VMA_OPS, c.arg(1)))
+        parts += [addr_text(c.arg(2)), str(c.arg(3))]
+        if c.arg(1) == 0:  # PR_SET_VMA_ANON_NAME
+            parts.append(format_cstring(c.cap.get(4), c.arg(4), c.strsize, xstyle=c.xstyle))
+        else:
+            parts.append(F.hexc(c.arg(4)))
     elif opt in (23, 24):  # PR_CAPBSET_READ PR_CAPBSET_DROP
         parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
     elif opt in (13, 19):  # PR_GET_TIMING PR_GET_ENDIAN
@@ -1468,12 +1715,12 @@ def _sp_mount(c: Call) -> list[str]:
 
 def _sp_socket(c: Call) -> list[str]:
     fam = c.arg(0) & M32
-    parts = [_one(c, 0), _one(c, 1)]
+    parts = [_one(c, 0), _styled_sock_type(c, c.arg(1) & M32)]
     proto = c.arg(2) & M32
     if fam in (F.AF_INET, F.AF_INET6):
-        parts.append(F.xval(F.IPPROTOS, proto))
+        parts.append(xlat_styled(c, proto, F.xval(F.IPPROTOS, proto)))
     elif fam == F.AF_NETLINK:
-        parts.append(F.xval(F.NETLINK_PROTOS, proto))
+        parts.append(xlat_styled(c, proto, F.xval(F.NETLINK_PROTOS, proto)))
     elif fam == F.AF_PACKET:
         be = ((proto & 0xFF) << 8) | ((proto >> 8) & 0xFF)
         parts.append(f"htons({F.xval(F.ETH_PROTOS, be)})")
@@ -1481,6 +1728,20 @@ def _sp_socket(c: Call) -> list[str]:
         parts.append(str(proto))
     parts += [_one(c, i) for i in range(3, len(c.info.args))]
     return parts
+
+
+def _styled_sock_type(c: Call, v: int) -> str:
+    """The socket type and its flags, each in -X's style (strace styles them apart)."""
+    if not c.xlat:
+        return F.socket_type(v)
+    kind, rest = v & F.SOCK_TYPE_MASK, v & ~F.SOCK_TYPE_MASK
+    name = F.SOCK_TYPES.by_value.get(kind)
+    if name is None:
+        return xlat_styled(c, v, F.socket_type(v))
+    text = xlat_styled(c, kind, name)
+    if rest:
+        text += "|" + xlat_styled(c, rest, F.flags(F.SOCK_TYPE_FLAGS, rest))
+    return text
 
 
 def _sp_seccomp(c: Call) -> list[str]:
@@ -1499,6 +1760,14 @@ def _sp_mknod(c: Call) -> list[str]:
     return parts
 
 
+def _sp_mremap(c: Call) -> list[str]:
+    """mremap: the new address only with MREMAP_FIXED."""
+    parts = [_one(c, i) for i in range(4)]
+    if c.arg(3) & 2:  # MREMAP_FIXED
+        parts.append(_one(c, 4))
+    return parts
+
+
 def _sp_first(n: int) -> Callable[[Call], list[str]]:
     return lambda c: [_one(c, i) for i in range(min(n, len(c.info.args)))]
 
@@ -1509,11 +1778,31 @@ SPECIAL: dict[str, Callable[[Call], list[str]]] = {
     "arch_prctl": _sp_arch_prctl, "futex": _sp_futex, "ptrace": _sp_ptrace,
     "socket": _sp_socket, "socketpair": _sp_socket, "seccomp": _sp_seccomp,
     "mknod": _sp_mknod, "mknodat": _sp_mknod, "membarrier": _sp_first(2),
-    "mount": _sp_mount,
+    "mount": _sp_mount, "mremap": _sp_mremap,
+}
+
+
+def _entry_prctl(raw: tuple[int, ...]) -> int | None:
+    return 1 if raw and raw[0] & M32 in _PR_OUT else None
+
+
+def _entry_clone(raw: tuple[int, ...]) -> int | None:
+    # PARENT_SETTID PIDFD SETTLS CHILD_SETTID CHILD_CLEARTID: arguments printed at exit
+    return 2 if raw and raw[0] & 0x1381000 else None
+
+
+def _entry_fcntl(raw: tuple[int, ...]) -> int | None:
+    return 2 if len(raw) > 1 and raw[1] & M32 in _FCNTL_OUT else None
+
+
+#: Whole-call printers whose arguments are all known at entry but for some commands:
+#: how many are (None: all of them).
+_ENTRY_BY_CALL: dict[str, Callable[[tuple[int, ...]], int | None]] = {
+    "prctl": _entry_prctl, "fcntl": _entry_fcntl, "clone": _entry_clone,
 }
 
 #: How many leading arguments a whole-call printer shows at entry (the rest at exit).
-_ENTRY_COUNTS = {"ioctl": 2, "prctl": 1, "arch_prctl": 1, "clone": 2, "clone3": 0}
+_ENTRY_COUNTS = {"ioctl": 2, "arch_prctl": 1, "clone": 2, "clone3": 0}  # the most
 
 
 def entry_arg_count(info: SyscallInfo) -> int:
@@ -1528,7 +1817,7 @@ def entry_arg_count(info: SyscallInfo) -> int:
     if count is not None:
         return count
     for i, (base, _) in enumerate(kinds_of(info)):
-        if base.endswith("_out") or base == "timespec_rem":
+        if base.endswith("_out") or base in ("timespec_rem", "loff_inout"):
             return i
     return len(info.args)
 
@@ -1610,7 +1899,7 @@ def _ret_fd(c: Call, r: int) -> str:
     text = str(r)
     path = c.cap.get(("fd", "ret"))
     if c.fd_paths and path is not None:
-        text += fd_path_text(path)
+        text += fd_path_text(path, c.xstyle)
     return text
 
 
@@ -1653,9 +1942,15 @@ def _ret_select(c: Call, r: int) -> str:
 
 
 def _ret_prctl(c: Call, r: int) -> str | None:
-    if c.arg(0) & M32 == 3:  # PR_GET_DUMPABLE
+    opt = c.arg(0) & M32
+    if opt == 3:  # PR_GET_DUMPABLE
         name = F.SUID_DUMP.by_value.get(r)
         return f"{r} ({name})" if name else None
+    if opt == 34:  # PR_MCE_KILL_GET
+        name = F.PR_MCE_KILL_POLICIES.by_value.get(r)
+        return f"{r} ({name})" if name else None
+    if opt == 52:  # PR_GET_SPECULATION_CTRL
+        return f"{F.hexc(r)} ({F.flags(F.PR_SPEC_FLAGS, r, comment=False)})"
     return None
 
 
@@ -1697,6 +1992,11 @@ def _ret_text(kind: str) -> Callable[[Call | None, int], str] | None:
         return None
     if kind in ("umask", "octal", "mode"):
         return lambda c, r: F.octal(r & M32)
+    if kind == "time":
+        def when(c: Call | None, r: int) -> str:
+            date = _time_text(r)
+            return f"{r} ({date})" if date else str(r)
+        return when
     if kind == "personality":
         return lambda c, r: f"{F.hexc(r & M32)} ({F.personality(r)})"
     if kind == "sched_policy":
@@ -1711,6 +2011,15 @@ def _ret_text(kind: str) -> Callable[[Call | None, int], str] | None:
     if kind in ("ulong", "size"):
         return lambda c, r: str(r & M64)
     return lambda c, r: str(r)
+
+
+#: What strace still decodes with -e verbose=none: numbers, flags, fds, strings and
+#: buffers (every other kind is a structure or an array read from memory)
+_NOT_DEREFERENCED = frozenset({
+    "int", "long", "ssize", "off", "pid", "uint", "ulong", "size", "uid", "gid", "hex",
+    "addr", "ptr", "rseq", "robust_list", "octal", "mode", "umask", "fd", "dirfd", "time",
+    "open_flags", "sockopt", "path", "str", "path_out", "buf_in", "buf_out", *_SIMPLE,
+})
 
 
 def _guarded(c: Call, fmt: Formatter, i: int, p: str | None) -> str:
@@ -1729,27 +2038,42 @@ class CallFormatter:
     :func:`format_retval` are the same code through a cache of these.
     """
 
-    __slots__ = ("_ret", "_ret_special", "_special", "_steps", "arch", "entry_count",
-                 "fd_paths", "info", "kinds", "strsize")
+    __slots__ = ("_entry_by_call", "_ret", "_ret_special", "_special", "_steps", "arch",
+                 "entry_count",
+                 "fd_paths", "info", "kinds", "strsize", "verbose", "xlat", "xstyle")
 
     def __init__(self, info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                 arch: str | None = None) -> None:
+                 arch: str | None = None, xstyle: int = 0, verbose: bool | None = False,
+                 xlat: int = 0) -> None:
+        self.xlat = xlat
         self.info = info
+        self.xstyle = xstyle
+        self.verbose = verbose
         self.kinds = kinds = kinds_of(info)
         self.strsize = strsize
         self.fd_paths = fd_paths
         self.arch = arch
         self.entry_count = entry_arg_count(info)
-        self._steps = tuple((FORMATTERS.get(base, _fmt_hex), i, param)
+        self._entry_by_call = _ENTRY_BY_CALL.get(info.name)
+        # verbose None (-e verbose=none): structures and arrays as their addresses
+        self._steps = tuple((_fmt_addr if verbose is None and base not in _NOT_DEREFERENCED
+                             else FORMATTERS.get(base, _fmt_hex), i, param)
                             for i, (base, param) in enumerate(kinds))
         self._special = SPECIAL.get(info.name)
         self._ret_special = _RET_SPECIAL.get(info.name)
         self._ret = _ret_text(info.ret)
 
+    def entry_count_of(self, raw: tuple[int, ...]) -> int:
+        """How many arguments of this call are final at its entry (all: len(kinds))."""
+        if self._entry_by_call is None:
+            return self.entry_count
+        n = self._entry_by_call(raw)
+        return len(self.kinds) if n is None else n
+
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
-                    self.kinds)
+                    self.kinds, self.xstyle, bool(self.verbose), self.xlat)
 
     def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
                  retval: int | None) -> list[str]:
@@ -1794,17 +2118,20 @@ class CallFormatter:
         return plain(c, r) if plain is not None else _ret_fd(c, r)
 
 
-_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None], tuple[SyscallInfo, CallFormatter]] = {}
+_FORMATTER_CACHE: dict[tuple[int, int, bool, str | None, int, bool | None, int],
+                       tuple[SyscallInfo, CallFormatter]] = {}
 
 
 def call_formatter(info: SyscallInfo, *, strsize: int = 32, fd_paths: bool = False,
-                   arch: str | None = None) -> CallFormatter:
+                   arch: str | None = None, xstyle: int = 0, verbose: bool | None = False,
+                   xlat: int = 0) -> CallFormatter:
     """The (cached) :class:`CallFormatter` of ``info`` for these options."""
-    key = (id(info), strsize, fd_paths, arch)
+    key = (id(info), strsize, fd_paths, arch, xstyle, verbose, xlat)
     hit = _FORMATTER_CACHE.get(key)
     if hit is not None and hit[0] is info:
         return hit[1]
-    f = CallFormatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch)
+    f = CallFormatter(info, strsize=strsize, fd_paths=fd_paths, arch=arch, xstyle=xstyle,
+                      verbose=verbose, xlat=xlat)
     if len(_FORMATTER_CACHE) >= 8192:
         _FORMATTER_CACHE.clear()
     _FORMATTER_CACHE[key] = (info, f)

@@ -22,15 +22,24 @@ _SHORT = [_SPECIAL.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:o}") for b 
 _LONG = [_SPECIAL.get(b) or (chr(b) if 0x20 <= b < 0x7F else f"\\{b:03o}") for b in range(256)]
 _HEX = [f"\\x{b:02x}" for b in range(256)]
 _NEEDS_ESCAPE = re.compile(rb'[^ !#-\[\]-~]')
+_NOT_TEXT = re.compile(rb"[^\t-\r -~]")  # neither printable ASCII nor a space character
 # an octal-escaped byte followed by an octal digit: that escape needs all three digits
 _LONG_NEEDED = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f-\xff][0-7]")
 _TRANSLATE = {b: _SHORT[b] for b in range(256)}
 _OCTAL_DIGITS = frozenset(b"01234567")
 
 
-def quote(data: bytes, *, force_hex: bool = False) -> str:
-    """``data`` between double quotes, escaped as strace does."""
-    if force_hex:
+def _wants_hex(data: bytes, xstyle: int) -> bool:
+    """strace's -x (1: a string with a byte that is neither printable nor a space is hex
+    throughout) and -xx (2: every string is hex)."""
+    if xstyle >= 2:
+        return True
+    return xstyle == 1 and _NOT_TEXT.search(data) is not None
+
+
+def quote(data: bytes, *, force_hex: bool = False, xstyle: int = 0) -> str:
+    """``data`` between double quotes, escaped as strace does (``xstyle``: -x / -xx)."""
+    if force_hex or (xstyle and _wants_hex(data, xstyle)):
         return '"' + "".join([_HEX[b] for b in data]) + '"'
     if not _NEEDS_ESCAPE.search(data):
         return '"' + data.decode("ascii") + '"'
@@ -52,7 +61,7 @@ def addr_text(addr: int) -> str:
 
 
 def format_buffer(data: object, length: int, addr: int, strsize: int, *,
-                  force_hex: bool = False) -> str:
+                  force_hex: bool = False, xstyle: int = 0) -> str:
     """A buffer of ``length`` bytes at ``addr`` (strace's ``printstrn``).
 
     ``data`` holds the captured bytes (at most ``strsize`` are shown, then ``...``); when
@@ -64,29 +73,29 @@ def format_buffer(data: object, length: int, addr: int, strsize: int, *,
         return addr_text(addr)
     length = max(length, 0)
     shown = min(length, strsize, len(data))
-    text = quote(bytes(data[:shown]), force_hex=force_hex)
+    text = quote(bytes(data[:shown]), force_hex=force_hex, xstyle=xstyle)
     if length > shown:
         text += "..."
     return text
 
 
-def format_cstring(data: object, addr: int, strsize: int) -> str:
+def format_cstring(data: object, addr: int, strsize: int, *, xstyle: int = 0) -> str:
     """A NUL-terminated string (strace's ``printstr``): at most ``strsize`` bytes."""
     if addr == 0:
         return "NULL"
     if not isinstance(data, (bytes, bytearray)):
         return addr_text(addr)
     if len(data) > strsize:
-        return quote(bytes(data[:strsize])) + "..."
-    return quote(bytes(data))
+        return quote(bytes(data[:strsize]), xstyle=xstyle) + "..."
+    return quote(bytes(data), xstyle=xstyle)
 
 
-def format_path(data: object, addr: int) -> str:
+def format_path(data: object, addr: int, *, xstyle: int = 0) -> str:
     """A path name (strace's ``printpath``): up to PATH_MAX - 1 bytes, whatever -s says."""
     if addr == 0:
         return "NULL"
     if not isinstance(data, (bytes, bytearray)):
         return addr_text(addr)
     if len(data) >= PATH_MAX:
-        return quote(bytes(data[: PATH_MAX - 1])) + "..."
-    return quote(bytes(data))
+        return quote(bytes(data[: PATH_MAX - 1]), xstyle=xstyle) + "..."
+    return quote(bytes(data), xstyle=xstyle)

@@ -7,7 +7,6 @@ are too short) and a *printer* (that dict -> strace's text).  The dicts are what
 
 from __future__ import annotations
 
-import socket
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -112,6 +111,23 @@ def text_stat(st: dict[str, Any]) -> str:
     return f"{{st_mode={st['st_mode']}, {second}, ...}}"
 
 
+def text_stat_full(st: dict[str, Any]) -> str:
+    """-v's stat: every field, the times with their dates."""
+    parts = [f"st_dev={makedev(st['st_dev'])}"]
+    parts += [f"{name}={st[name]}" for name in ("st_ino", "st_mode", "st_nlink", "st_uid",
+                                                 "st_gid", "st_blksize", "st_blocks")]
+    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+        parts.append(f"st_rdev={makedev(st['st_rdev'])}")
+    else:
+        parts.append(f"st_size={st['st_size']}")
+    for t in ("st_atime", "st_mtime", "st_ctime"):
+        sec, nsec = st[t], st[t + "_nsec"]
+        date = date_text(sec, nsec) if 0 <= nsec < 1_000_000_000 else ""
+        parts.append(f"{t}={sec}" + (f" /* {date} */" if date else ""))
+        parts.append(f"{t}_nsec={nsec}")
+    return "{" + ", ".join(parts) + "}"
+
+
 def parse_statx(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, 0x100):
         return None
@@ -171,7 +187,8 @@ def parse_timespec(data: object, off: int = 0) -> dict[str, Any] | None:
 
 
 def text_timespec(t: dict[str, Any]) -> str:
-    return f"{{tv_sec={t['tv_sec']}, tv_nsec={t['tv_nsec']}}}"
+    # strace prints the fraction as the unsigned number it is to the kernel
+    return f"{{tv_sec={t['tv_sec']}, tv_nsec={t['tv_nsec'] & 0xFFFFFFFFFFFFFFFF}}}"
 
 
 def parse_timeval(data: object, off: int = 0) -> dict[str, Any] | None:
@@ -183,7 +200,170 @@ def parse_timeval(data: object, off: int = 0) -> dict[str, Any] | None:
 
 
 def text_timeval(t: dict[str, Any]) -> str:
-    return f"{{tv_sec={t['tv_sec']}, tv_usec={t['tv_usec']}}}"
+    return f"{{tv_sec={t['tv_sec']}, tv_usec={t['tv_usec'] & 0xFFFFFFFFFFFFFFFF}}}"
+
+
+UTIME_NOW = (1 << 30) - 1
+UTIME_OMIT = (1 << 30) - 2
+
+
+def date_text(sec: int, frac: int = 0, digits: int = 9) -> str:
+    """strace's ``sprinttime``: ISO 8601 in local time, the fraction only when not 0."""
+    import time
+
+    try:
+        tm = time.localtime(sec)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", tm)
+    if frac:
+        text += f".{frac:0{digits}d}"
+    return text + time.strftime("%z", tm)
+
+
+def text_utime_timespec(t: dict[str, Any]) -> str:
+    """utimensat's timespec: UTIME_NOW / UTIME_OMIT by name, else with its date."""
+    nsec = t["tv_nsec"]
+    if nsec == UTIME_NOW:
+        return "UTIME_NOW"
+    if nsec == UTIME_OMIT:
+        return "UTIME_OMIT"
+    date = date_text(t["tv_sec"], nsec) if 0 <= nsec < 1_000_000_000 else ""
+    return text_timespec(t) + (f" /* {date} */" if date else "")
+
+
+def text_utime_timeval(t: dict[str, Any]) -> str:
+    """utimes' timeval, with its date."""
+    usec = t["tv_usec"]
+    date = date_text(t["tv_sec"], usec, 6) if 0 <= usec < 1_000_000 else ""
+    return text_timeval(t) + (f" /* {date} */" if date else "")
+
+
+def parse_timezone(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 8):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"tz_minuteswest": i32(data), "tz_dsttime": i32(data, 4)}
+
+
+def text_timezone(t: dict[str, Any]) -> str:
+    return f"{{tz_minuteswest={t['tz_minuteswest']}, tz_dsttime={t['tz_dsttime']}}}"
+
+
+_TMS_FIELDS = ("tms_utime", "tms_stime", "tms_cutime", "tms_cstime")
+
+
+def parse_tms(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 32):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {name: i64(data, 8 * k) for k, name in enumerate(_TMS_FIELDS)}
+
+
+def text_tms(t: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{name}={t[name]}" for name in _TMS_FIELDS) + "}"
+
+
+#: struct sched_attr (linux/sched/types.h): (field, offset, size), the first 48 bytes
+#: (SCHED_ATTR_SIZE_VER0) and the utilization clamps of VER1 (56)
+_SCHED_ATTR = (("size", 0, 4), ("sched_policy", 4, 4), ("sched_flags", 8, 8),
+               ("sched_nice", 16, -4), ("sched_priority", 20, 4), ("sched_runtime", 24, 8),
+               ("sched_deadline", 32, 8), ("sched_period", 40, 8),
+               ("sched_util_min", 48, 4), ("sched_util_max", 52, 4))
+
+
+def parse_sched_attr(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 48):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    out: dict[str, Any] = {}
+    for name, off, size in _SCHED_ATTR:
+        if off + abs(size) > len(data):
+            break
+        out[name] = (i32(data, off) if size == -4 else u32(data, off) if size == 4
+                     else u64(data, off))
+    return out
+
+
+def text_sched_attr(a: dict[str, Any]) -> str:
+    parts = []
+    for name, value in a.items():
+        if name == "sched_policy":
+            text = F.xval(F.SCHED_POLICIES, value)
+        elif name == "sched_flags":
+            text = F.flags(F.SCHED_FLAGS, value)
+        else:
+            text = str(value)
+        parts.append(f"{name}={text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def parse_cap_header(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 8):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"version": u32(data), "pid": i32(data, 4)}
+
+
+def text_cap_header(h: dict[str, Any]) -> str:
+    version = F.xval(F.CAP_VERSIONS, h["version"])
+    return f"{{version={version}, pid={h['pid']}}}"
+
+
+_CAP_SETS = ("effective", "permitted", "inheritable")
+
+
+def parse_cap_data(data: object) -> dict[str, Any] | None:
+    """The capability sets of _LINUX_CAPABILITY_VERSION_2/3 (two 32-bit halves)."""
+    if not is_bytes(data, 24):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {name: u32(data, 4 * k) | u32(data, 12 + 4 * k) << 32
+            for k, name in enumerate(_CAP_SETS)}
+
+
+def _cap_set(v: int) -> str:
+    names = []
+    bit = 0
+    while v >> bit:
+        if v >> bit & 1:
+            name = F.CAPABILITIES.by_value.get(bit)
+            names.append(f"1<<{name}" if name else f"1<<{bit}")
+        bit += 1
+    return "|".join(names) if names else "0"
+
+
+def text_cap_data(d: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{name}={_cap_set(d[name])}" for name in _CAP_SETS) + "}"
+
+
+def parse_sigevent(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, 32):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    return {"sigev_value": u64(data), "sigev_signo": i32(data, 8),
+            "sigev_notify": i32(data, 12), "_tid": i32(data, 16),
+            "_function": u64(data, 16), "_attributes": u64(data, 24)}
+
+
+def text_sigevent(e: dict[str, Any]) -> str:
+    parts = []
+    notify = e["sigev_notify"]
+    if e["sigev_value"] and notify in (0, 2, 4):
+        v = e["sigev_value"]
+        parts.append(f"sigev_value={{sival_int={i32(v.to_bytes(8, 'little'))}, "
+                     f"sival_ptr={addr_text(v)}}}")
+    if notify in (0, 4):
+        parts.append(f"sigev_signo={signal_name(e['sigev_signo'])}")
+    else:
+        parts.append(f"sigev_signo={e['sigev_signo']}")
+    parts.append(f"sigev_notify={F.xval(F.SIGEV_NOTIFY, notify & 0xFFFFFFFF)}")
+    if notify == 4:
+        parts.append(f"sigev_notify_thread_id={e['_tid']}")
+    elif notify == 2:
+        parts.append(f"sigev_notify_function={addr_text(e['_function'])}")
+        parts.append(f"sigev_notify_attributes={addr_text(e['_attributes'])}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def parse_itimerspec(data: object) -> dict[str, Any] | None:
@@ -322,6 +502,12 @@ def text_utsname(u: dict[str, Any]) -> str:
     return f"{{sysname={sysname}, nodename={node}, ...}}"
 
 
+def text_utsname_full(u: dict[str, Any]) -> str:
+    """-v's utsname: every field."""
+    return "{" + ", ".join(f"{name}={quote(u[name].encode('utf-8', 'backslashreplace'))}"
+                           for name in _UTS_FIELDS) + "}"
+
+
 _SYSINFO = struct.Struct("<qQQQQQQQQQH6xQQI")
 
 
@@ -380,6 +566,8 @@ def parse_sockaddr(data: object) -> dict[str, Any] | None:
     n = len(data)
     if n == 2:
         return out
+    import socket  # here: the CLI's start-up should not pay for it (issue 12)
+
     if fam == F.AF_INET and n >= 16:
         out["sin_port"] = struct.unpack_from(">H", data, 2)[0]
         out["sin_addr"] = socket.inet_ntop(socket.AF_INET, data[4:8])
@@ -461,8 +649,9 @@ def parse_pollfds(data: object, count: int) -> list[dict[str, Any]] | None:
 
 def text_pollfds(fds: Sequence[dict[str, Any]], strsize: int, total: int,
                  fd_text: Any = str) -> str:
+    # a negative fd is ignored by the kernel: strace leaves its events out
     items = [f"{{fd={fd_text(p['fd'])}, events={F.flags(F.POLL_EVENTS, p['events'])}}}"
-             for p in fds[:strsize]]
+             if p["fd"] >= 0 else f"{{fd={p['fd']}}}" for p in fds[:strsize]]
     if total > strsize:
         items.append("...")
     return "[" + ", ".join(items) + "]"
@@ -625,7 +814,9 @@ def parse_flock(data: object) -> dict[str, Any] | None:
             "l_pid": pid}
 
 
-def text_flock(fl: dict[str, Any]) -> str:
+def text_flock(fl: dict[str, Any], *, with_pid: bool = False) -> str:
+    """The lock; ``with_pid``: as F_GETLK returns it, with its owner."""
+    pid = f", l_pid={fl['l_pid']}" if with_pid else ""
     return (f"{{l_type={F.xval(F.LEASE_TYPES, fl['l_type'] & 0xFFFF)}, "
             f"l_whence={F.xval(F.WHENCE, fl['l_whence'] & 0xFFFF)}, "
-            f"l_start={fl['l_start']}, l_len={fl['l_len']}}}")
+            f"l_start={fl['l_start']}, l_len={fl['l_len']}{pid}}}")

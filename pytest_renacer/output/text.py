@@ -6,7 +6,7 @@ The line format is strace 6.1's (src/strace.c ``printleader()``, src/syscall.c
 ``syscall_exiting_trace()``):
 
 * ``openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3``, the ``= `` aligned
-  at column 40 (counting the prefixes);
+  at column 40 (counting the prefixes; ``-a N`` chooses another);
 * a syscall's entry is printed when it is entered (up to its first output argument);
   when another line has to start before it returns, the open line is ended with
   `` <unfinished ...>`` and the rest printed later after ``<... NAME resumed>``;
@@ -23,6 +23,7 @@ same), so no line is ever left unfinished.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,9 +43,35 @@ __all__ = [
 ]
 
 ACOLUMN = 40  # strace's default -a
+DUMP_LIMIT = 1 << 16  # the bytes of a buffer captured for -e read= / -e write= dumps
+
+
+@dataclass(frozen=True)
+class FdSet:
+    """strace's ``-e read=`` / ``-e write=`` set: fd numbers, or all but them."""
+
+    fds: frozenset[int]
+    inverted: bool = False
+
+    def __contains__(self, fd: object) -> bool:
+        return (fd in self.fds) != self.inverted
+
+
+def hex_dump(data: bytes) -> list[str]:
+    """strace's dump lines: `` | 00000  30 31 ...  01234567 |``, 16 bytes a line."""
+    out = []
+    for off in range(0, len(data), 16):
+        chunk = data[off:off + 16]
+        hexes = " ".join(f"{b:02x}" for b in chunk[:8])
+        if len(chunk) > 8:
+            hexes += "  " + " ".join(f"{b:02x}" for b in chunk[8:])
+        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        out.append(f" | {off:05x}  {hexes:<49s} {text:<16s} |")
+    return out
 _clock = time.monotonic_ns  # the engine's clock (a module attribute, for the tests)
 
 _UNSET: Any = object()
+_SKIPPED: Any = object()  # the token of an entry -P leaves out
 
 #: (pid, captured) -> the frames of a syscall's stack, innermost first
 StackFunc = Callable[[int, "dict[Any, object] | None"], "tuple[Frame, ...]"]
@@ -57,7 +84,20 @@ class TextOptions:
     """What the text output shows; the CLI's flags."""
 
     strsize: int = 32  # -s
+    acolumn: int = ACOLUMN  # -a: the column of " = result"
+    xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
+    #: -v: structures unabbreviated; None (-e verbose=none): structures as addresses
+    verbose: bool | None = False
+    xlat: int = 0  # -X: 0 abbrev (constants by name), 1 raw (numbers), 2 verbose (both)
+    #: -P: only the syscalls whose path arguments or fd arguments' files are these (the
+    #: engine must capture fd paths for it)
+    trace_paths: frozenset[bytes] | None = None
+    #: -e read= / -e write=: hex dumps of the data read from / written to these fds
+    #: (None: none; the engine must capture the whole buffers: see DUMP_LIMIT)
+    read_fds: FdSet | None = None
+    write_fds: FdSet | None = None
     fd_paths: bool = False  # -y
+    fd_sockets: bool = False  # -yy: a socket's protocol and addresses for its path
     syscall_times: bool = False  # -T
     timestamps: int = 0  # 1: -t, 2: -tt, 3: -ttt
     relative: bool = False  # -r
@@ -79,8 +119,10 @@ def format_duration(ns: int) -> str:
 
 
 def format_frame(frame: Frame) -> str:
-    """One -k stack line (without the newline)."""
-    where = f"{frame.binary or '?'}({frame.function or ''}) [{frame.address:#x}]"
+    """One -k stack line (without the newline); a Python frame shows ``[py]`` where a
+    native one shows its address."""
+    addr = "py" if frame.address is None else f"{frame.address:#x}"
+    where = f"{frame.binary or '?'}({frame.function or ''}) [{addr}]"
     if frame.file:
         where += f" {frame.file}:{frame.line}" if frame.line else f" {frame.file}"
     return " > " + where
@@ -92,6 +134,20 @@ def exit_line(status: int, signame: Callable[[int], str]) -> str:
         return f"+++ exited with {(status >> 8) & 0xFF} +++"
     core = "(core dumped) " if status & 0x80 else ""
     return f"+++ killed by {signame(status & 0x7F)} {core}+++"
+
+
+def _with_sockets(pid: int, captured: dict[Any, object]) -> dict[Any, object]:
+    """-yy: the captured fd paths with their sockets described."""
+    out = None
+    for key, value in captured.items():
+        if isinstance(key, tuple) and key[0] in ("fd", "fdn") and isinstance(value, str) \
+                and value.startswith("socket:["):
+            text = decode.socket_text(pid, value)
+            if text != value:
+                if out is None:
+                    out = dict(captured)
+                out[key] = text
+    return out if out is not None else captured
 
 
 class _Pending:
@@ -239,8 +295,8 @@ class TextSink:
             ch.stream.flush()
 
     def _tab(self, ch: _Channel) -> None:
-        if ch.col < ACOLUMN:
-            self._write(ch, " " * (ACOLUMN - ch.col))
+        if ch.col < self.opts.acolumn:
+            self._write(ch, " " * (self.opts.acolumn - ch.col))
 
     def _line(self, tid: int, task: _Task, t: int, text: str) -> None:
         self._begin(tid, task, t)
@@ -271,13 +327,38 @@ class TextSink:
     def _formatter(self, nr: int) -> decode.CallFormatter | None:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
-                                  fd_paths=self.opts.fd_paths)
+                                  fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
+                                  verbose=self.opts.verbose, xlat=self.opts.xlat)
             if nr in self.table.by_nr else None)
         return f
+
+    def _on_paths(self, nr: int, captured: dict[Any, object] | None) -> bool:
+        """-P: whether a path argument or an fd argument's file is one of the paths."""
+        paths = self.opts.trace_paths
+        info = self.table.by_nr.get(nr)
+        if paths is None or not captured or info is None:
+            return False
+        for i, spec in enumerate(info.args):
+            if spec.base == "path":
+                value = captured.get(i)
+            elif spec.base in ("fd", "dirfd"):
+                value = captured.get(("fd", i))
+                if isinstance(value, str):
+                    value = os.fsencode(value)
+            else:
+                continue
+            if isinstance(value, bytes) and value in paths:
+                return True
+        return False
 
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> _Pending:
         task = self._tasks.get(tid) or self._task(tid)
+        if self.opts.trace_paths is not None and not self._on_paths(nr, captured):
+            task.pending = None
+            return _SKIPPED  # type: ignore[no-any-return]
+        if self.opts.fd_sockets and captured:
+            captured = _with_sockets(pid, captured)
         fmt = self._formatters.get(nr, _UNSET)
         if fmt is _UNSET:
             fmt = self._formatter(nr)
@@ -289,7 +370,7 @@ class TextSink:
         if fmt is None:
             text = p.name + "(" + ", ".join(hex(a) for a in args)
         else:
-            n = p.entry_args = fmt.entry_count
+            n = p.entry_args = fmt.entry_count_of(args)
             if n == len(fmt.kinds):  # every argument is known at entry: format once
                 p.formatted = fmt.arg_list(args, captured, None)
                 text = p.name + "(" + ", ".join(p.formatted)
@@ -314,13 +395,15 @@ class TextSink:
         task = self._tasks.get(tid) or self._task(tid)
         p = token if token is not None else task.pending
         task.pending = None
-        if p is None:
+        if p is None or p is _SKIPPED:
             return
         if self._status is not None and not self._status.matches(failed=failed):
             return
         o = self.opts
         cap = captured if not p.captured else ({**p.captured, **captured} if captured
                                                else p.captured)
+        if o.fd_sockets and cap:
+            cap = _with_sockets(pid, cap)
         fmt = p.fmt
         args = p.formatted
         if args is None:
@@ -338,8 +421,8 @@ class TextSink:
         task.reprint = False
         text += ") "
         col = ch.col + len(text)
-        if col < ACOLUMN:
-            text += " " * (ACOLUMN - col)
+        if col < o.acolumn:
+            text += " " * (o.acolumn - col)
         if p.fmt is not None:
             ret = p.fmt.retval(p.args, cap, retval, -retval if failed else None)
         elif failed:
@@ -356,9 +439,40 @@ class TextSink:
                 text += self._where(frames)
         ch.stream.write(text)
         self._end(ch)
+        if (o.read_fds is not None or o.write_fds is not None) and not failed:
+            self._dump(ch, p, cap, retval)
         if o.print_stack:
             for frame in frames:
                 ch.stream.write(format_frame(frame) + "\n")
+
+    def _dump(self, ch: _Channel, p: _Pending, cap: dict[Any, object] | None,
+              retval: int) -> None:
+        """-e read= / -e write=: the data of a read or write on a selected fd, in hex."""
+        fmt = p.fmt
+        if fmt is None or not cap or not p.args or fmt.kinds[0][0] != "fd":
+            return
+        fd = p.args[0] & 0xFFFFFFFF
+        fd = fd - (1 << 32) if fd & 0x80000000 else fd
+        for i, (base, _) in enumerate(fmt.kinds):
+            fds = (self.opts.read_fds if base in ("buf_out", "iovec_out") else
+                   self.opts.write_fds if base in ("buf_in", "iovec_in") else None)
+            if fds is None or fd not in fds:
+                continue
+            value = cap.get(i)
+            if isinstance(value, bytes):
+                pieces = [value[:retval]]
+            elif isinstance(value, list):  # an iovec array: one dump per element
+                pieces, left = [], retval
+                for item in value:
+                    data = item[2] if isinstance(item, tuple) and len(item) == 3 else None
+                    if isinstance(data, bytes) and left > 0:
+                        pieces.append(data[:left])
+                        left -= len(pieces[-1])
+            else:
+                continue
+            for data in pieces:
+                for line in hex_dump(data):
+                    ch.stream.write(line + "\n")
 
     def _where(self, frames: tuple[Frame, ...]) -> str:
         """--source's suffix for a stack (empty when none of its frames is the program's)."""
@@ -383,7 +497,7 @@ class TextSink:
             return
         ch = task.channel
         fmt = p.fmt
-        n = fmt.entry_count if fmt is not None else len(p.args)
+        n = fmt.entry_count_of(p.args) if fmt is not None else len(p.args)
         complete = fmt is None or n >= len(fmt.kinds)
         if not p.printed:
             self._begin(tid, task, p.t)

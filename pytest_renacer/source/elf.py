@@ -19,7 +19,8 @@ import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["DEBUG_DIRS", "ElfImage", "debug_dirs", "find_debug_file", "load_image"]
+__all__ = ["DEBUG_DIRS", "ElfImage", "debug_dirs", "find_debug_file", "find_symbols",
+           "load_image"]
 
 #: Where separate debug files are looked for (``.build-id/xx/yyyy.debug`` and the
 #: ``.gnu_debuglink`` path below each); ``RENACER_DEBUG_DIRS`` (colon-separated) adds
@@ -282,6 +283,38 @@ class ElfImage:
 
 
 _MACHINES = {3: "EM_386", 62: "EM_X86_64", 183: "EM_AARCH64", 40: "EM_ARM", 243: "EM_RISCV"}
+
+
+def find_symbols(image: ElfImage, names: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Name -> (link-time value, size) of the defined symbols (any type) among ``names``,
+    from ``.dynsym``, then ``.symtab`` for those not found there."""
+    wanted = {n.encode() for n in names}
+    found: dict[str, tuple[int, int]] = {}
+    e = "<" if image.little_endian else ">"
+    is64 = image.elfclass == 64
+    fmt = struct.Struct(e + ("IBBHQQ" if is64 else "IIIBBH"))
+    for tab, strtab in ((".dynsym", ".dynstr"), (".symtab", ".strtab")):
+        if not wanted:
+            break
+        data = image.section(tab)
+        strs = image.section(strtab)
+        if not data or strs is None:
+            continue
+        for row in fmt.iter_unpack(data[: len(data) - len(data) % fmt.size]):
+            if is64:
+                name_off, _info, _other, shndx, value, size = row
+            else:
+                name_off, value, size, _info, _other, shndx = row
+            if shndx == 0 or not value:
+                continue
+            end = strs.find(b"\0", name_off)
+            name = strs[name_off:end]
+            if name in wanted:
+                wanted.discard(name)
+                found[name.decode()] = (value, size)
+                if not wanted:
+                    break
+    return found
 
 
 def _note_build_id(data: bytes, e: str) -> bytes | None:

@@ -12,6 +12,13 @@ The rule, applied to the frames innermost first: the first frame that
 Inlined frames count as frames: a ``read()`` inlined from ``/usr/include`` is skipped and
 its caller's line (the call site in your code) is chosen.
 
+Python frames (``address`` None, read from a CPython interpreter at the stop) are own
+code unless their file is the standard library, an installed package or pytest-renacer
+itself (:data:`SKIP_PY_FILES`).  In a stack that holds Python frames, the interpreter's
+own native frames (:data:`PYTHON_RUNTIME`: ``libpython3.X``, ``python3.X``, e.g.
+``posixmodule.c in os_write_impl``) are runtime code: a syscall made by Python code gets
+its Python line, one made by a C extension called from Python the extension's line.
+
 Configuration:
 
 - replace or extend the module-level lists (regular expressions, searched in the
@@ -31,8 +38,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
-__all__ = ["SKIP_BINARIES", "SKIP_FILES", "first_own_frame", "is_own", "never_own_binary",
-           "rule_token"]
+__all__ = ["PYTHON_RUNTIME", "SKIP_BINARIES", "SKIP_FILES", "SKIP_PY_FILES", "first_own_frame",
+           "is_own", "is_python_runtime", "never_own_binary", "rule_token"]
 
 #: Binaries (matched against the file name of the binary) that are never "own code".
 SKIP_BINARIES: list[str] = [
@@ -50,12 +57,26 @@ SKIP_FILES: list[str] = [
 ]
 
 
+#: Python source files (searched) that are not the program's: the standard library and
+#: installed packages (``lib/python3.X/`` holds both), frozen modules, pytest-renacer.
+SKIP_PY_FILES: list[str] = [
+    r"/lib/python\d+\.\d+/", r"/(site|dist)-packages/", r"^<frozen ",
+    "^" + re.escape(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + "/",
+]
+#: Binaries (matched against the file name) of a CPython interpreter: runtime code when
+#: the stack holds Python frames.
+PYTHON_RUNTIME: list[str] = [r"^libpython\d", r"^python\d[\d.]*[a-z]*$"]
+
+
 class _FrameLike(Protocol):
     @property
     def file(self) -> str | None: ...
 
     @property
     def binary(self) -> str | None: ...
+
+    @property
+    def address(self) -> int | None: ...
 
 
 F = TypeVar("F", bound=_FrameLike)
@@ -86,7 +107,9 @@ class _Rule:
         self.binaries = _compile(tuple(SKIP_BINARIES))
         self.files = _compile(tuple(SKIP_FILES))
         self.extra = _compile(skip)
+        self.py_files = _compile(tuple(SKIP_PY_FILES))
         self.answers: dict[tuple[str, str], bool] = {}
+        self.py_answers: dict[str, bool] = {}
         #: id(stack tuple) -> (that tuple, its answer): the symbolizer hands out one
         #: tuple per distinct stack, and the CLI asks once per syscall line
         self.stacks: dict[int, tuple[tuple[object, ...], object]] = {}
@@ -96,6 +119,18 @@ class _Rule:
         got = self.answers.get(key)
         if got is None:
             got = self.answers[key] = self._own(file, binary)
+        return got
+
+    def own_py(self, file: str) -> bool:
+        got = self.py_answers.get(file)
+        if got is None:
+            if self.keep is not None and self.keep.search(file):
+                got = True
+            elif self.py_files is not None and self.py_files.search(file):
+                got = False
+            else:
+                got = not (self.extra is not None and self.extra.search(file))
+            self.py_answers[file] = got
         return got
 
     def _own(self, file: str, binary: str) -> bool:
@@ -132,12 +167,12 @@ def _rule(skip: Iterable[str], keep: Iterable[str]) -> _Rule:
     key: tuple[object, ...]
     if skip == () and keep == ():  # the usual call: a shorter key, no tuple() calls
         key = (_env_key(), id(SKIP_BINARIES), len(SKIP_BINARIES), id(SKIP_FILES),
-               len(SKIP_FILES))
+               len(SKIP_FILES), id(SKIP_PY_FILES), len(SKIP_PY_FILES))
     else:
         skip_t = skip if isinstance(skip, tuple) else tuple(skip)
         keep_t = keep if isinstance(keep, tuple) else tuple(keep)
         key = (_env_key(), id(SKIP_BINARIES), len(SKIP_BINARIES), id(SKIP_FILES),
-               len(SKIP_FILES), skip_t, keep_t)
+               len(SKIP_FILES), id(SKIP_PY_FILES), len(SKIP_PY_FILES), skip_t, keep_t)
     rule = _RULES.get(key)
     if rule is None:
         if len(_RULES) > 64:
@@ -165,11 +200,21 @@ def never_own_binary(binary: str) -> bool:
     return rule.extra is not None and rule.extra.search(binary) is not None
 
 
+_RUNTIME = re.compile("|".join(f"(?:{p})" for p in PYTHON_RUNTIME))
+
+
+def is_python_runtime(binary: str | None) -> bool:
+    """Whether ``binary`` is a CPython interpreter's (see :data:`PYTHON_RUNTIME`)."""
+    return bool(binary) and _RUNTIME.search(os.path.basename(binary or "")) is not None
+
+
 def is_own(frame: _FrameLike, *, skip: Iterable[str] = (), keep: Iterable[str] = ()) -> bool:
     """Whether a frame counts as the traced program's own code (see the module doc)."""
     file = frame.file
     if not file:
         return False
+    if frame.address is None:
+        return _rule(skip, keep).own_py(file)
     return _rule(skip, keep).own(file, frame.binary or "")
 
 
@@ -183,9 +228,22 @@ def first_own_frame(frames: Sequence[F], *, skip: Iterable[str] = (),
         if got is not None and got[0] is frames:  # the entry keeps the tuple alive
             return got[1]  # type: ignore[return-value]
     found = None
+    runtime: set[str | None] | None = None  # with Python frames: the interpreter's binaries
+    for f in frames:
+        if f.address is None:
+            runtime = {g.binary for g in frames if g.address is None}
+            break
     for f in frames:
         file = f.file
-        if file and rule.own(file, f.binary or ""):
+        if not file:
+            continue
+        if f.address is None:
+            if rule.own_py(file):
+                found = f
+                break
+        elif runtime is not None and (f.binary in runtime or is_python_runtime(f.binary)):
+            continue
+        elif rule.own(file, f.binary or ""):
             found = f
             break
     if cacheable:

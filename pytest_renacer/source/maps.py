@@ -152,6 +152,18 @@ class ProcessMaps:
         #: called whenever ``current`` changes (the unwinder drops its fast answers)
         self.on_change: Callable[[], None] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled with a trace (sent from the process that traced to another): the
+        # snapshots, not their caches; the images are loaded again from their files.
+        return {"spaces": [(sp.sid, sp.pid, sp.mappings) for sp in self.spaces]}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        for sid, pid, mappings in state["spaces"]:
+            space = AddressSpace(sid, pid, mappings, self._shared)
+            self.spaces.append(space)
+            self.current[pid] = space
+
     def read(self, pid: int) -> AddressSpace | None:
         """Take a new snapshot of ``pid`` (None if its maps cannot be read)."""
         try:

@@ -29,7 +29,7 @@ from typing import Any
 from .demangle import demangle
 from .dwarf import DwarfInfo
 from .elf import ElfImage, find_debug_file, load_image
-from .frames import is_own, never_own_binary, rule_token
+from .frames import is_own, is_python_runtime, never_own_binary, rule_token
 from .maps import AddressSpace, ProcessMaps
 from .tailcall import call_target, plt_target, tail_jump
 from .unwind import EXACT
@@ -292,22 +292,40 @@ class Symbolizer:
     def __call__(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
         return self._cached(self._stacks, pcs, pcs, own_only=False)
 
-    def own_stack(self, pid: int, pcs: tuple[int, ...]) -> tuple[Any, ...]:
+    def __getstate__(self) -> dict[str, Any]:
+        return {"maps": self.maps, "frame": self.frame, "problems": self.problems}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["maps"], state["frame"])  # type: ignore[misc]
+        self.problems.update(state["problems"])
+
+    def own_stack(self, pid: int, pcs: tuple[int, ...],
+                  python: frozenset[str | None] | None = None) -> tuple[Any, ...]:
         """The stack as :meth:`__call__` gives it, down to its first own frame
         (frames.is_own), each pc in a binary that is never own code
         (frames.never_own_binary) left as one frame with no file, unsymbolized: enough
         for ``source`` without reading the debug info of libc and the dynamic loader
         (~0.2 s at a trace's first stacks), nor of the frames below (an interpreter's
-        dozens).  Kept per rule: RENACER_SOURCE_SKIP/KEEP may change between calls."""
+        dozens).  Kept per rule: RENACER_SOURCE_SKIP/KEEP may change between calls.
+
+        ``python``: the stack has Python frames of these interpreter modules; they and
+        every module frames.is_python_runtime names are treated so (pystack.py)."""
+        if python is not None:
+            def runtime(path: str | None) -> bool:
+                return path in python or is_python_runtime(path)
+
+            return self._cached(self._own_stacks, pcs, (pcs, rule_token(), python), True,
+                                runtime)
         return self._cached(self._own_stacks, pcs, (pcs, rule_token()), own_only=True)
 
     def _cached(self, cache: dict[Any, tuple[Any, ...]], pcs: tuple[int, ...], key: object,
-                own_only: bool) -> tuple[Any, ...]:
+                own_only: bool, runtime: Callable[[str | None], bool] | None = None,
+                ) -> tuple[Any, ...]:
         got = cache.get(key)
         if got is not None:
             return got
         try:
-            got = self._symbolize(pcs, own_only)
+            got = self._symbolize(pcs, own_only, runtime)
             if len(cache) >= 65536:
                 cache.clear()
             cache[key] = got
@@ -315,7 +333,8 @@ class Symbolizer:
         except Exception:  # pragma: no cover - never break a test over a stack
             return tuple(self.frame(None, None, None, None, pc & ~EXACT) for pc in pcs[1:])
 
-    def _symbolize(self, pcs: tuple[int, ...], own_only: bool) -> tuple[Any, ...]:
+    def _symbolize(self, pcs: tuple[int, ...], own_only: bool,
+                   runtime: Callable[[str | None], bool] | None = None) -> tuple[Any, ...]:
         if len(pcs) < 2:
             return ()
         space = self.maps.get(pcs[0])
@@ -329,7 +348,8 @@ class Symbolizer:
             cached = space.frames.get(key) if space is not None else None
             if cached is None and own_only and space is not None:
                 mod = space.module_at(pc)
-                if mod is not None and never_own_binary(mod.path):
+                if mod is not None and (never_own_binary(mod.path) or (
+                        runtime is not None and runtime(mod.path))):
                     out.append(self.frame(None, None, None, mod.path, pc))
                     continue  # (and no tail-call frames: they would be in it too)
             if cached is None:
@@ -351,7 +371,8 @@ class Symbolizer:
                 if own_only and any(is_own(f) for f in tail):
                     break
             out.extend(frames)
-            if own_only and any(is_own(f) for f in frames):
+            if own_only and any(is_own(f) and not (runtime is not None and runtime(f.binary))
+                                for f in frames):
                 break
         return tuple(out)
 

@@ -147,12 +147,16 @@ class Engine:
         # makes right before (arg 1) and after (arg 2) the body.  See api.call().
         self.marker = marker
         self._mute_pid = -1  # the callable's process after its body returned
+        # An in-place window (seize_thread): at the end marker, detach every task and
+        # stop, instead of muting the callable's process until it exits.
+        self._window = False
         self.tasks: dict[int, _Task] = {}
         self.root_pid: int | None = None
         self.root_status: int | None = None
         self.attached = False
         self.timed_out = False
         self._started = False  # the spawned child reached its execve
+        self._exec_seen = False  # ... and an execve of the spawned child succeeded
         self._errpipe: int | None = None
         self._lock = threading.Lock()
         self._stop_requested = False
@@ -227,13 +231,54 @@ class Engine:
                     raise AttachError(_attach_reason(pid, e)) from None
                 seen.add(tid)
                 self.tasks[tid] = _Task(pid)
-        self._started = True
+        self._started = self._exec_seen = True
         now = time.monotonic_ns()
         self.sink.task_started(pid, pid, ppid, argv, now)
         for tid in sorted(seen - {pid}):
             self.sink.task_started(pid, tid, ppid, None, now)
         if self._waker is None:  # attach() may be called once per pid (strace -p A -p B)
             self._start_waker()
+
+    def seize_thread(self, tid: int) -> None:
+        """Trace one thread of a running process for a marker window (in-place tracing).
+
+        Only that thread is seized (and whatever it starts while traced); it must be
+        blocked, typically waiting for our reply.  When this returns it is running in
+        syscall-tracing mode, so that the start marker it makes next is seen; its
+        window ends at its end marker, where every task is detached and :meth:`run`
+        returns.  No PTRACE_O_EXITKILL and no seccomp filter: if we die, the kernel
+        detaches the thread and it runs on as if never traced.
+        """
+        if self.marker is None:
+            raise ValueError("seize_thread needs the window's markers")
+        self.attached = True
+        self._window = True
+        self.mode = "full"  # a filter could never be taken off the thread again
+        self.root_pid = tid
+        pid, ppid = _read_proc_status(tid)
+        try:
+            pt.ptrace(pt.PTRACE_SEIZE, tid, 0, self.options())
+        except OSError as e:
+            if e.errno in (_errno.EPERM, _errno.EACCES):
+                raise TracingUnavailable(_attach_reason(tid, e)) from None
+            raise AttachError(_attach_reason(tid, e)) from None
+        self.tasks[tid] = _Task(pid)
+        try:
+            pt.ptrace(pt.PTRACE_INTERRUPT, tid)
+            while True:  # until the interrupt's stop; a signal or syscall stop may come first
+                _, status = os.waitpid(tid, pt.WALL)
+                if status & 0xFF != 0x7F:
+                    self.tasks.pop(tid, None)
+                    raise AttachError(f"thread {tid} exited while being seized")
+                sig = (status >> 8) & 0xFF
+                if status >> 16 == pt.EVENT_STOP:
+                    break
+                pt.ptrace(pt.PTRACE_SYSCALL, tid, 0, 0 if sig == _SYSCALL_TRAP else sig)
+            pt.ptrace(pt.PTRACE_SYSCALL, tid, 0, 0)
+        except OSError as e:
+            self._detach_one(tid, 0)
+            raise AttachError(f"cannot seize thread {tid}: {e.strerror or e}") from None
+        self.sink.task_started(pid, tid, ppid, read_cmdline(pid), time.monotonic_ns())
 
     def _start_waker(self) -> None:
         """A tiny child whose exit wakes our waitpid when stop() is asked from another thread."""
@@ -356,7 +401,7 @@ class Engine:
         marker = self.marker
         # Once recording has started for good (no start marker pending, no end marker to
         # watch for), no entry is skipped: _skip_entry need not be asked any more.
-        recording = self._started and marker is None
+        recording = self._started and marker is None and self._exec_seen
 
         while tasks:
             try:
@@ -403,7 +448,8 @@ class Engine:
                         if self._skip_entry(tid, task.pid, nr, args):
                             ptrace_hot(restart_default, tid, 0, 0)
                             continue
-                        recording = launch = self._started and marker is None
+                        launch = marker is None and not self._exec_seen
+                        recording = self._started and marker is None and self._exec_seen
                     if nrs is not None and (nr in nrs) == invert:
                         # Not selected: in full mode the filter is applied here; in the
                         # seccomp modes this is a stray entry stop after a SYSCALL restart.
@@ -458,7 +504,8 @@ class Engine:
                     if self._skip_entry(tid, task.pid, nr, args):
                         self._restart(tid, task)
                         continue
-                    recording = launch = self._started and marker is None
+                    launch = marker is None and not self._exec_seen
+                    recording = self._started and marker is None and self._exec_seen
                 if nrs is not None and (nr in nrs) == invert:
                     self._restart(tid, task)
                     continue
@@ -482,7 +529,7 @@ class Engine:
             if event:
                 self._event(tid, task, event, sig, now)
                 if not recording:
-                    recording = self._started and marker is None
+                    recording = self._started and marker is None and self._exec_seen
                 continue
             self._signal_stop(tid, task, sig, now)
 
@@ -499,8 +546,16 @@ class Engine:
         if self._started:
             if pid == self._mute_pid:
                 return True
+            if (not self._exec_seen and tid == self.root_pid and self.marker is None
+                    and nr not in self.execve_nrs):
+                # the command's execve failed: what our child does next (report the
+                # error, exit) is not the command's; strace hides it too
+                return True
             if self.marker is not None and tid == self.root_pid and self._is_marker(nr, args):
-                self._mute_pid = pid  # the callable's body returned
+                if self._window:
+                    self._end_window(tid)
+                else:
+                    self._mute_pid = pid  # the callable's body returned
                 return True
             return False
         if tid != self.root_pid:
@@ -543,8 +598,8 @@ class Engine:
                     old = self.tasks.pop(former, None)
                 if old is not None:
                     task.pending = old.pending
-            if not self._started and tid == self.root_pid:
-                self._started = True
+            if tid == self.root_pid:
+                self._started = self._exec_seen = True
             exec_seen = getattr(self.unwinder, "exec_seen", None)
             if exec_seen is not None:  # the unwinder's module map is the old image's
                 exec_seen(task.pid)
@@ -630,6 +685,16 @@ class Engine:
                 self._detach_one(tid, 0)
             else:
                 self._detach_one(tid, sig)
+
+    def _end_window(self, tid: int) -> None:
+        """The window's thread made its end marker: let it and everything it started go.
+
+        It is detached at once, at this syscall-entry stop (the marker then runs
+        untraced); the others are interrupted and detached at their next stop, so that
+        ``tasks`` is empty and the loop ends.
+        """
+        self._detach_one(tid, 0)
+        self._detach_all()
 
     def _detach_one(self, tid: int, sig: int) -> None:
         try:

@@ -48,6 +48,28 @@ def build_filter(audit_arch: int, nrs: Iterable[int] | None, *, invert: bool = F
     return b"".join(_insn.pack(*i) for i in prog)
 
 
+SECCOMP_RET_ERRNO = 0x00050000
+EPERM = 1
+
+
+def deny_filter(audit_arch: int, nr: int, first_arg: int) -> bytes:
+    """A program that fails syscall ``nr`` with EPERM when its first argument is
+    ``first_arg`` (e.g. ptrace(PTRACE_SEIZE, ...)): a testing aid that makes the kernel
+    refuse what a Yama ptrace_scope of 2 or 3, or a container, would refuse."""
+    prog = [
+        (BPF_LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
+        (BPF_JEQ_K, 1, 0, audit_arch),
+        (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
+        (BPF_LD_W_ABS, 0, 0, 0),  # seccomp_data.nr
+        (BPF_JEQ_K, 0, 3, nr),
+        (BPF_LD_W_ABS, 0, 0, 16),  # seccomp_data.args[0], low 32 bits (little-endian)
+        (BPF_JEQ_K, 0, 1, first_arg),
+        (BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | EPERM),
+        (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
+    ]
+    return b"".join(_insn.pack(*i) for i in prog)
+
+
 class _SockFprog(ctypes.Structure):
     _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
 

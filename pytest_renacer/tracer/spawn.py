@@ -8,22 +8,72 @@ that asked for PTRACE_O_TRACESECCOMP would fail those syscalls with ENOSYS.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from ..errors import CommandNotExecutable, CommandNotFound, TraceeError
+from ..errors import CommandNotFound, TraceeError
 from . import ptrace as pt
 from .seccomp import PreparedFilter
 
-_CHILD_FAILED = 127
+_CHILD_FAILED = 1  # strace's status when its command cannot be executed
+
+#: Descriptors besides 0-2 that spawned commands inherit (see as_command_line).
+_pass_on: frozenset[int] = frozenset()
+#: The name a failed execve is reported under on the command's stderr, as strace's child
+#: does before it exits (see as_command_line); None: only through the error pipe.
+_exec_reporter: str | None = None
+
+
+@contextlib.contextmanager
+def as_command_line(name: str) -> Iterator[None]:
+    """Spawn as the command-line tracer NAME does, within the block: the command inherits
+    the descriptors this process inherited, and a failed execve says so on its stderr."""
+    global _pass_on, _exec_reporter
+    saved = _pass_on, _exec_reporter
+    _pass_on, _exec_reporter = _inherited_fds(), name
+    try:
+        yield
+    finally:
+        _pass_on, _exec_reporter = saved
+
+
+def _inherited_fds() -> frozenset[int]:
+    """The descriptors above 2 open now and not close-on-exec: those this process
+    inherited (Python opens its own close-on-exec).  The CLI's command gets them, as it
+    would have without the tracer (a shell's ``9>>/dev/full``); the library closes every
+    descriptor above 2, as subprocess does."""
+    keep = set()
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return frozenset()
+    for name in names:
+        fd = int(name)
+        if fd > 2:
+            try:
+                if os.get_inheritable(fd):
+                    keep.add(fd)
+            except OSError:
+                pass  # the listing's own descriptor, closed since
+    return frozenset(keep)
+
+
+def _close_fds_but(keep: set[int]) -> None:
+    """Close every descriptor above 2 except ``keep``."""
+    low = 3
+    for fd in sorted(k for k in keep if k >= 3):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
 def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None,
                     cwd: str | os.PathLike[str] | None) -> str:
-    """The executable ``argv[0]`` names, found as execvp would; clear errors otherwise."""
+    """The executable ``argv[0]`` names, found as execvp would; CommandNotFound if none."""
     if not argv:
         raise CommandNotFound("no command given to trace")
     name = os.fspath(argv[0])
@@ -31,8 +81,8 @@ def resolve_command(argv: Sequence[str], env: Mapping[str, str] | None,
         path = name if cwd is None or os.path.isabs(name) else os.path.join(cwd, name)
         if not os.path.exists(path):
             raise CommandNotFound(f"command not found: {name!r} (no such file)")
-        if os.path.isdir(path) or not os.access(path, os.X_OK):
-            raise CommandNotExecutable(f"command is not executable: {name!r}")
+        # one that is not executable (a directory, no x bit) fails in the child's execve,
+        # as under strace, and comes back as CommandNotExecutable then
         return path
     search = (env if env is not None else os.environ).get("PATH", os.defpath)
     found = shutil.which(name, path=search)
@@ -62,10 +112,12 @@ def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,  # p
             else:
                 os.set_inheritable(fd, True)
         step = "close"
-        os.closerange(3, errw)
-        os.closerange(errw + 1, os.sysconf("SC_OPEN_MAX"))
+        _close_fds_but({errw, *_pass_on})
         step = "signals"
-        for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT):
+        # Python ignores these two itself; the command gets their defaults.  A signal
+        # handled in this process is reset by execve; one ignored (nohup's SIGHUP) stays
+        # ignored, as it would have without the tracer.
+        for sig in (signal.SIGPIPE, signal.SIGXFSZ):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, ())
         if cwd is not None:
@@ -80,6 +132,8 @@ def _child(exe: str, argv: list[str], env: dict[str, str], cwd: str | None,  # p
         os.execve(exe, argv, env)
     except OSError as e:
         os.write(errw, f"{step}:{e.errno}".encode())
+        if step == "execve" and _exec_reporter is not None:
+            os.write(2, f"{_exec_reporter}: exec: {os.strerror(e.errno or 0)}\n".encode())
     except BaseException:
         os.write(errw, f"{step}:0".encode())
     os._exit(_CHILD_FAILED)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import wordfreq
 
-from pytest_renacer.plugin import Syscalls
+from pytest_renacer.fixture import Syscalls
 
 EXPECTED_TOP = [("signal", 33), ("file", 31), ("kernel", 31)]
 

@@ -1,0 +1,90 @@
+/* strace's output options: -v, -P, --no-abbrev, -X, -x, -xx, -e read=, -e write=, -yy. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+//@ uname | -e trace=uname | -v -e trace=uname | --no-abbrev -e trace=uname | -e verbose=none -e trace=uname
+//@ deref | -e verbose=none -e trace=openat,read,fstat,newfstatat,pipe2,poll,rt_sigprocmask,getrlimit,prlimit64 | -e trace=pipe2,poll,rt_sigprocmask
+//@ stat | -v -e trace=newfstatat,fstat,stat | -e trace=newfstatat,fstat,stat
+//@ sigaction | -e trace=rt_sigaction | -v -e trace=rt_sigaction
+//@ path | -e trace=%file | -e trace=/^(open|read) | -Z | -z -e trace=openat,read,close | -e trace=%memory -e trace=%desc | -qq -e trace=%memory | -e status=successful,failed -e trace=%file
+//@ path | -P /etc/hostname | --trace-path=/etc/hostname | -P /nonexistent
+//@ openx | -X raw -e trace=openat | -X verbose -e trace=openat | -X abbrev -e trace=openat
+//@ bytes | -e trace=write | -x -e trace=write | -xx -e trace=write | -x -s 8 -e trace=write
+//@ dump | -e read=3 -e trace=read | -e write=4 -e trace=write | -e read=all -e write=all -e trace=read,write
+//@ udp | -e trace=bind,sendto | -yy -e trace=sendto | -yy -e trace=getsockname
+
+int main(int argc, char **argv) {
+    const char *c = argc > 1 ? argv[1] : "";
+    if (!strcmp(c, "uname")) {
+        struct utsname u;
+        uname(&u);
+    } else if (!strcmp(c, "deref")) {
+        int p[2];
+        pipe2(p, O_CLOEXEC);
+        struct pollfd f = {p[0], POLLIN, 0};
+        poll(&f, 1, 0);
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &s, NULL);
+        char buf[8];
+        int fd = open("/etc/hostname", O_RDONLY);
+        read(fd, buf, sizeof buf);
+    } else if (!strcmp(c, "stat")) {
+        struct stat st;
+        stat("/etc/passwd", &st);
+        stat("/", &st);
+        fstat(open("/etc/hostname", O_RDONLY), &st);
+    } else if (!strcmp(c, "sigaction")) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_IGN;
+        sa.sa_flags = SA_RESTART;
+        sigaddset(&sa.sa_mask, SIGUSR2);
+        sigaction(SIGUSR1, &sa, &old);
+        sigaction(SIGUSR1, NULL, &old);
+    } else if (!strcmp(c, "path")) {
+        char buf[64];
+        int fd = open("/etc/hostname", O_RDONLY);
+        read(fd, buf, 0);
+        close(fd);
+        fd = open("/etc/passwd", O_RDONLY);
+        close(fd);
+    } else if (!strcmp(c, "openx")) {
+        int fd = open("/dev/null", O_WRONLY | O_APPEND | O_CLOEXEC);
+        close(fd);
+        open("/nonexistent", O_RDONLY);
+    } else if (!strcmp(c, "bytes")) {
+        int fd = open("/dev/null", O_WRONLY);
+        write(fd, "plain text\n", 11);
+        write(fd, "caf\xc3\xa9 \x01\x02\xff\x7f tab\t", 15);
+    } else if (!strcmp(c, "dump")) {
+        char buf[40];
+        int fd = open("/etc/hostname", O_RDONLY);
+        int out = open("/dev/null", O_WRONLY);
+        read(fd, buf, 0);
+        write(out, "0123456789abcdef\x00\x01\x02 the end\n", 28);
+        read(-1, buf, 4);
+    } else if (!strcmp(c, "udp")) {
+        int s = socket(AF_INET, SOCK_DGRAM, 0);
+        struct sockaddr_in a;
+        memset(&a, 0, sizeof a);
+        a.sin_family = AF_INET;
+        a.sin_port = htons(47913);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bind(s, (struct sockaddr *)&a, sizeof a);
+        sendto(s, "ping", 4, 0, (struct sockaddr *)&a, sizeof a);
+        socklen_t len = sizeof a;
+        getsockname(s, (struct sockaddr *)&a, &len);
+    }
+    return 0;
+}
