@@ -22,9 +22,12 @@ import pytest
 from pytest_renacer import __version__, cli
 from pytest_renacer.cli import UsageError, parse_args
 from pytest_renacer.errors import AttachError, TracingUnavailable
+from pytest_renacer.tables import host_arch
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUE = "/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"
+#: pause() as the kernel sees it: arm64 has no pause syscall (glibc calls ppoll).
+PAUSE = "pause" if host_arch() == "x86_64" else "ppoll"
 
 
 def run(*args: str) -> int:
@@ -488,7 +491,7 @@ def test_attach_then_ctrl_c_detaches(build, tmp_path, to_group, sig):
         log = tmp_path / "log"
         r = renacer_proc("-p", str(target.pid), "-o", str(log), start_new_session=True)
         try:
-            _wait_for_line(log, r"pause\(")
+            _wait_for_line(log, rf"{PAUSE}\(")
             time.sleep(0.2)  # the tracer is in waitpid
             if to_group:
                 os.killpg(r.pid, sig)
@@ -561,8 +564,8 @@ def test_attach_to_several_pids_until_they_exit(build, tmp_path):
         log = tmp_path / "log"
         r = renacer_proc("-p", str(a.pid), "-p", str(b.pid), "-o", str(log))
         try:
-            _wait_for_line(log, rf"^{a.pid} +pause\(")
-            _wait_for_line(log, rf"^{b.pid} +pause\(")
+            _wait_for_line(log, rf"^{a.pid} +{PAUSE}\(")
+            _wait_for_line(log, rf"^{b.pid} +{PAUSE}\(")
         finally:
             for p in (a, b):
                 p.terminate()
@@ -611,7 +614,7 @@ def test_interrupting_a_spawned_trace_kills_it(build, tmp_path):
     log = tmp_path / "log"
     r = renacer_proc("-f", "-o", str(log), build("hang"))
     try:
-        _wait_for_line(log, r"pause\((.|\n)*pause\(")
+        _wait_for_line(log, rf"{PAUSE}\((.|\n)*{PAUSE}\(")
     finally:
         r.send_signal(signal.SIGTERM)
         _, err = r.communicate(timeout=30)
@@ -722,7 +725,7 @@ def _has(path: Path, pattern: str) -> Callable[[], bool]:
 
 def test_a_signal_kills_the_spawned_tree_and_sets_the_status(build, tmp_path):
     log = tmp_path / "log"
-    sender = _signal_when(signal.SIGTERM, _has(log, r"pause\((.|\n)*pause\("))
+    sender = _signal_when(signal.SIGTERM, _has(log, rf"{PAUSE}\((.|\n)*{PAUSE}\("))
     assert run("-f", "-o", str(log), build("hang")) == 128 + signal.SIGTERM
     sender.join()
     assert log.read_text().count("+++ killed by SIGKILL +++") == 2
@@ -733,7 +736,7 @@ def test_attach_until_interrupted_then_detach(build, tmp_path, capsys):
     try:
         kids = _wait_for_children(target.pid, 1)
         log = tmp_path / "log"
-        sender = _signal_when(signal.SIGINT, _has(log, r"pause\("))
+        sender = _signal_when(signal.SIGINT, _has(log, rf"{PAUSE}\("))
         assert run("-p", str(target.pid), "-o", str(log)) == 128 + signal.SIGINT
         sender.join()
         err = capsys.readouterr().err

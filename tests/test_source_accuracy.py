@@ -94,6 +94,11 @@ C_CONFIGS: dict[str, tuple[str, ...]] = {
     "-O2 -gdwarf-4": ("-O2", "-gdwarf-4"),
     "-O2 -gz": ("-O2", "-gz"),
     "-O2 -gz=zlib-gnu": ("-O2", "-gz=zlib-gnu"),
+    # aarch64 only: return addresses signed with pointer authentication (paciasp/autiasp,
+    # DW_CFA_AARCH64_negate_ra_state in the CFI); the unwinder must strip the PAC bits of
+    # the x30 values it finds on the stack.  Run on an arm64 kernel by tools/aarch64-vm.
+    "-O0 pac-ret": ("-O0", "-mbranch-protection=pac-ret"),
+    "-O2 pac-ret": ("-O2", "-mbranch-protection=pac-ret"),
 }
 
 
@@ -123,6 +128,8 @@ def test_c_sites(build: Callable[..., str], config: str) -> None:
     flags = C_CONFIGS[config]
     if "-gz=zlib-gnu" in flags and not _supports("-gz=zlib-gnu"):
         pytest.skip("gcc here cannot write .zdebug sections")
+    if "-mbranch-protection=pac-ret" in flags and not _supports(flags[-1]):
+        pytest.skip("gcc here does not target aarch64 (pointer authentication)")
     acc = accuracy(config, traced(build("src_sites", *flags)), C_SRC)
     assert acc.percent >= goal(config), "\n".join(acc.wrong)
 
@@ -343,7 +350,8 @@ def _table() -> None:  # pragma: no cover - a report, run by hand
             return out
 
         for config, flags in C_CONFIGS.items():
-            if "-gz=zlib-gnu" in flags and not _supports("-gz=zlib-gnu"):
+            if any(f in flags for f in ("-gz=zlib-gnu", "-mbranch-protection=pac-ret")) and (
+                    not _supports(flags[-1])):
                 continue
             rows.append(accuracy(f"gcc {config}", pytest_renacer.trace([cc("src_sites", *flags)],
                                                                        source=True), C_SRC))

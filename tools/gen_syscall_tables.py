@@ -31,7 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SIGNATURES = ROOT / "tools" / "syscall_signatures.txt"
 TABLES_API = ROOT / "pytest_renacer" / "tables" / "__init__.py"
 DEFAULT_OUT = "pytest_renacer/tables"
-X86_64_INCLUDE = "/usr/include"
+# The native headers on an x86_64 host; on another (an arm64 guest of tools/aarch64-vm)
+# linux-libc-dev-amd64-cross's.  arm64's: linux-libc-dev-arm64-cross's, on any host.
+X86_64_INCLUDE = ("/usr/x86_64-linux-gnu/include"
+                  if not Path("/usr/include/x86_64-linux-gnu").is_dir()
+                  and Path("/usr/x86_64-linux-gnu/include").is_dir() else "/usr/include")
 AARCH64_INCLUDE = "/usr/aarch64-linux-gnu/include"
 
 #: Architecture name -> (AUDIT_ARCH_* value, its macro name).

@@ -577,7 +577,8 @@ class StackUnwinder:
                 if not any(reg == SP for reg, _k, _a in rule.regs):
                     new[SP] = cfa
                     nsrc.pop(SP, None)
-            if RA in new:
+            leaf = RA not in new
+            if not leaf:
                 ra = new[RA]
                 at = nsrc.get(RA)
                 if at is not None:
@@ -592,8 +593,12 @@ class StackUnwinder:
                 break
             ra &= _ADDR_MASK
             new_sp = new[SP]
-            if new_sp is None or (new_sp <= cur_sp and not rule.signal):
-                break  # the stack must grow towards the caller: else we are lost
+            # The stack must grow towards the caller, else we are lost; except in an
+            # aarch64 leaf at the stop (glibc's syscall wrappers): CFA = sp, the return
+            # address still in x30, the caller's sp the same as ours.
+            if new_sp is None or (not rule.signal and (
+                    new_sp < cur_sp or (new_sp == cur_sp and not (leaf and len(pcs) == 2)))):
+                break
             pcs.append(ra | EXACT if rule.signal else ra)
             new[PC] = ra
             regs = new
