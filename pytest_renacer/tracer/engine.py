@@ -311,13 +311,13 @@ class Engine:
             if e.errno in (_errno.EPERM, _errno.EACCES):
                 raise TracingUnavailable(_attach_reason(tid, e)) from None
             raise AttachError(_attach_reason(tid, e)) from None
-        self.tasks[tid] = _Task(pid)
+        self._add_task(tid, _Task(pid))
         try:
             pt.ptrace(pt.PTRACE_INTERRUPT, tid)
             while True:  # until the interrupt's stop; a signal or syscall stop may come first
                 _, status = os.waitpid(tid, pt.WALL)
                 if status & 0xFF != 0x7F:
-                    self.tasks.pop(tid, None)
+                    self._pop_task(tid)
                     raise AttachError(f"thread {tid} exited while being seized")
                 sig = (status >> 8) & 0xFF
                 if status >> 16 == pt.EVENT_STOP:
