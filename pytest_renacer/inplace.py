@@ -66,8 +66,7 @@ class InPlaceTracer:
     def __init__(self) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
-        self._lock = threading.Lock()
-        self._owner: int | None = None  # the thread whose window is open
+        self._lock = threading.Lock()  # held from a window's begin to its end
         self._marker: Callable[[int], Any] | None = None
         #: why in-place tracing is refused here (then every window raises InPlaceDenied)
         self.denied: str | None = None
@@ -79,7 +78,7 @@ class InPlaceTracer:
         if proc is not None and proc.poll() is None:
             return proc
         self._discard()
-        import subprocess  # not at import: the CLI imports this module (refuse_nested)
+        import subprocess  # not at import: the plugin loads this module for every run
         import tempfile
 
         package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -181,7 +180,7 @@ class InPlaceTracer:
         if self.denied is not None:
             raise InPlaceDenied(self.denied)
         me = threading.get_ident()
-        if self._owner == me:
+        if me in _OPEN:
             raise RenacerError("an in-place trace of this thread is already open")
         self._lock.acquire()
         try:
@@ -199,13 +198,12 @@ class InPlaceTracer:
         except BaseException:
             self._lock.release()
             raise
-        self._owner = me
         _OPEN.add(me)
         self._marker(1)
 
     def end(self, label: str) -> Trace:
         """Close the window the calling thread opened; its Trace."""
-        assert self._marker is not None and self._owner == threading.get_ident()
+        assert self._marker is not None and threading.get_ident() in _OPEN
         try:
             self._marker(2)
             try:
@@ -216,7 +214,6 @@ class InPlaceTracer:
                 self._discard()
                 raise
         finally:
-            self._owner = None
             _OPEN.discard(threading.get_ident())
             self._lock.release()
         _, trace, error = reply

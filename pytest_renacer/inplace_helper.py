@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .source.pystack import PythonUnwinder
 
 _LEN = struct.Struct("=I")
+PR_SET_PDEATHSIG = 1
 
 #: Testing aid: the helper refuses itself PTRACE_SEIZE with a seccomp filter (EPERM),
 #: as a Yama ptrace_scope of 2 or 3 or a container without the capability would.
@@ -88,9 +89,10 @@ def serve(rfd: int = 0, wfd: int = 1) -> None:
 
     table = table_for()
     pytest_pid = os.getppid()
-    # Python-lines-only unwinders, kept from window to window: what they learnt of the
-    # pytest process (where its interpreter's state lies, its code objects) stays true.
-    kept: dict[tuple[bool, bool], tuple[Any, Any]] = {}
+    # Python-lines-only unwinders (by own_only), kept from window to window: what they
+    # learnt of the pytest process (where its interpreter's state lies, its code
+    # objects) stays true.
+    kept: dict[bool, tuple[Any, Any]] = {}
     while True:
         request = read_message(rfd)
         if request is None:
@@ -99,16 +101,14 @@ def serve(rfd: int = 0, wfd: int = 1) -> None:
         opts = TraceOptions(**options, seccomp=False)
         unwinders = None
         if opts.source and not opts.source_native:
-            key = (opts.source_native, opts.source_own_only)
-            unwinders = kept.get(key)
+            unwinders = kept.get(opts.source_own_only)
             if unwinders is None:
                 from .source import make_unwinder
 
-                unwinders = kept[key] = make_unwinder(table.arch, native=False,
-                                                      own_only=opts.source_own_only)
-            reader = cast("PythonUnwinder", unwinders[0]).reader
+                unwinders = kept[opts.source_own_only] = make_unwinder(
+                    table.arch, native=False, own_only=opts.source_own_only)
             # the children of an earlier window are gone: their pids may be reused
-            reader.procs = {p: v for p, v in reader.procs.items() if p == pytest_pid}
+            cast("PythonUnwinder", unwinders[0]).reader.forget_all_but(pytest_pid)
         try:
             engine, recorder = _make_engine(opts, table, (), marker=marker_spec(table),
                                             unwinders=unwinders)
@@ -133,7 +133,7 @@ def main() -> None:
     from .tracer import ptrace as pt
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C is pytest's to handle
-    pt.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: never outlive the pytest process
+    pt.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the pytest process
     if os.getppid() == 1:
         return
     if os.environ.get(DENY_SEIZE_ENV, "") not in ("", "0"):

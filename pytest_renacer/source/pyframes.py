@@ -243,6 +243,12 @@ class PythonFrameReader:
         self.procs.pop(pid, None)
         self._close_fd(pid)
 
+    def forget_all_but(self, pid: int) -> None:
+        """Forget every process but ``pid`` (a reader kept from trace to trace of it: the
+        other processes are gone, and their pids may come back as other programs)."""
+        for other in [p for p in self.procs if p != pid]:
+            self.exec_seen(other)
+
     def _close_fd(self, pid: int) -> None:
         fd = self._fds.pop(pid, None)
         if fd is not None and fd >= 0:
