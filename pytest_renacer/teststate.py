@@ -192,33 +192,15 @@ class TestState:
                 raise
             self.end_example(body_failed=False)
             return value
-        from .api import fresh_chunk_runner
-
-        # The window opens in a frame that starts a fresh chunk of CPython's frame
-        # stack: the body never pays for a chunk's mmap/munmap that its depth in
-        # pytest's call stack happened to cost (see api.fresh_chunk_runner).
-        outcome = fresh_chunk_runner()(lambda: self._windowed(fn))
-        if outcome is None:
+        got = self._call_in_place(fn)
+        if got is None:
             return self._run_forked(fn)
-        value, failure = outcome
+        value, failure = got
         if failure is not None:
             self.end_example(body_failed=True)
             raise failure
         self.end_example(body_failed=False)
         return value
-
-    def _windowed(self, fn: Callable[[], Any]) -> tuple[Any, BaseException | None] | None:
-        """``fn()`` in an in-place window: (value, exception); None: run it forked."""
-        if not self.open_window():
-            return None
-        value: Any = None
-        failure: BaseException | None = None
-        try:
-            value = fn()
-        except BaseException as e:  # raised by run_example once the window is closed
-            failure = e
-        self.close_window()
-        return value, failure
 
     @property
     def label(self) -> str:
@@ -230,22 +212,42 @@ class TestState:
             opts["filter"] = self.spec.budget.trace_filter()
         return with_python_lines(opts)
 
-    def open_window(self) -> bool:
-        """Start tracing the body in place; False when it is to run in a forked child
-        (asked for, or the kernel refuses the helper: then once a session, a note)."""
+    def _forks(self) -> bool:
+        """Whether the body is to run in a forked child: asked for, or the kernel refused
+        the helper already (then once a session, a note)."""
         self.check_available()
-        inplace = self.session.inplace
-        if self.spec.fork or inplace.denied is not None:
+        self.forked = self.spec.fork or self.session.inplace.denied is not None
+        return self.forked
+
+    def _call_in_place(self, fn: Callable[[], Any]) -> tuple[Any, BaseException | None] | None:
+        """``fn()`` traced in place (InPlaceTracer.call: its window opens where the body's
+        frame starts a fresh chunk of CPython's frame stack); (value, exception), its
+        trace counted; None: it is to run in a forked child."""
+        if self._forks():
+            return None
+        try:
+            trace, value, failure = self.session.inplace.call(fn, self._trace_options(),
+                                                              self.label)
+        except InPlaceDenied:
             self.forked = True
+            return None
+        except TraceeError as e:
+            pytest.fail(f"renacer: {e}", pytrace=False)
+        self.add_trace(trace, self.label)
+        return value, failure
+
+    def open_window(self) -> bool:
+        """Start tracing the body in place around a call that another hook makes (an
+        async body, a unittest method); False when it is to run in a forked child."""
+        if self._forks():
             return False
         try:
-            inplace.begin(self._trace_options())
+            self.session.inplace.begin(self._trace_options())
         except InPlaceDenied:
             self.forked = True
             return False
         except TraceeError as e:
             pytest.fail(f"renacer: {e}", pytrace=False)
-        self.forked = False
         return True
 
     def close_window(self) -> None:
