@@ -132,12 +132,8 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
     if opts.source:
         from .source import make_unwinder  # heavy (pyelftools); only when asked for
 
-        modes: dict[str, bool] = {}  # only what differs from the defaults
-        if not opts.source_native:
-            modes["native"] = False
-        if opts.source_own_only:
-            modes["own_only"] = True
-        unwinder, symbolize = unwinders or make_unwinder(table.arch, **modes)
+        unwinder, symbolize = unwinders or make_unwinder(
+            table.arch, native=opts.source_native, own_only=opts.source_own_only)
         recorder.store.symbolizer = symbolize
         for extra in extra_sinks:  # live printers (the CLI's -k) symbolize as they go
             hand_over = getattr(extra, "set_symbolizer", None)
