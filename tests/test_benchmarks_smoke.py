@@ -87,7 +87,10 @@ def test_stopcost_reports_per_stop_figures() -> None:
 
 
 def test_clicost_reports_each_tree_and_argument_set() -> None:
-    r = _run(str(BENCH / "clicost.py"), "--calls", "300", "--runs", "1")
+    # Enough calls that each figure spans many clock ticks: this kernel splits CPU time
+    # into user and system by sampling at its 250 Hz tick, and 300 calls' few ms of
+    # system time could draw no sample at all (a sys column of 0.0, seen under load).
+    r = _run(str(BENCH / "clicost.py"), "--calls", "10000", "--runs", "1")
     assert r.returncode == 0, r.stderr[-3000:]
     rows = [line for line in r.stdout.splitlines() if line.startswith(f"| {ROOT} |")]
     assert [row.split("|")[2].strip() for row in rows] == ["`-f -o {out}`",
