@@ -13,7 +13,8 @@
    From the medians: the fixed cost per body (the empty body's time less the untraced
    one's) and the cost per syscall ((time(N) - time(0)) / N, less the untraced slope).
 2. The pytest level: a file of T budgeted tests (each making 10 getppid calls) run by
-   pytest in a fresh process, in place, with ``renacer(fork=True)``, and the same file
+   pytest in a fresh process, with bytecode cached (one warm-up run each first), in
+   place, with ``renacer(fork=True)``, and the same file
    with the plugin disabled (``-p no:renacer``, markers registered by a conftest);
    the wall time per test over the untraced run.
 
@@ -145,7 +146,15 @@ def pytest_level(tests: int, rounds: int) -> None:
             "in place": (root, []),
             "forked (fork=True)": (fork, []),
         }
-        env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+        # As on a user's machine: modules from their bytecode caches (this machine sets
+        # PYTHONDONTWRITEBYTECODE=1, which would compile every module in every run).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPATH"] = str(HERE.parent)
+        warm_up = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                   "-p", "no:xdist", "-p", "no:benchmark", "-p", "no:randomly"]
+        for where in (root, fork, plain):  # fills the caches, pytest's and the tests'
+            subprocess.run([*warm_up, str(where / "test_budgets.py")], cwd=where, env=env,
+                           capture_output=True)
         walls: dict[str, list[float]] = {}
         for r in range(rounds):
             order = list(runs.items())
