@@ -423,3 +423,8 @@ def test_demangle_any_text(text: str) -> None:
                                     ".lto_priv.0", ".llvm.4212", ".localalias", ".7"])
 def test_clone_suffixes(suffix: str) -> None:
     assert demangle("_ZN3foo3barEv" + suffix) == "foo::bar"
+
+
+def test_a_name_that_demangles_to_nothing_stays_as_it_is() -> None:
+    # Found by test_demangle_never_raises: v0's crate root of a zero-length identifier.
+    assert demangle("_RC0") == "_RC0"

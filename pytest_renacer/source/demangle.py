@@ -25,21 +25,22 @@ MAX_SUBS_CHARS = 1 << 21
 
 
 def demangle(name: str) -> str:
-    """The demangled function name of a symbol, or the symbol itself."""
+    """The demangled function name of a symbol, or the symbol itself (also where a
+    demangler finds nothing to name: ``_RC0``, a crate root of an empty name, gave "")."""
     if len(name) > MAX_NAME:
         return name
     try:
         if name.startswith("_R") or name.startswith("__R"):
             out = demangle_rust_v0(name)
-            if out is not None:
+            if out:
                 return out
         if name.startswith("_ZN") and _RUST_HASH.search(name):
             out = demangle_rust_legacy(name)
-            if out is not None:
+            if out:
                 return out
         if name.startswith("_Z") or name.startswith("__Z"):
             out = demangle_itanium(name)
-            if out is not None:
+            if out:
                 return out
     except (IndexError, ValueError, KeyError, RecursionError):
         pass
