@@ -9,7 +9,6 @@ family) keeps its ``socket:[N]``.
 from __future__ import annotations
 
 import re
-import socket
 import struct
 
 __all__ = ["socket_text"]
@@ -25,6 +24,8 @@ def _address(text: str) -> str:
     raw = bytes.fromhex(host)
     words = struct.unpack(f"<{len(raw) // 4}I", raw)
     packed = struct.pack(f">{len(words)}I", *words)
+    import socket  # here: decode/ is loaded by every CLI run, -yy by few (4 ms of start-up)
+
     if len(packed) == 4:
         return f"{socket.inet_ntop(socket.AF_INET, packed)}:{int(port, 16)}"
     return f"[{socket.inet_ntop(socket.AF_INET6, packed)}]:{int(port, 16)}"

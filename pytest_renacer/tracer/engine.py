@@ -28,7 +28,6 @@ from typing import Any, Protocol
 
 from ..errors import AttachError, TracingUnavailable
 from . import ptrace as pt
-from .pipeline import Pipeline
 from .seccomp import PreparedFilter, build_filter
 from .spawn import child_exec_error, spawn_seized
 
@@ -597,7 +596,11 @@ class Engine:
         """The compiled core runs the syscall stops of known tasks without the GIL and
         hands every other stop back here, to the same methods the Python loop uses."""
         sink = self.sink
-        pipe = Pipeline(sink, core_module.Replayer) if self.pipeline else None
+        pipe = None
+        if self.pipeline:
+            from .pipeline import Pipeline  # opt-in ($RENACER_PIPELINE): not at start-up
+
+            pipe = Pipeline(sink, core_module.Replayer)
         if pipe is not None:
             self.sink = pipe  # the handlers below call it in order with the core's batches
         capture_entry, capture_exit = self.capture_entry, self.capture_exit
