@@ -11,12 +11,20 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from timescale import scaled
 
 # The plugin is loaded here rather than through its entry point (addopts has
 # -p no:renacer), so that coverage, which starts before conftest files load, sees it import.
 pytest_plugins = ["pytest_renacer.plugin"]
 
 PROGRAMS = Path(__file__).parent / "programs"
+
+if scaled(1) > 1:  # a slow machine (an emulated guest): Hypothesis' timing checks off
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("slow-machine", deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("slow-machine")
 
 # Every process the tests start inherits this marker, so that a leaked one can be found.
 MARKER = f"RENACER_TEST_SESSION={uuid.uuid4().hex}"

@@ -410,14 +410,17 @@ def compare(program: str, reference: Log, ours: Log) -> Result:
 
 def _workdir(path: Path) -> Path:
     """A fresh copy of WORK_FILES at ``path``; both tracers use the same path in turn, so
-    that absolute paths (python's sys.path holds the cwd) are the same for both."""
+    that absolute paths (python's sys.path holds the cwd) are the same for both.  It and
+    its parent (``ls -la``'s ``..``) look the same to both: same mtimes, and the tracers'
+    logs go to a sibling folder (on tmpfs a directory's size counts its entries)."""
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
+    (path.parent / "logs").mkdir(exist_ok=True)
     for rel, content in WORK_FILES.items():
         f = path / rel
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text(content)
-    for p in sorted(path.rglob("*"), reverse=True):
+    for p in [*sorted(path.rglob("*"), reverse=True), path, path.parent]:
         os.utime(p, (FIXED_MTIME, FIXED_MTIME))
     return path
 
@@ -431,7 +434,7 @@ def _env() -> dict[str, str]:
 def run_one(tool: str, argv: list[str], base: Path) -> Log:
     """Trace ``argv`` with ``tool`` ("strace" or "renacer") in a fresh work dir."""
     work = _workdir(base / "work")
-    out = base / f"{tool}.log"
+    out = base / "logs" / f"{tool}.log"
     if tool == "strace":
         cmd = ["strace", "-f", "-o", str(out), "--", *argv]
     else:
@@ -555,7 +558,7 @@ def summary_rows(text: str) -> dict[str, tuple[int, int]]:
 
 def run_summary(tool: str, argv: list[str], base: Path) -> dict[str, tuple[int, int]]:
     work = _workdir(base / "work")
-    out = base / f"{tool}.txt"
+    out = base / "logs" / f"{tool}.txt"
     prog = (["strace"] if tool == "strace"
             else [sys.executable, "-m", "pytest_renacer"])
     env = _env()

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from timescale import kill_group, scaled
 
 from pytest_renacer.tables import (
     ARG_KINDS,
@@ -293,17 +294,19 @@ def strace_sets() -> dict[str, frozenset[str]]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
         for key, expr in exprs.items()
     }
-    # Wait for every strace (killing one would orphan its stopped, not yet traced child).
+    # Wait for every strace; one past the time limit is killed with its process group
+    # (killing strace alone would orphan its stopped, not yet traced child).
     outputs: dict[str, tuple[int, str]] = {}
     for key, proc in procs.items():
         try:
-            _, stderr = proc.communicate(timeout=30)
+            _, stderr = proc.communicate(timeout=scaled(30))
         except subprocess.TimeoutExpired:
-            proc.kill()
-            _, stderr = proc.communicate()
+            kill_group(proc)
+            stderr = f"timed out after {scaled(30):.0f} s"
         outputs[key] = (proc.returncode, stderr)
     sets: dict[str, frozenset[str]] = {}
     try:

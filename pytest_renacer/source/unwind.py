@@ -62,7 +62,8 @@ class ArchRegs:
     """DWARF register numbers and the PTRACE_GETREGSET layout of one architecture."""
 
     def __init__(self, name: str, sp: int, fp: int, ra: int, pc: int,
-                 regset: dict[int, int], nregs: int) -> None:
+                 regset: dict[int, int], nregs: int,
+                 sigreturn: tuple[bytes, Rule] | None = None) -> None:
         self.name = name
         self.sp = sp
         self.fp = fp
@@ -73,6 +74,24 @@ class ArchRegs:
         # Frame pointer fallback: CFA = fp + 16, saved fp at CFA-16, return at CFA-8.
         self.fp_rule = Rule(fp, 16, None, tuple(sorted(((fp, OFFSET, -16), (ra, OFFSET, -8)))),
                             ra, False)
+        # A signal trampoline without CFI, recognized by its code: (its instructions,
+        # the rule that restores the interrupted registers from the signal frame).
+        self.sigreturn = sigreturn
+
+
+def _aarch64_sigreturn() -> tuple[bytes, Rule]:
+    """arm64's ``__kernel_rt_sigreturn`` in the vDSO (where a handler returns, glibc
+    setting no restorer of its own) has no CFI since Linux 5.8: unwinders recognize its
+    two instructions, ``mov x8, #139`` (``__NR_rt_sigreturn``) and ``svc #0``, as GDB and
+    libgcc do.  At it, sp points at the kernel's ``struct rt_sigframe``: a siginfo (128
+    bytes), then the ucontext whose ``uc_mcontext`` (a ``struct sigcontext``) starts 176
+    bytes in: ``fault_address``, ``regs[31]`` (x0..x30), ``sp``, ``pc``, ``pstate``.  The
+    interrupted pc is the "return address" (column 32, exact); x30 is restored as it was,
+    live in a leaf that the signal interrupted."""
+    regs = 128 + 176 + 8
+    rule = Rule(31, 0, None, tuple((r, OFFSET, regs + 8 * r) for r in range(33)), 32, True)
+    rule.simple = False  # (the simple path sets sp to the CFA: here it is restored)
+    return struct.pack("<II", 0xD2801168, 0xD4000001), rule
 
 
 X86_64 = ArchRegs(
@@ -84,7 +103,7 @@ X86_64 = ArchRegs(
 AARCH64 = ArchRegs(
     "aarch64", sp=31, fp=29, ra=30, pc=32,
     regset={**{i: i for i in range(31)}, 31: 31, 32: 32},
-    nregs=34,
+    nregs=34, sigreturn=_aarch64_sigreturn(),
 )
 ARCHES = {"x86_64": X86_64, "aarch64": AARCH64}
 
@@ -384,16 +403,23 @@ class StackUnwinder:
         return bytes(out)
 
     # -- rules ------------------------------------------------------------------------
-    def _rule(self, space: AddressSpace, pc: int) -> Rule:
+    def _rule(self, space: AddressSpace, key: int, pc: int) -> Rule:
+        """The rule at ``key`` (``pc``, or ``pc - 1`` for a return address): its CFI, a
+        signal trampoline known by its code, else the frame pointer chain."""
         self.misses += 1
         try:
-            mod: Module | None = space.module_at(pc, self._read_mapping)
+            mod: Module | None = space.module_at(key, self._read_mapping)
             if mod is not None:
-                rule = rule_for(mod.image, pc - mod.bias)
+                rule = rule_for(mod.image, key - mod.bias)
                 if rule is not None:
                     return rule
         except Exception:
             pass
+        sig = self.arch.sigreturn
+        if sig is not None:  # at its first instruction, its second or after it (a stop)
+            code = self.read(pc - 8, 16)
+            if sig[0] in (code[8:], code[4:12], code[:8]):
+                return sig[1]
         return self.arch.fp_rule
 
     # -- the hook ---------------------------------------------------------------------
@@ -477,7 +503,7 @@ class StackUnwinder:
         tracked = self._tracked
         track_all = self._track_all
         skipped: set[int] = set()  # registers whose saved value this unwind did not read
-        SP, RA, PC = arch.sp, arch.ra, arch.pc
+        SP, PC = arch.sp, arch.pc
         rules = space.rules
         read_word = self.read_word
         wbase = self._wbase
@@ -505,7 +531,7 @@ class StackUnwinder:
                         space = fresh
                         rules = space.rules
                         pcs[0] = space.sid
-                rule = self._rule(space, key)
+                rule = self._rule(space, key, pc)
                 rules[key] = rule
             cur_sp = regs[SP]
             assert cur_sp is not None
@@ -577,14 +603,15 @@ class StackUnwinder:
                 if not any(reg == SP for reg, _k, _a in rule.regs):
                     new[SP] = cfa
                     nsrc.pop(SP, None)
-            leaf = RA not in new
+            ra_col = rule.ra  # (x30 on aarch64 but the pc in a signal frame)
+            leaf = ra_col not in new
             if not leaf:
-                ra = new[RA]
-                at = nsrc.get(RA)
+                ra = new[ra_col]
+                at = nsrc.get(ra_col)
                 if at is not None:
                     deps.append(at)
             else:  # the return address is still in its register (a leaf, on aarch64)
-                ra = self._live_regs().get(RA)
+                ra = self._live_regs().get(ra_col)
                 if live_ra is None and len(pcs) == 2:
                     live_ra = ra
                 else:
@@ -594,10 +621,11 @@ class StackUnwinder:
             ra &= _ADDR_MASK
             new_sp = new[SP]
             # The stack must grow towards the caller, else we are lost; except in an
-            # aarch64 leaf at the stop (glibc's syscall wrappers): CFA = sp, the return
-            # address still in x30, the caller's sp the same as ours.
+            # aarch64 leaf at an exact pc (the stop, or the pc a signal interrupted:
+            # glibc's syscall wrappers): CFA = sp, the return address still in x30, the
+            # caller's sp the same as ours.
             if new_sp is None or (not rule.signal and (
-                    new_sp < cur_sp or (new_sp == cur_sp and not (leaf and len(pcs) == 2)))):
+                    new_sp < cur_sp or (new_sp == cur_sp and not exact))):
                 break
             pcs.append(ra | EXACT if rule.signal else ra)
             new[PC] = ra
