@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from timescale import scaled
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -442,7 +443,7 @@ def run_one(tool: str, argv: list[str], base: Path) -> Log:
     env = _env()
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
     subprocess.run(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=scaled(60),
                    check=False)
     return parse_log(out.read_text(errors="replace") if out.exists() else "")
 
@@ -565,7 +566,7 @@ def run_summary(tool: str, argv: list[str], base: Path) -> dict[str, tuple[int, 
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), env.get("PYTHONPATH", "")])
     subprocess.run([*prog, "-f", "-c", "-o", str(out), "--", *argv], cwd=work, env=env,
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=60, check=False)
+                   stderr=subprocess.DEVNULL, timeout=scaled(60), check=False)
     return {k: v for k, v in summary_rows(out.read_text()).items()
             if k not in IGNORED_CALLS}
 

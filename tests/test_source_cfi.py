@@ -4,6 +4,7 @@ against expected values of each DWARF stack operation."""
 
 from __future__ import annotations
 
+import platform
 import re
 import struct
 import subprocess
@@ -31,6 +32,9 @@ LIBC = "/usr/lib/x86_64-linux-gnu/libc.so.6"
 
 _X86_REGS = {"rax": 0, "rdx": 1, "rcx": 2, "rbx": 3, "rsi": 4, "rdi": 5, "rbp": 6, "rsp": 7,
              **{f"r{i}": i for i in range(8, 16)}, "ra": 16}
+_AARCH64_REGS = {**{f"x{i}": i for i in range(31)}, "sp": 31, "ra": 30}
+#: readelf's register names in this machine's binaries (the programs built here)
+_NATIVE_REGS = _AARCH64_REGS if platform.machine() == "aarch64" else _X86_REGS
 
 
 # -- readelf --debug-dump=frames-interp as an independent reference -----------------------
@@ -88,10 +92,10 @@ def check_row(rule: Rule | None, cols: list[str], cells: list[str]) -> None:
         m = re.fullmatch(r"(\w+)([+-]\d+)", cfa)
         assert m is not None, cfa
         assert rule.cfa_expr is None
-        assert (rule.cfa_reg, rule.cfa_off) == (_X86_REGS[m.group(1)], int(m.group(2)))
+        assert (rule.cfa_reg, rule.cfa_off) == (_NATIVE_REGS[m.group(1)], int(m.group(2)))
     got = {r: (k, a) for r, k, a in rule.regs}
     for name, cell in zip(cols, cells[1:], strict=True):
-        reg = _X86_REGS[name]
+        reg = _NATIVE_REGS[name]
         have = got.pop(reg, None)
         if cell == "u":
             assert have is None or have[0] == UNDEFINED, (name, have)
@@ -199,8 +203,9 @@ def test_ordinary_frame_is_simple(libc_eh: CFITable, libc_ref: list[RefFDE]) -> 
 
 
 def test_debug_frame_of_gcc_agrees_with_readelf(build: Callable[..., str]) -> None:
-    """-fno-asynchronous-unwind-tables: the program's own code has .debug_frame only."""
-    exe = build("src_sites", "-O2", "-fno-asynchronous-unwind-tables")
+    """-fno-asynchronous-unwind-tables: the program's own code has .debug_frame only
+    (and -fno-unwind-tables: aarch64's gcc makes unwind tables by default)."""
+    exe = build("src_sites", "-O2", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables")
     refs = [f for f in readelf_frames(exe) if f.section == ".debug_frame"]
     assert refs
     img = load_image(exe)

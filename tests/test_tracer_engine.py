@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from timescale import scaled
 
 import pytest_renacer as rn
 from pytest_renacer import api
@@ -124,14 +125,15 @@ def test_self_sigstop_is_a_real_group_stop(build):
 
 def test_timeout_kills_the_tree_and_keeps_the_partial_trace(build):
     started = time.monotonic()
+    limit = scaled(0.5)  # (long enough for hang to reach its pause()s)
     with pytest.raises(rn.TraceTimeout) as info:
-        rn.trace([build("hang")], timeout=0.5)
-    assert time.monotonic() - started < 5
+        rn.trace([build("hang")], timeout=limit)
+    assert time.monotonic() - started < scaled(5)
     partial = info.value.trace
     assert partial.count(PAUSE) == 2
     assert len(partial.processes) == 2
     assert all(p.returncode == -signal.SIGKILL for p in partial.processes.values())
-    assert "did not finish within 0.5 s" in str(info.value)
+    assert f"did not finish within {limit} s" in str(info.value)
 
 
 def test_stdout_stderr_input_cwd_env(tmp_path):
