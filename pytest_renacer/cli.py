@@ -39,6 +39,7 @@ from .tracer.spawn import as_command_line
 
 if TYPE_CHECKING:
     from .output.text import FdSet
+    from .tables import SyscallTable
 
 __all__ = ["USAGE", "Config", "UsageError", "console", "main", "parse_args"]
 
@@ -72,7 +73,9 @@ Output:
   -yy                    and the protocols and addresses of TCP and UDP sockets
   -a N, --columns=N      align the return values at column N (default 40)
   -x                     print non-ASCII strings in hex; -xx: every string in hex
-  -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
+  -v, --no-abbrev        print structures in full (-e abbrev=none); -e abbrev=SET:
+                         abbreviate only these syscalls' structures; -e verbose=SET:
+                         read only these syscalls' structures (the others': addresses)
   -X STYLE               constants by name (abbrev, the default), as numbers (raw) or
                          both (verbose); applies to the flag and constant arguments,
                          not yet to those inside structures and command arguments
@@ -132,7 +135,10 @@ class Config:
     fd_sockets: bool = False  # -yy
     strsize: int = 32
     acolumn: int = 40  # -a
-    verbose: bool | None = False  # -v, -e verbose=all, -e abbrev=none; None: verbose=none
+    #: -e abbrev=SET (-v: none): the syscalls whose structures are abbreviated ("...")
+    abbrev_expr: str = "all"
+    #: -e verbose=SET: the syscalls whose structures are read at all (others: addresses)
+    verbose_expr: str = "all"
     xlat: int = 0  # -X abbrev|raw|verbose
     trace_paths: list[str] = field(default_factory=list)  # -P
     read_fds: FdSet | None = None  # -e read=
@@ -234,16 +240,31 @@ def _qualify(cfg: Config, arg: str) -> None:
             cfg.signals = _signal_set(value)
         elif qual in ("read", "write"):
             setattr(cfg, f"{qual}_fds", _fd_set(qual, value))
-        elif (qual, value) in (("verbose", "all"), ("abbrev", "none")):
-            cfg.verbose = True  # structures in full, for every syscall
-        elif (qual, value) == ("verbose", "none"):
-            cfg.verbose = None  # structures as their addresses
-        elif (qual, value) == ("abbrev", "all"):
-            cfg.verbose = False
+        elif qual in ("abbrev", "verbose"):
+            parse_trace(value)  # validated now; the text output applies it per syscall
+            setattr(cfg, f"{qual}_expr", value)
         else:
             raise UsageError(f"-e {qual}=...: not supported by renacer")
     except FilterError as e:
         raise UsageError(str(e)) from None
+
+
+def _verbosity(cfg: Config, table: SyscallTable) -> dict[str, Any]:
+    """TextOptions' verbose, abbrev_set and verbose_set for -v, -e abbrev= and -e verbose=."""
+    abbrev = parse_trace(cfg.abbrev_expr, table)
+    deref = parse_trace(cfg.verbose_expr, table)
+
+    def uniform(sel: SyscallSet) -> bool:  # "all" or "none": one answer for every syscall
+        return sel.is_all or (not sel.listed and not sel.inverted)
+
+    def none(sel: SyscallSet) -> bool:
+        return not sel.listed and not sel.inverted
+
+    return {
+        "verbose": None if none(deref) else none(abbrev),
+        "verbose_set": None if uniform(deref) else deref,
+        "abbrev_set": None if uniform(abbrev) else abbrev,
+    }
 
 
 def parse_args(argv: Sequence[str]) -> Config:
@@ -291,7 +312,7 @@ def parse_args(argv: Sequence[str]) -> Config:
                 raise UsageError(f"invalid --strings-in-hex argument: '{value}'")
             cfg.xstyle = styles[value]
         elif opt in ("-v", "--no-abbrev"):
-            _qualify(cfg, "verbose=all")
+            _qualify(cfg, "abbrev=none")
         elif opt == "--verbose":
             _qualify(cfg, "verbose=" + value)
         elif opt in ("-X", "--const-print-style"):
@@ -484,7 +505,7 @@ class _Runner:
                 options = TextOptions(
                     strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
                     fd_sockets=cfg.fd_sockets,
-                    xstyle=cfg.xstyle, verbose=cfg.verbose, xlat=cfg.xlat,
+                    xstyle=cfg.xstyle, xlat=cfg.xlat, **_verbosity(cfg, self.table),
                     trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
                     read_fds=cfg.read_fds, write_fds=cfg.write_fds,
                     syscall_times=cfg.syscall_times, timestamps=cfg.timestamps,

@@ -105,6 +105,32 @@ def test_ff_without_output_is_f():
     assert parse_args(["-ff", "true"]).follow == 1
 
 
+@pytest.mark.parametrize(("argv", "verbose", "deref", "full"), [
+    # strace's verbose(tcp) (structures read at all) and abbrev(tcp), per syscall
+    ([], False, {"uname", "fstat"}, set()),
+    (["-v"], True, {"uname", "fstat"}, {"uname", "fstat"}),
+    (["-e", "abbrev=none"], True, {"uname", "fstat"}, {"uname", "fstat"}),
+    (["-e", "verbose=none", "-v"], None, set(), set()),
+    (["-v", "-e", "verbose=all"], True, {"uname", "fstat"}, {"uname", "fstat"}),
+    (["-e", "verbose=uname"], False, {"uname"}, set()),
+    (["-e", "verbose=!uname", "-v"], True, {"fstat"}, {"fstat"}),
+    (["-e", "verbose=%desc"], False, {"fstat"}, set()),
+    (["-e", "abbrev=uname"], False, {"uname", "fstat"}, {"fstat"}),
+    (["-e", "abbrev=!uname"], False, {"uname", "fstat"}, {"uname"}),
+    (["-v", "-e", "abbrev=all"], False, {"uname", "fstat"}, set()),
+])
+def test_verbose_and_abbrev_sets(argv, verbose, deref, full):
+    from pytest_renacer.output.text import TextOptions, TextSink
+
+    table = cli.table_for()
+    options = TextOptions(**cli._verbosity(parse_args([*argv, "true"]), table))
+    sink = TextSink(table, options, io.StringIO())
+    per_call = {name: sink._verbose(table.by_name[name].nr) for name in ("uname", "fstat")}
+    assert {n for n, v in per_call.items() if v is not None} == deref
+    assert {n for n, v in per_call.items() if v} == full
+    assert options.verbose == verbose
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     ([], "must have PROG [ARGS] or -p PID"),
     (["-j", "true"], "option -j not recognized"),
@@ -118,6 +144,8 @@ def test_ff_without_output_is_f():
     (["-e", "signal=SIGNOPE", "true"], "invalid signal 'SIGNOPE'"),
     (["-e", "inject=openat:error=ENOENT", "true"], "not supported"),
     (["-e", "bogus=1", "true"], "bogus"),
+    (["-e", "verbose=unmae", "true"], "unmae"),
+    (["-e", "abbrev=%nosuchclass", "true"], "nosuchclass"),
     (["-p", "abc"], "Invalid process id: 'abc'"),
     (["-p", "0"], "Invalid process id: '0'"),
     (["-p", "12", "true"], "cannot be combined"),

@@ -53,6 +53,7 @@ SOL_RAW = G.SOL_RAW
 SOL_SOCKET = G.SOL_SOCKET
 SOL_TCP = G.SOL_TCP
 SOL_UDP = G.SOL_UDP
+NCCS = G.NCCS
 
 
 def hexc(v: int) -> str:
@@ -395,6 +396,8 @@ TC_LFLAGS = _table(G.TC_LFLAGS)
 TC_OFLAGS = _table(G.TC_OFLAGS)
 TC_CFLAGS = _table(G.TC_CFLAGS)
 TC_BAUDS = _table(G.TC_BAUDS)
+TC_CC_INDEXES = _table(G.TC_CC_INDEXES)
+TTY_LDISCS = _table(G.TTY_LDISCS)
 
 
 def termios_oflag(v: int) -> str:

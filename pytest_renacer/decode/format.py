@@ -64,7 +64,7 @@ class Call:
     def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
                  captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
                  fd_paths: bool, arch: str | None, kinds: Kinds | None = None,
-                 xstyle: int = 0, verbose: bool = False, xlat: int = 0) -> None:
+                 xstyle: int = 0, verbose: bool | None = False, xlat: int = 0) -> None:
         self.info = info
         self.raw = raw
         self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
@@ -77,7 +77,8 @@ class Call:
         self.arch = arch or _HOST_ARCH
         self.kinds = kinds if kinds is not None else kinds_of(info)
         self.xstyle = xstyle  # strings in hex: 1 with -x (non-ASCII ones), 2 with -xx (all)
-        self.verbose = verbose  # -v: structures unabbreviated
+        #: -v: structures unabbreviated (True); -e verbose=none: as addresses (None)
+        self.verbose = verbose
         self.xlat = xlat  # -X: constants by name (0), as numbers (1: raw), both (2: verbose)
 
     def arg(self, i: int) -> int:
@@ -1359,8 +1360,10 @@ for _kind, _parse, _print, _out in (
 FORMATTERS["clone_args"] = _fmt_clone_args
 _FMT_RUSAGE = FORMATTERS["rusage_out"]
 # wait4 writes the rusage only when it reaped a child (it returned a pid)
+_FMT_RUSAGE_FULL = _struct_kind(S.parse_rusage, S.text_rusage_full, True)[0]
 FORMATTERS["rusage_out"] = lambda c, i, p: (
-    addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0 else _FMT_RUSAGE(c, i, p))
+    addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0
+    else (_FMT_RUSAGE_FULL if c.verbose else _FMT_RUSAGE)(c, i, p))
 _FMT_UTSNAME = FORMATTERS["utsname_out"]
 _FMT_UTSNAME_FULL = _struct_kind(S.parse_utsname, S.text_utsname_full, True)[0]
 FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose
@@ -1520,9 +1523,12 @@ def _sp_ioctl(c: Call) -> list[str]:
     elif (req in _IOCTL_INT_IN or (req in _IOCTL_INT_OUT and c.ok)) and (
             data is not None and len(data) >= 4):
         text = f"[{S.i32(data)}]"
+    elif c.verbose is None:  # -e verbose=none: the structures' addresses
+        pass
     elif (req == 0x5401 and c.ok) or req in _IOCTL_TERMIOS_IN:  # TCGETS, TCSETS*
         st = S.parse_termios(data)
-        text = S.text_termios(st) if st is not None else None
+        text = None if st is None else (S.text_termios_full if c.verbose and len(st["c_cc"])
+                                        == F.NCCS else S.text_termios)(st)
     elif (req == 0x5413 and c.ok) or req == 0x5414:  # TIOCGWINSZ / TIOCSWINSZ
         ws = S.parse_winsize(data)
         text = S.text_winsize(ws) if ws is not None else None
@@ -2073,7 +2079,7 @@ class CallFormatter:
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
-                    self.kinds, self.xstyle, bool(self.verbose), self.xlat)
+                    self.kinds, self.xstyle, self.verbose, self.xlat)
 
     def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
                  retval: int | None) -> list[str]:

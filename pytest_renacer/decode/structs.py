@@ -553,6 +553,12 @@ def text_rusage(r: dict[str, Any]) -> str:
             f"ru_stime={text_timeval(r['ru_stime'])}, ...}}")
 
 
+def text_rusage_full(r: dict[str, Any]) -> str:
+    """-v: every field."""
+    return (text_rusage(r)[:-len(", ...}")] + ", "
+            + ", ".join(f"{name}={r[name]}" for name in _RUSAGE_LONGS) + "}")
+
+
 # --- sockets ----------------------------------------------------------------------------------
 
 def parse_sockaddr(data: object) -> dict[str, Any] | None:
@@ -795,7 +801,8 @@ def parse_termios(data: object) -> dict[str, Any] | None:
         return None
     assert isinstance(data, (bytes, bytearray))
     i, o, c, lf = struct.unpack_from("<IIII", data)
-    return {"c_iflag": i, "c_oflag": o, "c_cflag": c, "c_lflag": lf, "c_line": data[16]}
+    return {"c_iflag": i, "c_oflag": o, "c_cflag": c, "c_lflag": lf, "c_line": data[16],
+            "c_cc": bytes(data[17:17 + F.NCCS])}
 
 
 def text_termios(t: dict[str, Any]) -> str:
@@ -803,6 +810,14 @@ def text_termios(t: dict[str, Any]) -> str:
             f"c_oflag={F.termios_oflag(t['c_oflag'])}, "
             f"c_cflag={F.termios_cflag(t['c_cflag'])}, "
             f"c_lflag={F.flags(F.TC_LFLAGS, t['c_lflag'])}, ...}}")
+
+
+def text_termios_full(t: dict[str, Any]) -> str:
+    """-v: the line discipline and the control characters too."""
+    cc = ", ".join(f"[{F.TC_CC_INDEXES.by_value.get(i, i)}]={F.hexc(b)}"
+                   for i, b in enumerate(t["c_cc"]))
+    return (text_termios(t)[:-len(", ...}")]
+            + f", c_line={F.xval(F.TTY_LDISCS, t['c_line'])}, c_cc=[{cc}]}}")
 
 
 def parse_flock(data: object) -> dict[str, Any] | None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from .. import decode
-from ..filters import StatusFilter
+from ..filters import StatusFilter, SyscallSet
 from ..model import Frame
 from ..tables import SyscallTable
 
@@ -88,6 +88,10 @@ class TextOptions:
     xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
     #: -v: structures unabbreviated; None (-e verbose=none): structures as addresses
     verbose: bool | None = False
+    #: -e verbose=SET: only these syscalls' structures are read (the others': addresses)
+    verbose_set: SyscallSet | None = None
+    #: -e abbrev=SET: only these syscalls' structures are abbreviated (unless verbose None)
+    abbrev_set: SyscallSet | None = None
     xlat: int = 0  # -X: 0 abbrev (constants by name), 1 raw (numbers), 2 verbose (both)
     #: -P: only the syscalls whose path arguments or fd arguments' files are these (the
     #: engine must capture fd paths for it)
@@ -324,11 +328,20 @@ class TextSink:
         if tid not in self._tasks:
             self._task(tid)
 
+    def _verbose(self, nr: int) -> bool | None:
+        """strace's verbose(tcp) and abbrev(tcp) for syscall ``nr``."""
+        opts = self.opts
+        if opts.verbose_set is not None and not opts.verbose_set.contains_nr(nr):
+            return None
+        if opts.verbose is not None and opts.abbrev_set is not None:
+            return not opts.abbrev_set.contains_nr(nr)
+        return opts.verbose
+
     def _formatter(self, nr: int) -> decode.CallFormatter | None:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
                                   fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
-                                  verbose=self.opts.verbose, xlat=self.opts.xlat)
+                                  verbose=self._verbose(nr), xlat=self.opts.xlat)
             if nr in self.table.by_nr else None)
         return f
 

@@ -684,6 +684,24 @@ TC_BAUDS = (None, None, (
     ("B3500000", 0x100e), ("B4000000", 0x100f),
 ))
 
+# asm/termbits.h
+TC_CC_INDEXES = (None, None, (
+    ("VINTR", 0), ("VQUIT", 1), ("VERASE", 2), ("VKILL", 3), ("VEOF", 4), ("VTIME", 5), ("VMIN", 6),
+    ("VSWTC", 7), ("VSTART", 8), ("VSTOP", 9), ("VSUSP", 0xa), ("VEOL", 0xb), ("VREPRINT", 0xc),
+    ("VDISCARD", 0xd), ("VWERASE", 0xe), ("VLNEXT", 0xf), ("VEOL2", 0x10),
+))
+
+# linux/tty.h
+TTY_LDISCS = ("N_???", None, (
+    ("N_TTY", 0), ("N_SLIP", 1), ("N_MOUSE", 2), ("N_PPP", 3), ("N_STRIP", 4), ("N_AX25", 5),
+    ("N_X25", 6), ("N_6PACK", 7), ("N_MASC", 8), ("N_R3964", 9), ("N_PROFIBUS_FDL", 0xa),
+    ("N_IRDA", 0xb), ("N_SMSBLOCK", 0xc), ("N_HDLC", 0xd), ("N_SYNC_PPP", 0xe), ("N_HCI", 0xf),
+    ("N_GIGASET_M101", 0x10), ("N_SLCAN", 0x11), ("N_PPS", 0x12), ("N_V253", 0x13),
+    ("N_CAIF", 0x14), ("N_GSM0710", 0x15), ("N_TI_WL", 0x16), ("N_TRACESINK", 0x17),
+    ("N_TRACEROUTER", 0x18), ("N_NCI", 0x19), ("N_SPEAKUP", 0x1a), ("N_NULL", 0x1b),
+    ("N_MCTP", 0x1c), ("N_DEVELOPMENT", 0x1d), ("N_CAN327", 0x1e),
+))
+
 # sys/socket.h, linux/if_pppox.h, linux/tipc.h
 ADDRESS_FAMILIES = ("AF_???", None, (
     ("AF_UNSPEC", 0), ("AF_UNIX", 1), ("AF_INET", 2), ("AF_AX25", 3), ("AF_IPX", 4),
@@ -906,6 +924,9 @@ NT_TYPES = ("NT_???", None, (
 SCM_TYPES = ("SCM_???", None, (
     ("SCM_RIGHTS", 1), ("SCM_CREDENTIALS", 2), ("SCM_SECURITY", 3),
 ))
+
+# TERMIOS_CONSTANTS: asm/termbits.h
+NCCS = 0x13
 
 # FILE_CONSTANTS: linux/fcntl.h, linux/stat.h, linux/mount.h, linux/memfd.h, linux/mman.h
 O_ACCMODE = 3

@@ -6,9 +6,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <termios.h>
 #include <unistd.h>
 
 //@ uname | -e trace=uname | -v -e trace=uname | --no-abbrev -e trace=uname | -e verbose=none -e trace=uname
@@ -20,6 +24,8 @@
 //@ openx | -X raw -e trace=openat | -X verbose -e trace=openat | -X abbrev -e trace=openat
 //@ bytes | -e trace=write | -x -e trace=write | -xx -e trace=write | -x -s 8 -e trace=write
 //@ dump | -e read=3 -e trace=read | -e write=4 -e trace=write | -e read=all -e write=all -e trace=read,write
+//@ verb | -v -e trace=ioctl | -e verbose=%desc -e trace=uname,ioctl,poll | -e verbose=!uname -e trace=uname,ioctl,poll,prlimit64 | -e verbose=uname,prlimit64 -e trace=uname,ioctl,prlimit64
+//@ verb | -e abbrev=uname -e trace=uname,ioctl | -e abbrev=!uname -e trace=uname,ioctl | -e verbose=none -v -e trace=uname,ioctl | -e verbose=all -e trace=uname,ioctl | -e abbrev=none -e abbrev=all -e trace=uname,ioctl
 //@ udp | -e trace=bind,sendto | -yy -e trace=sendto | -yy -e trace=getsockname
 
 int main(int argc, char **argv) {
@@ -74,6 +80,19 @@ int main(int argc, char **argv) {
         read(fd, buf, 0);
         write(out, "0123456789abcdef\x00\x01\x02 the end\n", 28);
         read(-1, buf, 4);
+    } else if (!strcmp(c, "verb")) {
+        /* -v / -e verbose= / -e abbrev=: which syscalls' structures are read, in full */
+        struct utsname u;
+        uname(&u);
+        int m = posix_openpt(O_RDWR | O_NOCTTY);
+        struct termios t;
+        tcgetattr(m, &t);
+        t.c_cc[VMIN] = 0;
+        tcsetattr(m, TCSANOW, &t);
+        struct pollfd f = {m, POLLOUT, 0};
+        poll(&f, 1, 0);
+        struct rlimit rl;
+        getrlimit(RLIMIT_NOFILE, &rl);
     } else if (!strcmp(c, "udp")) {
         int s = socket(AF_INET, SOCK_DGRAM, 0);
         struct sockaddr_in a;
