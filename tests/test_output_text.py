@@ -56,7 +56,7 @@ class PlainFormatter:
 @pytest.fixture(autouse=True)
 def plain_decoding(monkeypatch):
     monkeypatch.setattr(text_mod.decode, "call_formatter", PlainFormatter)
-    monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b: "{si_signo=X}")
+    monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b, xlat=0: "{si_signo=X}")
 
 
 def sink(**options):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import struct
 
+from .flags import set_style, styled
+
 __all__ = [
     "ERRNO_NAMES",
     "SIGNAL_NAMES",
@@ -168,19 +170,31 @@ def _syscall_name(nr: int, arch: int) -> str | None:
     return info.name if info is not None else None
 
 
-def format_siginfo(raw: bytes | None) -> str:
-    """strace's ``{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}`` of a siginfo_t."""
+def format_siginfo(raw: bytes | None, xlat: int = 0) -> str:
+    """strace's ``{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}`` of a siginfo_t;
+    ``xlat``: -X (1 raw: ``si_signo=17, si_code=0x1``, 2 verbose: both)."""
+    if xlat:
+        old = set_style(xlat)
+        try:
+            return _format_siginfo(raw)
+        finally:
+            set_style(old)
+    return _format_siginfo(raw)
+
+
+def _format_siginfo(raw: bytes | None) -> str:
     if not raw or len(raw) < 12:
         return "{}"
     raw = bytes(raw[:128]).ljust(128, b"\0")
     signo, err, code = struct.unpack_from("<iii", raw, 0)
     if signo == 0:
         return "{}"
-    parts = [f"si_signo={signal_name(signo)}"]
+    parts = [f"si_signo={styled(signo, signal_name(signo), str(signo))}"]
     cname = _SI_CODES.get(code)
     if cname is None:
         cname = _SIGNAL_CODES.get(signo, {}).get(code)
-    parts.append(f"si_code={cname if cname is not None else f'{code & 0xFFFFFFFF:#x}'}")
+    ctext = f"{code & 0xFFFFFFFF:#x}"
+    parts.append(f"si_code={styled(code, cname, ctext) if cname is not None else ctext}")
     if err:
         parts.append(f"si_errno={ERRNO_NAMES.get(err, str(err))}")
     pid, uid = struct.unpack_from("<iI", raw, 16)

@@ -90,8 +90,40 @@ class Xlat:
         return out
 
 
+#: -X while a call's arguments are printed (0 abbrev, 1 raw, 2 verbose): the printers
+#: below and the struct printers built on them style their constants by it.  The
+#: argument printer sets it (format.CallFormatter); one call is printed at a time.
+_STYLE = [0]
+
+
+def set_style(style: int) -> int:
+    """Make ``style`` current; returns the previous one (to restore)."""
+    old = _STYLE[0]
+    _STYLE[0] = style
+    return old
+
+
+def styled(v: int, text: str, raw: str | None = None) -> str:
+    """One constant's ``text`` as -X asks: itself, ``raw`` (``%#x`` of ``v`` by default)
+    or ``raw /* text */``; a text that is already the number stays as it is."""
+    style = _STYLE[0]
+    if not style:
+        return text
+    if raw is None:
+        raw = hexc(v)
+    if text == raw or text.startswith(raw + " /*"):  # no name: the number (and comment)
+        return raw if style == 1 else text
+    return raw if style == 1 else f"{raw} /* {text} */"
+
+
 def flags(x: Xlat, v: int, *, comment: bool = True) -> str:
     """strace's ``printflags``: ``A|B|0x40`` / ``0x40 /* X_??? */`` / ``0``."""
+    if _STYLE[0]:
+        return styled(v, _flags(x, v, comment))
+    return _flags(x, v, comment)
+
+
+def _flags(x: Xlat, v: int, comment: bool) -> str:
     cached = x._cache.get(v)
     if cached is not None:
         return cached
@@ -123,8 +155,10 @@ def xval(x: Xlat, v: int) -> str:
     """strace's ``printxval``: the constant's name or ``0x5 /* SEEK_??? */``."""
     name = x.by_value.get(v)
     if name is not None:
-        return name
-    return f"{hexc(v)} /* {x.unknown} */" if x.unknown else hexc(v)
+        return styled(v, name) if _STYLE[0] else name
+    if x.unknown and _STYLE[0] != 1:
+        return f"{hexc(v)} /* {x.unknown} */"
+    return hexc(v)
 
 
 def _table(spec: tuple[str | None, str | None, tuple[tuple[str, int], ...]]) -> Xlat:
@@ -198,6 +232,8 @@ _STAT_MODE_CACHE: dict[int, str] = {}
 def stat_mode(v: int) -> str:
     """st_mode as strace prints it: ``S_IFDIR|S_ISVTX|0777``."""
     v &= 0xFFFFFFFF
+    if _STYLE[0] and v & ~0o777:
+        return styled(v, _stat_mode(v), f"0{v:o}")
     text = _STAT_MODE_CACHE.get(v)
     if text is None:
         text = _stat_mode(v)
@@ -385,7 +421,7 @@ def ioctl_request(v: int) -> str:
     v &= 0xFFFFFFFF
     name = IOCTL_REQUESTS.by_value.get(v)
     if name is not None:
-        return name
+        return styled(v, name) if _STYLE[0] else name
     return (f"_IOC({flags(IOC_DIRS, v >> 30)}, {hexc((v >> 8) & 0xFF)}, {hexc(v & 0xFF)}, "
             f"{hexc((v >> 16) & 0x3FFF)})")
 
@@ -404,8 +440,10 @@ def termios_oflag(v: int) -> str:
     """c_oflag: the delay fields (NL0|CR0|TAB0|BS0|VT0|FF0) then the flags."""
     tab = (v >> 11) & 3
     parts = [
-        f"NL{(v >> 8) & 1}", f"CR{(v >> 9) & 3}", "XTABS" if tab == 3 else f"TAB{tab}",
-        f"BS{(v >> 13) & 1}", f"VT{(v >> 14) & 1}", f"FF{(v >> 15) & 1}",
+        styled(v & 0o400, f"NL{(v >> 8) & 1}"), styled(v & 0o3000, f"CR{(v >> 9) & 3}"),
+        styled(v & 0o14000, "XTABS" if tab == 3 else f"TAB{tab}"),
+        styled(v & 0o20000, f"BS{(v >> 13) & 1}"), styled(v & 0o40000, f"VT{(v >> 14) & 1}"),
+        styled(v & 0o100000, f"FF{(v >> 15) & 1}"),
     ]
     rest = v & ~0o177400
     if rest:
@@ -416,11 +454,11 @@ def termios_oflag(v: int) -> str:
 def termios_cflag(v: int) -> str:
     """c_cflag: the speed (and input speed), the character size, then the flags."""
     v &= 0xFFFFFFFF
-    parts = [TC_BAUDS.by_value.get(v & 0o10017) or hexc(v & 0o10017)]
+    parts = [styled(v & 0o10017, TC_BAUDS.by_value.get(v & 0o10017) or hexc(v & 0o10017))]
     ispeed = (v >> 16) & 0o10017
     if ispeed:
         parts.append((TC_BAUDS.by_value.get(ispeed) or hexc(ispeed)) + "<<IBSHIFT")
-    parts.append(f"CS{5 + ((v >> 4) & 3)}")
+    parts.append(styled(v & 0o60, f"CS{5 + ((v >> 4) & 3)}"))
     rest = v & ~0o10077 & ~(0o10017 << 16)
     if rest:
         parts.append(flags(TC_CFLAGS, rest))

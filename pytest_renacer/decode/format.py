@@ -1303,14 +1303,33 @@ def xlat_styled(c: Call, value: int, text: str) -> str:
     return text if text == raw or text.startswith(raw + " /*") else f"{raw} /* {text} */"
 
 
+def _styled(inner: Formatter) -> Formatter:
+    """``inner``'s text styled as one constant by -X (not each of its parts)."""
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        if not c.xlat:
+            return inner(c, i, p)
+        old = F.set_style(0)
+        try:
+            return xlat_styled(c, c.arg(i) & M32, inner(c, i, p))
+        finally:
+            F.set_style(old)
+    return fmt
+
+
 def _styled_kind(fn: Callable[[int], str]) -> Formatter:
-    return lambda c, i, p: xlat_styled(c, c.arg(i) & M32, fn(c.arg(i)))
+    return _styled(lambda c, i, p: fn(c.arg(i)))
+
+
+def _fmt_signal(c: Call, i: int, p: str | None) -> str:
+    """A signal number: ``SIGUSR1``; -X raw: ``10``, -X verbose: ``10 /* SIGUSR1 */``."""
+    n = s32(c.arg(i))
+    return F.styled(n, signal_name(n), str(n)) if c.xlat else signal_name(n)
 
 
 for _kind, _text in _SIMPLE.items():
     _register(_kind, _styled_kind(_text), (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
-_register("open_flags", lambda c, i, p: xlat_styled(c, c.arg(i) & M32, _fmt_open_flags(c, i, p)),
-          _fmt_open_flags)
+_register("open_flags", _styled(_fmt_open_flags), _fmt_open_flags)
+FORMATTERS["signal"] = _fmt_signal
 _register("sockopt", _fmt_sockopt, _fmt_sockopt)
 _register("sockaddr", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, False))
 _register("sockaddr_out", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, True))
@@ -1437,9 +1456,9 @@ def _sp_clone(c: Call) -> list[str]:
     if fl:
         ftext = F.flags(F.CLONE_FLAGS_CLONE, fl)
         if sig:
-            ftext += "|" + signal_name(sig)
+            ftext += "|" + F.styled(sig, signal_name(sig), str(sig))
     else:
-        ftext = signal_name(sig) if sig else "0"
+        ftext = F.styled(sig, signal_name(sig), str(sig)) if sig else "0"
     parts = [f"child_stack={addr_text(c.arg(1))}", f"flags={ftext}"]
     ptid_i, ctid_i, tls_i = (2, 4, 3) if aarch64 else (2, 3, 4)
     if fl & (0x100000 | 0x1000):  # CLONE_PARENT_SETTID | CLONE_PIDFD
@@ -1885,11 +1904,25 @@ def paths(info: SyscallInfo, raw: tuple[int, ...],
 # --- return values -------------------------------------------------------------------------
 
 def _ret_fcntl(c: Call, r: int) -> str | None:
+    if not c.xlat:
+        return _ret_fcntl_text(c, r)
+    old = F.set_style(c.xlat)  # sprintflags() honours -X, unlike the notes of the others
+    try:
+        return _ret_fcntl_text(c, r)
+    finally:
+        F.set_style(old)
+
+
+def _ret_fcntl_text(c: Call, r: int) -> str | None:
     cmd = c.arg(1) & M32
     if cmd == 1:  # F_GETFD
         return f"{F.hexc(r)} (flags {F.flags(F.FD_FLAGS, r & M32)})" if r else "0"
-    if cmd == 3:  # F_GETFL
-        return f"{F.hexc(r)} (flags {F.open_flags(r, aarch64=c.arch == 'aarch64')})"
+    if cmd == 3:  # F_GETFL: the open modes by name whatever -X says, as strace
+        old = F.set_style(0)
+        try:
+            return f"{F.hexc(r)} (flags {F.open_flags(r, aarch64=c.arch == 'aarch64')})"
+        finally:
+            F.set_style(old)
     if cmd == 1025:  # F_GETLEASE
         return f"{F.hexc(r)} ({F.xval(F.LEASE_TYPES, r & M32)})"
     if cmd == 11:  # F_GETSIG
@@ -1956,7 +1989,9 @@ def _ret_prctl(c: Call, r: int) -> str | None:
         name = F.PR_MCE_KILL_POLICIES.by_value.get(r)
         return f"{r} ({name})" if name else None
     if opt == 52:  # PR_GET_SPECULATION_CTRL
-        return f"{F.hexc(r)} ({F.flags(F.PR_SPEC_FLAGS, r, comment=False)})"
+        if c.xlat == 1:  # strace's sprintflags() gives no note under -X raw
+            return F.hexc(r)
+        return f"{F.hexc(r)} ({F._flags(F.PR_SPEC_FLAGS, r, False)})"
     return None
 
 
@@ -2088,6 +2123,15 @@ class CallFormatter:
 
     def args(self, c: Call) -> list[str]:
         """Each argument's text (a special syscall may print fewer or named ones)."""
+        if c.xlat:  # -X: the constants inside structures and whole-call printers too
+            old = F.set_style(c.xlat)
+            try:
+                return self._args(c)
+            finally:
+                F.set_style(old)
+        return self._args(c)
+
+    def _args(self, c: Call) -> list[str]:
         special = self._special
         if special is not None:
             try:

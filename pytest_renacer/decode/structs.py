@@ -428,7 +428,7 @@ def parse_sigaction(data: object) -> dict[str, Any] | None:
     out: dict[str, Any] = {
         "sa_handler": hname if hname is not None else handler,
         "sa_mask": sigset_names(mask), "sa_flags": F.flags(F.SA_FLAGS, sa_flags),
-        "_mask": mask,
+        "_mask": mask, "_handler": handler,
     }
     if sa_flags & F.SA_RESTORER:
         out["sa_restorer"] = restorer
@@ -437,6 +437,8 @@ def parse_sigaction(data: object) -> dict[str, Any] | None:
 
 def text_sigaction(sa: dict[str, Any]) -> str:
     handler = sa["sa_handler"]
+    if isinstance(handler, str):
+        handler = F.styled(sa.get("_handler", 0), handler)
     text = (f"{{sa_handler={handler if isinstance(handler, str) else addr_text(handler)}, "
             f"sa_mask={sigset_text(sa['_mask'])}, sa_flags={sa['sa_flags']}")
     if "sa_restorer" in sa:

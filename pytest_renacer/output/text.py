@@ -534,7 +534,7 @@ class TextSink:
         if self.opts.signals is not None and signo not in self.opts.signals:
             return
         task = self._task(tid)
-        info = decode.format_siginfo(siginfo) if siginfo else ""
+        info = decode.format_siginfo(siginfo, self.opts.xlat) if siginfo else ""
         name = decode.signal_name(signo)
         self._line(tid, task, t, f"--- {name} {info} ---" if info else f"--- {name} ---")
 

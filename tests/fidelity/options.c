@@ -8,10 +8,12 @@
 #include <string.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@
 //@ dump | -e read=3 -e trace=read | -e write=4 -e trace=write | -e read=all -e write=all -e trace=read,write
 //@ verb | -v -e trace=ioctl | -e verbose=%desc -e trace=uname,ioctl,poll | -e verbose=!uname -e trace=uname,ioctl,poll,prlimit64 | -e verbose=uname,prlimit64 -e trace=uname,ioctl,prlimit64
 //@ verb | -e abbrev=uname -e trace=uname,ioctl | -e abbrev=!uname -e trace=uname,ioctl | -e verbose=none -v -e trace=uname,ioctl | -e verbose=all -e trace=uname,ioctl | -e abbrev=none -e abbrev=all -e trace=uname,ioctl
+//@ xconst | -X raw -e trace=fcntl,newfstatat,rt_sigaction,prctl,ioctl -e signal=none | -X verbose -e trace=fcntl,newfstatat,rt_sigaction,prctl,ioctl -e signal=none
 //@ udp | -e trace=bind,sendto | -yy -e trace=sendto | -yy -e trace=getsockname
 
 int main(int argc, char **argv) {
@@ -93,6 +96,32 @@ int main(int argc, char **argv) {
         poll(&f, 1, 0);
         struct rlimit rl;
         getrlimit(RLIMIT_NOFILE, &rl);
+    } else if (!strcmp(c, "xconst")) {
+        /* -X raw|verbose: constants inside structures and whole-call printers too */
+        int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+        fcntl(fd, F_GETFL);
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        fcntl(fd, F_GETFD);
+        struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+        fcntl(fd, F_GETLK, &fl);
+        struct stat st;
+        fstat(fd, &st);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_IGN;
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGUSR1, &sa, NULL);
+        prctl(PR_GET_DUMPABLE);
+        prctl(PR_SET_NAME, "xx");
+        prctl(PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, 0, 0, 0);
+        int m = posix_openpt(O_RDWR | O_NOCTTY);
+        struct termios t;
+        tcgetattr(m, &t);
+        int n;
+        ioctl(m, FIONREAD, &n);
+        if (fork() == 0)
+            _exit(0);
+        wait(NULL);
     } else if (!strcmp(c, "udp")) {
         int s = socket(AF_INET, SOCK_DGRAM, 0);
         struct sockaddr_in a;
