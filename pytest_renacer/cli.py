@@ -69,8 +69,11 @@ Filtering:
 Output:
   -o FILE, --output=FILE write the trace to FILE instead of stderr
   -s N, --string-limit=N print at most N bytes of each string (default 32)
-  -y, --decode-fds       print the paths of file descriptors
-  -yy                    and the protocols and addresses of TCP and UDP sockets
+  -y                     print the paths of file descriptors
+  -yy                    and sockets' protocols and addresses (TCP, UDP, UNIX: its peer
+                         and path), devices' numbers, pidfds' processes
+  --decode-fds[=SET]     what -y / -yy print, of path (the default), socket, dev, pidfd
+                         (all, none; !SET: all but)
   -a N, --columns=N      align the return values at column N (default 40)
   -x                     print non-ASCII strings in hex; -xx: every string in hex
   -v, --no-abbrev        print structures in full (-e abbrev=none); -e abbrev=SET:
@@ -106,7 +109,7 @@ Miscellaneous:
 _SHORT = "cCfhkqrtTvVwxyzZa:e:o:p:P:s:S:X:"
 _LONG = [
     "attach=", "follow-forks", "output-separately", "trace=", "status=", "signal=",
-    "successful-only", "failed-only", "output=", "string-limit=", "decode-fds",
+    "successful-only", "failed-only", "output=", "string-limit=", "decode-fds=",
     "columns=", "strings-in-hex=", "no-abbrev", "verbose=", "const-print-style=",
     "trace-path=", "read=", "write=",
     "syscall-times", "stack-trace", "source", "quiet", "format=", "summary-only",
@@ -132,6 +135,7 @@ class Config:
     relative: bool = False
     fd_paths: bool = False
     fd_sockets: bool = False  # -yy
+    fd_kinds: frozenset[str] | None = None  # --decode-fds=SET (None: as -y / -yy say)
     strsize: int = 32
     acolumn: int = 40  # -a
     #: -e abbrev=SET (-v: none): the syscalls whose structures are abbreviated ("...")
@@ -266,10 +270,56 @@ def _verbosity(cfg: Config, table: SyscallTable) -> dict[str, Any]:
     }
 
 
+#: --decode-fds' kinds (strace 6.1)
+_FD_KINDS = ("path", "socket", "dev", "pidfd")
+
+
+def _fd_kinds(value: str) -> frozenset[str]:
+    """A --decode-fds set: ``path,socket``, ``all``, ``none``, ``!dev``."""
+    body = value.lstrip("!")
+    invert = (len(value) - len(body)) % 2 == 1
+    chosen: set[str] = set()
+    for token in body.split(","):
+        if token == "all":
+            chosen.update(_FD_KINDS)
+        elif token in _FD_KINDS:
+            chosen.add(token)
+        elif token != "none" or "," in body:
+            raise UsageError(f"invalid --decode-fds argument: '{value}' "
+                             f"(expected {', '.join(_FD_KINDS)}, all or none)")
+    return frozenset(_FD_KINDS) - chosen if invert else frozenset(chosen)
+
+
+def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """getopt, with --decode-fds' argument optional as in strace (``--decode-fds`` alone is
+    ``--decode-fds=path``): that token is rewritten among the options, not after them."""
+    argv = list(argv)
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--" or not a.startswith("-") or a == "-":
+            break
+        if a.startswith("--"):
+            name = a[2:]
+            if name == "decode-fds":
+                argv[i] = "--decode-fds=path"
+            elif "=" not in name and any(o.startswith(name) and o.endswith("=")
+                                         for o in _LONG):
+                i += 1  # its argument
+        else:
+            for j, ch in enumerate(a[1:], 1):
+                k = _SHORT.find(ch)
+                if k >= 0 and _SHORT[k + 1:k + 2] == ":":
+                    i += j == len(a) - 1  # the argument is the next token
+                    break
+        i += 1
+    return getopt.getopt(argv, _SHORT, _LONG)
+
+
 def parse_args(argv: Sequence[str]) -> Config:
     """The command line as a :class:`Config`; :class:`UsageError` when it is wrong."""
     try:
-        opts, rest = getopt.getopt(list(argv), _SHORT, _LONG)
+        opts, rest = _getopt(list(argv))
     except getopt.GetoptError as e:
         raise UsageError(str(e)) from None
     cfg = Config(command=list(rest))
@@ -298,7 +348,8 @@ def parse_args(argv: Sequence[str]) -> Config:
             cfg.fd_sockets = cfg.fd_paths  # -yy
             cfg.fd_paths = True
         elif opt == "--decode-fds":
-            cfg.fd_paths = True
+            cfg.fd_kinds = _fd_kinds(value or "path")
+            cfg.fd_paths = bool(cfg.fd_kinds)
         elif opt in ("-s", "--string-limit"):
             cfg.strsize = _int_arg("-s", value)
         elif opt in ("-a", "--columns"):
@@ -503,7 +554,7 @@ class _Runner:
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
                     strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
-                    fd_sockets=cfg.fd_sockets,
+                    fd_sockets=cfg.fd_sockets, fd_kinds=cfg.fd_kinds,
                     xstyle=cfg.xstyle, xlat=cfg.xlat, **_verbosity(cfg, self.table),
                     trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
                     read_fds=cfg.read_fds, write_fds=cfg.write_fds,

@@ -818,3 +818,23 @@ def test_signals_ignored_at_start_stay_ignored_for_the_command(tmp_path):
                          capture_output=True, text=True, preexec_fn=ignore,
                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert api.stdout == plain, api.stderr
+
+
+@pytest.mark.parametrize(("argv", "kinds"), [
+    (["--decode-fds", "-o", "x", "true"], {"path"}),
+    (["--decode-fds=socket,dev", "true"], {"socket", "dev"}),
+    (["--decode-fds=all", "true"], {"path", "socket", "dev", "pidfd"}),
+    (["--decode-fds=!path", "true"], {"socket", "dev", "pidfd"}),
+    (["--decode-fds=none", "true"], set()),
+    (["-o", "--decode-fds", "true"], None),  # a file named --decode-fds
+    (["-e", "trace=none", "--", "prog", "--decode-fds"], None),  # the command's argument
+])
+def test_decode_fds_sets(argv, kinds):
+    cfg = parse_args(argv)
+    assert cfg.fd_kinds == (frozenset(kinds) if kinds is not None else None)
+    assert cfg.fd_paths == bool(kinds)
+
+
+def test_decode_fds_bad_set():
+    with pytest.raises(UsageError, match="invalid --decode-fds argument: 'sockets'"):
+        parse_args(["--decode-fds=sockets", "true"])

@@ -172,8 +172,17 @@ def _bytes(v: object) -> bytes | None:
     return bytes(v) if isinstance(v, (bytes, bytearray)) else None
 
 
+class FdText(str):
+    """An fd's text made for printing as it is (``UNIX-STREAM:[1->2,"/tmp/s"]``,
+    ``/dev/null<char 1:3>``, ``pid:42``): not escaped again like a path."""
+
+    __slots__ = ()
+
+
 def fd_path_text(path: object, xstyle: int = 0) -> str:
     """The ``<...>`` part of ``-y`` output: escaped like strace, without quotes."""
+    if isinstance(path, FdText):
+        return "<" + path + ">"
     if isinstance(path, str):
         path = os.fsencode(path)
     if not isinstance(path, (bytes, bytearray)):

@@ -928,6 +928,17 @@ SCM_TYPES = ("SCM_???", None, (
 # TERMIOS_CONSTANTS: asm/termbits.h
 NCCS = 0x13
 
+# SOCK_DIAG_CONSTANTS: linux/netlink.h, linux/sock_diag.h, linux/unix_diag.h, sys/socket.h
+NETLINK_SOCK_DIAG = 4
+NLM_F_REQUEST = 1
+NLMSG_ERROR = 2
+SOCK_DIAG_BY_FAMILY = 0x14
+UDIAG_SHOW_NAME = 1
+UDIAG_SHOW_PEER = 4
+UNIX_DIAG_NAME = 0
+UNIX_DIAG_PEER = 2
+SOCK_STREAM = 1
+
 # FILE_CONSTANTS: linux/fcntl.h, linux/stat.h, linux/mount.h, linux/memfd.h, linux/mman.h
 O_ACCMODE = 3
 O_CREAT = 0x40

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -29,6 +30,7 @@
 //@ verb | -v -e trace=ioctl | -e verbose=%desc -e trace=uname,ioctl,poll | -e verbose=!uname -e trace=uname,ioctl,poll,prlimit64 | -e verbose=uname,prlimit64 -e trace=uname,ioctl,prlimit64
 //@ verb | -e abbrev=uname -e trace=uname,ioctl | -e abbrev=!uname -e trace=uname,ioctl | -e verbose=none -v -e trace=uname,ioctl | -e verbose=all -e trace=uname,ioctl | -e abbrev=none -e abbrev=all -e trace=uname,ioctl
 //@ xconst | -X raw -e trace=fcntl,newfstatat,rt_sigaction,prctl,ioctl -e signal=none | -X verbose -e trace=fcntl,newfstatat,rt_sigaction,prctl,ioctl -e signal=none
+//@ unix | -yy -e trace=socketpair,write,read,bind,listen,connect,accept,socket,close | -y -e trace=socketpair,accept,close | --decode-fds=socket -e trace=accept,close,openat,pipe2 | --decode-fds=dev -e trace=accept,openat,close | --decode-fds=!path -e trace=accept,openat,close | --decode-fds=none -e trace=accept,close | --decode-fds -e trace=accept,close | --decode-fds=path,socket -e trace=accept,close
 //@ udp | -e trace=bind,sendto | -yy -e trace=sendto | -yy -e trace=getsockname
 
 int main(int argc, char **argv) {
@@ -122,6 +124,27 @@ int main(int argc, char **argv) {
         if (fork() == 0)
             _exit(0);
         wait(NULL);
+    } else if (!strcmp(c, "unix")) {
+        /* -yy / --decode-fds=SET: UNIX sockets (their peers and paths), devices */
+        int sv[2];
+        socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+        write(sv[0], "x", 1);
+        read(sv[1], (char[2]){0}, 1);
+        int l = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        strcpy(a.sun_path, "sock");
+        bind(l, (void *)&a, sizeof a);
+        listen(l, 1);
+        int c = socket(AF_UNIX, SOCK_STREAM, 0);
+        connect(c, (void *)&a, sizeof a);
+        int s = accept(l, NULL, NULL);
+        write(c, "y", 1);
+        read(s, (char[2]){0}, 1);
+        close(socket(AF_UNIX, SOCK_DGRAM, 0));
+        close(open("/dev/null", O_RDONLY));
+        int p[2];
+        pipe(p);
+        close(p[0]);
     } else if (!strcmp(c, "udp")) {
         int s = socket(AF_INET, SOCK_DGRAM, 0);
         struct sockaddr_in a;
