@@ -38,6 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+# the same errors and kernel-version reading as the syscall tables' generator
+from gen_syscall_tables import _DEFINE_RE, GenError, header_version  # noqa: E402
+
 SPEC = ROOT / "tools" / "flag_tables.txt"
 DEFAULT_OUT = "pytest_renacer/tables/xlat.py"
 X86_64_INCLUDE = "/usr/include"
@@ -45,11 +49,6 @@ AARCH64_INCLUDE = "/usr/aarch64-linux-gnu/include"
 LINE_LENGTH = 100
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LITERAL_RE = re.compile(r"^\(?-?(0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*\)?$")
-_DEFINE_RE = re.compile(r"^#define[ \t]+(\w+)[ \t]+([^\n]*?)[ \t]*$", re.MULTILINE)
-
-
-class GenError(Exception):
-    """A problem in the spec or the headers; the message says what and where."""
 
 
 @dataclass
@@ -150,23 +149,6 @@ def parse_spec(text: str, filename: str = "flag_tables.txt") -> list[Table]:
 
 # --------------------------------------------------------------------------------------
 # The values, from the compiler.
-
-
-def header_version(include: Path) -> str:
-    """The kernel version of the UAPI headers under ``include`` (linux/version.h)."""
-    path = include / "linux" / "version.h"
-    try:
-        defines = dict(_DEFINE_RE.findall(path.read_text()))
-    except OSError as exc:
-        raise GenError(f"cannot read {path}: {exc}") from exc
-    parts = [defines.get(f"LINUX_VERSION_{p}", "") for p in ("MAJOR", "PATCHLEVEL", "SUBLEVEL")]
-    if all(p.isdigit() for p in parts):
-        return ".".join(parts)
-    code = defines.get("LINUX_VERSION_CODE", "")
-    if not code.isdigit():
-        raise GenError(f"{path}: no LINUX_VERSION_CODE")
-    value = int(code)
-    return f"{value >> 16}.{(value >> 8) & 0xFF}.{value & 0xFF}"
 
 
 def glibc_version(cc: str) -> str:
