@@ -468,3 +468,22 @@ def test_termios_and_rusage_in_full_with_v() -> None:
         "ru_ixrss=0, ru_idrss=0, ru_isrss=0, ru_minflt=61, ru_majflt=0, ru_nswap=0, "
         "ru_inblock=0, ru_oublock=0, ru_msgsnd=0, ru_msgrcv=0, ru_nsignals=0, ru_nvcsw=86, "
         "ru_nivcsw=0}")
+
+
+def test_timex_and_the_clock_state() -> None:
+    """clock_adjtime's struct timex and its return value, as strace 6.1 printed them."""
+    from pytest_renacer.decode import format_retval
+
+    raw = struct.pack("<I4x4qi4x3q2q3qi4x5qi", 0, 0, 0, 16000000, 16000000, 0x40, 2, 1,
+                      32768000, 1796399485, 663630, 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    t = S.parse_timex(raw.ljust(208, b"\0"))
+    assert t is not None
+    assert S.text_timex(t) == (
+        "{modes=0, offset=0, freq=0, maxerror=16000000, esterror=16000000, "
+        "status=STA_UNSYNC, constant=2, precision=1, tolerance=32768000, "
+        "time={tv_sec=1796399485, tv_usec=663630}, tick=10000, ppsfreq=0, jitter=0, shift=0, "
+        "stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}")
+    from pytest_renacer.tables import table_for
+
+    info = table_for("x86_64").by_name["clock_adjtime"]
+    assert format_retval(info, 5, None, {}, raw=(0, 0x1000)) == "5 (TIME_ERROR)"

@@ -434,6 +434,9 @@ TC_CFLAGS = _table(G.TC_CFLAGS)
 TC_BAUDS = _table(G.TC_BAUDS)
 TC_CC_INDEXES = _table(G.TC_CC_INDEXES)
 TTY_LDISCS = _table(G.TTY_LDISCS)
+ADJ_MODES = _table(G.ADJ_MODES)
+STA_FLAGS = _table(G.STA_FLAGS)
+TIME_STATES = _table(G.TIME_STATES)
 
 
 def termios_oflag(v: int) -> str:

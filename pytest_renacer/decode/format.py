@@ -1362,6 +1362,7 @@ for _kind, _parse, _print, _out in (
         ("utsname_out", S.parse_utsname, S.text_utsname, True),
         ("sysinfo_out", S.parse_sysinfo, S.text_sysinfo, True),
         ("rusage_out", S.parse_rusage, S.text_rusage, True),
+        ("timex_out", S.parse_timex, S.text_timex, True),
         ("sigaction", S.parse_sigaction, S.text_sigaction, False),
         ("sigaction_out", S.parse_sigaction, S.text_sigaction, True),
         ("stack_t", S.parse_stack_t, S.text_stack_t, False),
@@ -2010,9 +2011,16 @@ def _ret_membarrier(c: Call, r: int) -> str | None:
     return None
 
 
+def _ret_clock_state(c: Call, r: int) -> str | None:
+    """adjtimex, clock_adjtime: the clock state, ``5 (TIME_ERROR)``."""
+    name = F.TIME_STATES.by_value.get(r)
+    return f"{r} ({name})" if name is not None else None
+
+
 _RET_SPECIAL: dict[str, Callable[[Call, int], str | None]] = {
     "fcntl": _ret_fcntl, "poll": _ret_poll, "ppoll": _ret_poll, "select": _ret_select,
     "pselect6": _ret_select, "prctl": _ret_prctl, "membarrier": _ret_membarrier,
+    "adjtimex": _ret_clock_state, "clock_adjtime": _ret_clock_state,
 }
 
 

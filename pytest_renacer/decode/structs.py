@@ -525,6 +525,38 @@ def parse_sysinfo(data: object) -> dict[str, Any] | None:
             "mem_unit": unit}
 
 
+#: struct __kernel_timex (linux/timex.h): modes, 4 longs, status, 3 longs, time, 3 longs,
+#: shift, 5 longs, tai
+_TIMEX = struct.Struct("<I4x4qi4x3q2q3qi4x5qi")
+_TIMEX_LONGS1 = ("offset", "freq", "maxerror", "esterror")
+_TIMEX_LONGS2 = ("constant", "precision", "tolerance")
+_TIMEX_LONGS3 = ("tick", "ppsfreq", "jitter")
+_TIMEX_LONGS4 = ("stabil", "jitcnt", "calcnt", "errcnt", "stbcnt")
+
+
+def parse_timex(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, _TIMEX.size):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    v = _TIMEX.unpack_from(data)
+    out: dict[str, Any] = {"modes": F.flags(F.ADJ_MODES, v[0])}
+    out.update(zip(_TIMEX_LONGS1, v[1:5], strict=True))
+    out["status"] = F.flags(F.STA_FLAGS, v[5] & 0xFFFFFFFF)
+    out.update(zip(_TIMEX_LONGS2, v[6:9], strict=True))
+    out["time"] = {"tv_sec": v[9], "tv_usec": v[10]}
+    out.update(zip(_TIMEX_LONGS3, v[11:14], strict=True))
+    out["shift"] = v[14]
+    out.update(zip(_TIMEX_LONGS4, v[15:20], strict=True))
+    out["tai"] = v[20]
+    return out
+
+
+def text_timex(t: dict[str, Any]) -> str:
+    """strace's ``{modes=0, offset=0, ..., time={tv_sec=..., tv_usec=...}, ..., tai=0}``."""
+    return "{" + ", ".join(f"{k}={text_timeval(v) if k == 'time' else v}"
+                           for k, v in t.items()) + "}"
+
+
 def text_sysinfo(s: dict[str, Any]) -> str:
     loads = s["loads"]
     return (f"{{uptime={s['uptime']}, loads=[{loads[0]}, {loads[1]}, {loads[2]}], "

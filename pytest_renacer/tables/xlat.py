@@ -925,6 +925,28 @@ SCM_TYPES = ("SCM_???", None, (
     ("SCM_RIGHTS", 1), ("SCM_CREDENTIALS", 2), ("SCM_SECURITY", 3),
 ))
 
+# linux/timex.h
+ADJ_MODES = ("ADJ_???", None, (
+    ("ADJ_OFFSET", 1), ("ADJ_FREQUENCY", 2), ("ADJ_MAXERROR", 4), ("ADJ_ESTERROR", 8),
+    ("ADJ_STATUS", 0x10), ("ADJ_TIMECONST", 0x20), ("ADJ_TAI", 0x80), ("ADJ_SETOFFSET", 0x100),
+    ("ADJ_MICRO", 0x1000), ("ADJ_NANO", 0x2000), ("ADJ_TICK", 0x4000),
+    ("ADJ_OFFSET_SINGLESHOT", 0x8001), ("ADJ_OFFSET_SS_READ", 0xa001),
+))
+
+# linux/timex.h
+STA_FLAGS = ("STA_???", None, (
+    ("STA_PLL", 1), ("STA_PPSFREQ", 2), ("STA_PPSTIME", 4), ("STA_FLL", 8), ("STA_INS", 0x10),
+    ("STA_DEL", 0x20), ("STA_UNSYNC", 0x40), ("STA_FREQHOLD", 0x80), ("STA_PPSSIGNAL", 0x100),
+    ("STA_PPSJITTER", 0x200), ("STA_PPSWANDER", 0x400), ("STA_PPSERROR", 0x800),
+    ("STA_CLOCKERR", 0x1000), ("STA_NANO", 0x2000), ("STA_MODE", 0x4000), ("STA_CLK", 0x8000),
+))
+
+# linux/timex.h
+TIME_STATES = ("TIME_???", None, (
+    ("TIME_OK", 0), ("TIME_INS", 1), ("TIME_DEL", 2), ("TIME_OOP", 3), ("TIME_WAIT", 4),
+    ("TIME_ERROR", 5),
+))
+
 # TERMIOS_CONSTANTS: asm/termbits.h
 NCCS = 0x13
 
