@@ -11,6 +11,7 @@ from types import ModuleType
 
 import pytest
 
+from pytest_renacer.decode import errno as E
 from pytest_renacer.decode import flags as F
 from pytest_renacer.tables import host_arch, xlat
 
@@ -51,9 +52,15 @@ def test_generated_module_is_fresh(gen: ModuleType, tmp_path: Path) -> None:
 def test_every_generated_table_is_printed_with(gen: ModuleType) -> None:
     tables = gen.parse_spec(gen.SPEC.read_text())
     names = {t.name for t in tables if not t.constants}
-    assert names - set(F.ALL_XLATS) == {"USER_REGS_X86_64"}
+    # decode/errno.py's dicts and flags.USER_REGS_X86_64 are built from these
+    by_errno = {"ERRNO_NAMES", "SIGNAL_NAMES", "SI_CODES", "TRAP_CODES", "CLD_CODES",
+                "POLL_CODES", "ILL_CODES", "FPE_CODES", "SEGV_CODES", "BUS_CODES",
+                "SYS_CODES", "AUDIT_ARCHES"}
+    assert names - set(F.ALL_XLATS) == {"USER_REGS_X86_64"} | by_errno
     assert F.USER_REGS_X86_64[:3] == ("R15", "R14", "R13")
-    for name in names - {"USER_REGS_X86_64"}:
+    assert (E.ERRNO_NAMES[2], E.ERRNO_NAMES[512], E.SIGNAL_NAMES[17], E.SIGNAL_NAMES[64]) == (
+        "ENOENT", "ERESTARTSYS", "SIGCHLD", "SIGRT_32")
+    for name in names - {"USER_REGS_X86_64"} - by_errno:
         unknown, zero, pairs = getattr(xlat, name)
         table = F.ALL_XLATS[name]
         assert (table.pairs, table.unknown, table.zero) == (pairs, unknown, zero)

@@ -925,6 +925,141 @@ SCM_TYPES = ("SCM_???", None, (
     ("SCM_RIGHTS", 1), ("SCM_CREDENTIALS", 2), ("SCM_SECURITY", 3),
 ))
 
+# asm-generic/errno.h
+# not in the headers: ERESTARTSYS: kernel include/linux/errno.h
+# not in the headers: ERESTARTNOINTR: kernel include/linux/errno.h
+# not in the headers: ERESTARTNOHAND: kernel include/linux/errno.h
+# not in the headers: ENOIOCTLCMD: kernel include/linux/errno.h
+# not in the headers: ERESTART_RESTARTBLOCK: kernel include/linux/errno.h
+# not in the headers: EPROBE_DEFER: kernel include/linux/errno.h
+# not in the headers: EOPENSTALE: kernel include/linux/errno.h
+# not in the headers: ENOPARAM: kernel include/linux/errno.h
+# not in the headers: EBADHANDLE: kernel include/linux/errno.h
+# not in the headers: ENOTSYNC: kernel include/linux/errno.h
+# not in the headers: EBADCOOKIE: kernel include/linux/errno.h
+# not in the headers: ENOTSUPP: kernel include/linux/errno.h
+# not in the headers: ETOOSMALL: kernel include/linux/errno.h
+# not in the headers: ESERVERFAULT: kernel include/linux/errno.h
+# not in the headers: EBADTYPE: kernel include/linux/errno.h
+# not in the headers: EJUKEBOX: kernel include/linux/errno.h
+# not in the headers: EIOCBQUEUED: kernel include/linux/errno.h
+# not in the headers: ERECALLCONFLICT: kernel include/linux/errno.h
+# not in the headers: ENOGRACE: kernel include/linux/errno.h
+ERRNO_NAMES = (None, None, (
+    ("EPERM", 1), ("ENOENT", 2), ("ESRCH", 3), ("EINTR", 4), ("EIO", 5), ("ENXIO", 6), ("E2BIG", 7),
+    ("ENOEXEC", 8), ("EBADF", 9), ("ECHILD", 0xa), ("EAGAIN", 0xb), ("ENOMEM", 0xc),
+    ("EACCES", 0xd), ("EFAULT", 0xe), ("ENOTBLK", 0xf), ("EBUSY", 0x10), ("EEXIST", 0x11),
+    ("EXDEV", 0x12), ("ENODEV", 0x13), ("ENOTDIR", 0x14), ("EISDIR", 0x15), ("EINVAL", 0x16),
+    ("ENFILE", 0x17), ("EMFILE", 0x18), ("ENOTTY", 0x19), ("ETXTBSY", 0x1a), ("EFBIG", 0x1b),
+    ("ENOSPC", 0x1c), ("ESPIPE", 0x1d), ("EROFS", 0x1e), ("EMLINK", 0x1f), ("EPIPE", 0x20),
+    ("EDOM", 0x21), ("ERANGE", 0x22), ("EDEADLK", 0x23), ("ENAMETOOLONG", 0x24), ("ENOLCK", 0x25),
+    ("ENOSYS", 0x26), ("ENOTEMPTY", 0x27), ("ELOOP", 0x28), ("ENOMSG", 0x2a), ("EIDRM", 0x2b),
+    ("ECHRNG", 0x2c), ("EL2NSYNC", 0x2d), ("EL3HLT", 0x2e), ("EL3RST", 0x2f), ("ELNRNG", 0x30),
+    ("EUNATCH", 0x31), ("ENOCSI", 0x32), ("EL2HLT", 0x33), ("EBADE", 0x34), ("EBADR", 0x35),
+    ("EXFULL", 0x36), ("ENOANO", 0x37), ("EBADRQC", 0x38), ("EBADSLT", 0x39), ("EBFONT", 0x3b),
+    ("ENOSTR", 0x3c), ("ENODATA", 0x3d), ("ETIME", 0x3e), ("ENOSR", 0x3f), ("ENONET", 0x40),
+    ("ENOPKG", 0x41), ("EREMOTE", 0x42), ("ENOLINK", 0x43), ("EADV", 0x44), ("ESRMNT", 0x45),
+    ("ECOMM", 0x46), ("EPROTO", 0x47), ("EMULTIHOP", 0x48), ("EDOTDOT", 0x49), ("EBADMSG", 0x4a),
+    ("EOVERFLOW", 0x4b), ("ENOTUNIQ", 0x4c), ("EBADFD", 0x4d), ("EREMCHG", 0x4e), ("ELIBACC", 0x4f),
+    ("ELIBBAD", 0x50), ("ELIBSCN", 0x51), ("ELIBMAX", 0x52), ("ELIBEXEC", 0x53), ("EILSEQ", 0x54),
+    ("ERESTART", 0x55), ("ESTRPIPE", 0x56), ("EUSERS", 0x57), ("ENOTSOCK", 0x58),
+    ("EDESTADDRREQ", 0x59), ("EMSGSIZE", 0x5a), ("EPROTOTYPE", 0x5b), ("ENOPROTOOPT", 0x5c),
+    ("EPROTONOSUPPORT", 0x5d), ("ESOCKTNOSUPPORT", 0x5e), ("EOPNOTSUPP", 0x5f),
+    ("EPFNOSUPPORT", 0x60), ("EAFNOSUPPORT", 0x61), ("EADDRINUSE", 0x62), ("EADDRNOTAVAIL", 0x63),
+    ("ENETDOWN", 0x64), ("ENETUNREACH", 0x65), ("ENETRESET", 0x66), ("ECONNABORTED", 0x67),
+    ("ECONNRESET", 0x68), ("ENOBUFS", 0x69), ("EISCONN", 0x6a), ("ENOTCONN", 0x6b),
+    ("ESHUTDOWN", 0x6c), ("ETOOMANYREFS", 0x6d), ("ETIMEDOUT", 0x6e), ("ECONNREFUSED", 0x6f),
+    ("EHOSTDOWN", 0x70), ("EHOSTUNREACH", 0x71), ("EALREADY", 0x72), ("EINPROGRESS", 0x73),
+    ("ESTALE", 0x74), ("EUCLEAN", 0x75), ("ENOTNAM", 0x76), ("ENAVAIL", 0x77), ("EISNAM", 0x78),
+    ("EREMOTEIO", 0x79), ("EDQUOT", 0x7a), ("ENOMEDIUM", 0x7b), ("EMEDIUMTYPE", 0x7c),
+    ("ECANCELED", 0x7d), ("ENOKEY", 0x7e), ("EKEYEXPIRED", 0x7f), ("EKEYREVOKED", 0x80),
+    ("EKEYREJECTED", 0x81), ("EOWNERDEAD", 0x82), ("ENOTRECOVERABLE", 0x83), ("ERFKILL", 0x84),
+    ("EHWPOISON", 0x85), ("ERESTARTSYS", 0x200), ("ERESTARTNOINTR", 0x201),
+    ("ERESTARTNOHAND", 0x202), ("ENOIOCTLCMD", 0x203), ("ERESTART_RESTARTBLOCK", 0x204),
+    ("EPROBE_DEFER", 0x205), ("EOPENSTALE", 0x206), ("ENOPARAM", 0x207), ("EBADHANDLE", 0x209),
+    ("ENOTSYNC", 0x20a), ("EBADCOOKIE", 0x20b), ("ENOTSUPP", 0x20c), ("ETOOSMALL", 0x20d),
+    ("ESERVERFAULT", 0x20e), ("EBADTYPE", 0x20f), ("EJUKEBOX", 0x210), ("EIOCBQUEUED", 0x211),
+    ("ERECALLCONFLICT", 0x212), ("ENOGRACE", 0x213),
+))
+
+# asm/signal.h
+SIGNAL_NAMES = (None, None, (
+    ("SIGHUP", 1), ("SIGINT", 2), ("SIGQUIT", 3), ("SIGILL", 4), ("SIGTRAP", 5), ("SIGABRT", 6),
+    ("SIGBUS", 7), ("SIGFPE", 8), ("SIGKILL", 9), ("SIGUSR1", 0xa), ("SIGSEGV", 0xb),
+    ("SIGUSR2", 0xc), ("SIGPIPE", 0xd), ("SIGALRM", 0xe), ("SIGTERM", 0xf), ("SIGSTKFLT", 0x10),
+    ("SIGCHLD", 0x11), ("SIGCONT", 0x12), ("SIGSTOP", 0x13), ("SIGTSTP", 0x14), ("SIGTTIN", 0x15),
+    ("SIGTTOU", 0x16), ("SIGURG", 0x17), ("SIGXCPU", 0x18), ("SIGXFSZ", 0x19), ("SIGVTALRM", 0x1a),
+    ("SIGPROF", 0x1b), ("SIGWINCH", 0x1c), ("SIGIO", 0x1d), ("SIGPWR", 0x1e), ("SIGSYS", 0x1f),
+    ("SIGRTMIN", 0x20),
+))
+
+# SIGNAL_CONSTANTS: asm-generic/signal.h
+_NSIG = 0x40
+
+# asm/siginfo.h
+SI_CODES = (None, None, (
+    ("SI_USER", 0), ("SI_KERNEL", 0x80), ("SI_QUEUE", 0xffffffff), ("SI_TIMER", 0xfffffffe),
+    ("SI_MESGQ", 0xfffffffd), ("SI_ASYNCIO", 0xfffffffc), ("SI_SIGIO", 0xfffffffb),
+    ("SI_TKILL", 0xfffffffa), ("SI_DETHREAD", 0xfffffff9), ("SI_ASYNCNL", 0xffffffc4),
+))
+
+# asm/siginfo.h
+TRAP_CODES = (None, None, (
+    ("TRAP_BRKPT", 1), ("TRAP_TRACE", 2), ("TRAP_BRANCH", 3), ("TRAP_HWBKPT", 4), ("TRAP_UNK", 5),
+    ("TRAP_PERF", 6),
+))
+
+# asm/siginfo.h
+CLD_CODES = (None, None, (
+    ("CLD_EXITED", 1), ("CLD_KILLED", 2), ("CLD_DUMPED", 3), ("CLD_TRAPPED", 4), ("CLD_STOPPED", 5),
+    ("CLD_CONTINUED", 6),
+))
+
+# asm/siginfo.h
+POLL_CODES = (None, None, (
+    ("POLL_IN", 1), ("POLL_OUT", 2), ("POLL_MSG", 3), ("POLL_ERR", 4), ("POLL_PRI", 5),
+    ("POLL_HUP", 6),
+))
+
+# asm/siginfo.h
+ILL_CODES = (None, None, (
+    ("ILL_ILLOPC", 1), ("ILL_ILLOPN", 2), ("ILL_ILLADR", 3), ("ILL_ILLTRP", 4), ("ILL_PRVOPC", 5),
+    ("ILL_PRVREG", 6), ("ILL_COPROC", 7), ("ILL_BADSTK", 8), ("ILL_BADIADDR", 9),
+))
+
+# asm/siginfo.h
+FPE_CODES = (None, None, (
+    ("FPE_INTDIV", 1), ("FPE_INTOVF", 2), ("FPE_FLTDIV", 3), ("FPE_FLTOVF", 4), ("FPE_FLTUND", 5),
+    ("FPE_FLTRES", 6), ("FPE_FLTINV", 7), ("FPE_FLTSUB", 8), ("FPE_FLTUNK", 0xe),
+    ("FPE_CONDTRAP", 0xf),
+))
+
+# asm/siginfo.h
+# not in the headers: SEGV_CPERR: asm-generic/siginfo.h of Linux 6.6 (shadow stacks); strace names
+#   it
+SEGV_CODES = (None, None, (
+    ("SEGV_MAPERR", 1), ("SEGV_ACCERR", 2), ("SEGV_BNDERR", 3), ("SEGV_PKUERR", 4),
+    ("SEGV_ACCADI", 5), ("SEGV_ADIDERR", 6), ("SEGV_ADIPERR", 7), ("SEGV_MTEAERR", 8),
+    ("SEGV_MTESERR", 9), ("SEGV_CPERR", 0xa),
+))
+
+# asm/siginfo.h
+BUS_CODES = (None, None, (
+    ("BUS_ADRALN", 1), ("BUS_ADRERR", 2), ("BUS_OBJERR", 3), ("BUS_MCEERR_AR", 4),
+    ("BUS_MCEERR_AO", 5),
+))
+
+# asm/siginfo.h
+SYS_CODES = (None, None, (
+    ("SYS_SECCOMP", 1), ("SYS_USER_DISPATCH", 2),
+))
+
+# linux/audit.h
+AUDIT_ARCHES = (None, None, (
+    ("AUDIT_ARCH_X86_64", 0xc000003e), ("AUDIT_ARCH_I386", 0x40000003),
+    ("AUDIT_ARCH_AARCH64", 0xc00000b7), ("AUDIT_ARCH_ARM", 0x40000028),
+))
+
 # linux/timex.h
 ADJ_MODES = ("ADJ_???", None, (
     ("ADJ_OFFSET", 1), ("ADJ_FREQUENCY", 2), ("ADJ_MAXERROR", 4), ("ADJ_ESTERROR", 8),
