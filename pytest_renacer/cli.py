@@ -254,6 +254,10 @@ def _qualify(cfg: Config, arg: str) -> None:
 
 def _verbosity(cfg: Config, table: SyscallTable) -> dict[str, Any]:
     """TextOptions' verbose, abbrev_set and verbose_set for -v, -e abbrev= and -e verbose=."""
+    plain = {"all", "none"}
+    if cfg.abbrev_expr in plain and cfg.verbose_expr in plain:  # no set: nothing to parse
+        return {"verbose": None if cfg.verbose_expr == "none" else cfg.abbrev_expr == "none",
+                "verbose_set": None, "abbrev_set": None}
     abbrev = parse_trace(cfg.abbrev_expr, table)
     deref = parse_trace(cfg.verbose_expr, table)
 
