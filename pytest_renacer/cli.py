@@ -80,7 +80,7 @@ Output:
                          abbreviate only these syscalls' structures; -e verbose=SET:
                          read only these syscalls' structures (the others': addresses)
   -X STYLE               constants by name (abbrev, the default), as numbers (raw) or
-                         both (verbose); not yet inside socket addresses
+                         both (verbose)
   -P PATH, --trace-path=PATH
                          trace only the syscalls on PATH (by name or open fd; repeatable)
   -e read=SET, -e write=SET

@@ -1026,3 +1026,30 @@ def test_xlat_styles_constants_inside_structures_and_whole_call_printers() -> No
     assert format_siginfo(info, 2).startswith(
         "{si_signo=17 /* SIGCHLD */, si_code=0x1 /* CLD_EXITED */, si_pid=42")
     assert format_siginfo(info).startswith("{si_signo=SIGCHLD, si_code=CLD_EXITED,")
+
+
+def test_xlat_styles_socket_addresses_as_strace() -> None:
+    """-X raw|verbose: a sockaddr's family as a number, its port and address as their bytes
+    (strace 6.1's lines for AF_INET and AF_INET6; AF_UNIX keeps its path)."""
+    from pytest_renacer.decode.format import call_formatter
+
+    def args(addr: bytes, xlat: int) -> str:
+        f = call_formatter(T.by_name["connect"], arch="x86_64", xlat=xlat)
+        return f.arg_list((3, 0x1000, len(addr)), {1: addr}, 0)[1]
+
+    inet = struct.pack("<H", 2) + bytes([0x10, 0x92, 127, 0, 0, 1]) + bytes(8)
+    assert args(inet, 1) == (
+        '{sa_family=0x2, sin_port="\\x10\\x92", sin_addr="\\x7f\\x00\\x00\\x01"}')
+    assert args(inet, 2) == (
+        '{sa_family=0x2 /* AF_INET */, sin_port="\\x10\\x92" /* htons(4242) */, '
+        'sin_addr="\\x7f\\x00\\x00\\x01" /* inet_addr("127.0.0.1") */}')
+    inet6 = (struct.pack("<H", 10) + bytes([0x10, 0x93, 0, 0, 0, 5]) + bytes(15) + b"\x01"
+             + bytes(4))
+    assert args(inet6, 2) == (
+        '{sa_family=0xa /* AF_INET6 */, sin6_port="\\x10\\x93" /* htons(4243) */, '
+        'sin6_flowinfo="\\x00\\x00\\x00\\x05" /* htonl(5) */, sin6_addr="' + "\\x00" * 15
+        + '\\x01" /* inet_pton(AF_INET6, "::1") */, sin6_scope_id=0}')
+    unix = struct.pack("<H", 1) + b"/nonexistent\0"
+    assert args(unix, 1) == '{sa_family=0x1, sun_path="/nonexistent"}'
+    assert args(inet, 0) == (
+        '{sa_family=AF_INET, sin_port=htons(4242), sin_addr=inet_addr("127.0.0.1")}')

@@ -103,6 +103,11 @@ def set_style(style: int) -> int:
     return old
 
 
+def current_style() -> int:
+    """The -X style the printers use now (0 abbrev, 1 raw, 2 verbose)."""
+    return _STYLE[0]
+
+
 def styled(v: int, text: str, raw: str | None = None) -> str:
     """One constant's ``text`` as -X asks: itself, ``raw`` (``%#x`` of ``v`` by default)
     or ``raw /* text */``; a text that is already the number stays as it is."""

@@ -602,7 +602,7 @@ def parse_sockaddr(data: object) -> dict[str, Any] | None:
     data = bytes(data[:128])
     fam = struct.unpack_from("<H", data)[0]
     fname = F.ADDRESS_FAMILIES.by_value.get(fam)
-    out: dict[str, Any] = {"sa_family": fname if fname is not None else fam}
+    out: dict[str, Any] = {"sa_family": fname if fname is not None else fam, "_raw": data}
     n = len(data)
     if n == 2:
         return out
@@ -643,8 +643,42 @@ def _c_hex08(v: int) -> str:
     return f"{v:#08x}" if v else "00000000"
 
 
+def _hex_bytes(data: bytes) -> str:
+    """``"\\x10\\x92"``: how strace prints a port or an address under -X raw|verbose."""
+    return '"' + "".join(f"\\x{b:02x}" for b in data) + '"'
+
+
+def _text_sockaddr_styled(sa: dict[str, Any], raw: bytes) -> str | None:
+    """-X raw|verbose: the family as a number, ports and addresses as their bytes (with
+    the usual text in a comment under verbose), as strace 6.1; None: not an INET one."""
+    fam = struct.unpack_from("<H", raw)[0]
+    parts = [f"sa_family={F.xval(F.ADDRESS_FAMILIES, fam)}"]
+    if "sin_addr" in sa:
+        parts.append("sin_port=" + F.styled(0, f"htons({sa['sin_port']})", _hex_bytes(raw[2:4])))
+        parts.append("sin_addr=" + F.styled(0, f"inet_addr(\"{sa['sin_addr']}\")",
+                                            _hex_bytes(raw[4:8])))
+    elif "sin6_addr" in sa:
+        parts.append("sin6_port=" + F.styled(0, f"htons({sa['sin6_port']})",
+                                             _hex_bytes(raw[2:4])))
+        parts.append("sin6_flowinfo=" + F.styled(0, f"htonl({sa['sin6_flowinfo']})",
+                                                 _hex_bytes(raw[4:8])))
+        parts.append("sin6_addr=" + F.styled(0, f"inet_pton(AF_INET6, \"{sa['sin6_addr']}\")",
+                                             _hex_bytes(raw[8:24])))
+        if "sin6_scope_id" in sa:
+            parts.append(f"sin6_scope_id={sa['sin6_scope_id']}")
+    else:
+        return None
+    return "{" + ", ".join(parts) + "}"
+
+
 def text_sockaddr(sa: dict[str, Any]) -> str:
     fam = sa["sa_family"]
+    raw = sa.get("_raw")
+    if F.current_style() and isinstance(raw, bytes) and len(raw) >= 2:
+        styled = _text_sockaddr_styled(sa, raw)
+        if styled is not None:
+            return styled
+        fam = struct.unpack_from("<H", raw)[0]  # the family styled, the rest as usual
     parts = [f"sa_family={fam if isinstance(fam, str) else F.xval(F.ADDRESS_FAMILIES, fam)}"]
     if "sin_addr" in sa:
         parts.append(f"sin_port=htons({sa['sin_port']})")

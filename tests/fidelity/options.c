@@ -31,7 +31,7 @@
 //@ verb | -e abbrev=uname -e trace=uname,ioctl | -e abbrev=!uname -e trace=uname,ioctl | -e verbose=none -v -e trace=uname,ioctl | -e verbose=all -e trace=uname,ioctl | -e abbrev=none -e abbrev=all -e trace=uname,ioctl
 //@ xconst | -X raw -e trace=fcntl,newfstatat,rt_sigaction,prctl,ioctl -e signal=none | -X verbose -e trace=fcntl,newfstatat,rt_sigaction,prctl,ioctl -e signal=none
 //@ unix | -yy -e trace=socketpair,write,read,bind,listen,connect,accept,socket,close | -y -e trace=socketpair,accept,close | --decode-fds=socket -e trace=accept,close,openat,pipe2 | --decode-fds=dev -e trace=accept,openat,close | --decode-fds=!path -e trace=accept,openat,close | --decode-fds=none -e trace=accept,close | --decode-fds -e trace=accept,close | --decode-fds=path,socket -e trace=accept,close
-//@ udp | -e trace=bind,sendto | -yy -e trace=sendto | -yy -e trace=getsockname
+//@ udp | -e trace=bind,sendto | -X raw -e trace=bind,sendto | -X verbose -e trace=bind,sendto | -yy -e trace=sendto | -yy -e trace=getsockname
 
 int main(int argc, char **argv) {
     const char *c = argc > 1 ? argv[1] : "";
