@@ -136,6 +136,14 @@ def parse_spec(text: str, filename: str = "flag_tables.txt") -> list[Table]:
                 errors.append(f"{where}: bad name {name!r}")
                 continue
             current.entries.append(Entry(name, name, lineno))
+    # xlat.py's module-level names: a constant defined twice would shadow the first
+    defined: dict[str, str] = {}
+    for table in tables:
+        for name in [e.name for e in table.entries] if table.constants else [table.name]:
+            if name in defined:
+                errors.append(f"{filename}:{table.line}: {name} is already defined by "
+                              f"[{defined[name]}]")
+            defined.setdefault(name, table.name)
     for table in tables:
         names = [e.name for e in table.entries] + ([table.zero] if table.zero else [])
         if len(set(names)) != len(names):

@@ -514,6 +514,9 @@ NT_TYPES = _table(G.NT_TYPES)
 #: x86_64 <sys/reg.h>: the registers PTRACE_PEEKUSER offsets name (8 * index)
 USER_REGS_X86_64 = tuple(name for name, _ in sorted(G.USER_REGS_X86_64[2], key=lambda p: p[1]))
 SCM_TYPES = _table(G.SCM_TYPES)
+IOCTL_SOUND_ALIASES = _table(G.IOCTL_SOUND_ALIASES)
+KD_MODES = _table(G.KD_MODES)
+SIG_HANDLERS = _table(G.SIG_HANDLERS)
 
 #: Every table, by name, for the header check in the tests and for introspection.
 ALL_XLATS: dict[str, Xlat] = {
