@@ -55,7 +55,7 @@ def test_every_generated_table_is_printed_with(gen: ModuleType) -> None:
     # decode/errno.py's dicts and flags.USER_REGS_X86_64 are built from these
     by_errno = {"ERRNO_NAMES", "SIGNAL_NAMES", "SI_CODES", "TRAP_CODES", "CLD_CODES",
                 "POLL_CODES", "ILL_CODES", "FPE_CODES", "SEGV_CODES", "BUS_CODES",
-                "SYS_CODES", "AUDIT_ARCHES"}
+                "SYS_CODES", "AUDIT_ARCHES", "PTRACE_EVENTS"}
     assert names - set(F.ALL_XLATS) == {"USER_REGS_X86_64"} | by_errno
     assert F.USER_REGS_X86_64[:3] == ("R15", "R14", "R13")
     assert (E.ERRNO_NAMES[2], E.ERRNO_NAMES[512], E.SIGNAL_NAMES[17], E.SIGNAL_NAMES[64]) == (

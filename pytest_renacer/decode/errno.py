@@ -37,13 +37,15 @@ def _by_value(table: tuple[object, object, tuple[tuple[str, int], ...]],
 #: errno value -> name (asm-generic/errno-base.h, asm-generic/errno.h: the same on
 #: x86_64 and aarch64), plus the kernel-internal codes a tracer can see (generated).
 ERRNO_NAMES: dict[int, str] = _by_value(X.ERRNO_NAMES)
+#: errno name -> value
+ERRNO_VALUES: dict[str, int] = {name: value for value, name in ERRNO_NAMES.items()}
 
 #: strace prints these "restart" codes as "= ? NAME (message)", with its own messages.
 _RESTART_MESSAGES: dict[int, str] = {
-    512: "To be restarted if SA_RESTART is set",
-    513: "To be restarted",
-    514: "To be restarted if no handler",
-    516: "Interrupted by signal",
+    ERRNO_VALUES["ERESTARTSYS"]: "To be restarted if SA_RESTART is set",
+    ERRNO_VALUES["ERESTARTNOINTR"]: "To be restarted",
+    ERRNO_VALUES["ERESTARTNOHAND"]: "To be restarted if no handler",
+    ERRNO_VALUES["ERESTART_RESTARTBLOCK"]: "Interrupted by signal",
 }
 
 #: signal number -> name (asm/signal.h; identical on x86_64 and aarch64), the real-time
@@ -99,7 +101,7 @@ _SIGNAL_CODES: dict[int, dict[int, str]] = {
     _SIGBUS: _by_value(X.BUS_CODES), _SIGSYS: _by_value(X.SYS_CODES),
 }
 _AUDIT_ARCHES = _by_value(X.AUDIT_ARCHES)
-_CLK_TCK = 100
+_CLK_TCK = X.USER_HZ
 
 
 def _addr(v: int) -> str:
@@ -112,10 +114,14 @@ def _clock_t(v: int) -> str:
     return f"{v} /* {v // _CLK_TCK}.{v % _CLK_TCK:02d} s */"
 
 
+#: the syscall tables (tables.table_for's names) by audit arch
+_TABLE_ARCHES = {X.AUDIT_ARCH_X86_64: "x86_64", X.AUDIT_ARCH_AARCH64: "aarch64"}
+
+
 def _syscall_name(nr: int, arch: int) -> str | None:
     from ..tables import table_for  # lazy: only SIGSYS needs it
 
-    name = {0xC000003E: "x86_64", 0xC00000B7: "aarch64"}.get(arch)
+    name = _TABLE_ARCHES.get(arch)
     if name is None:
         return None
     try:
@@ -157,10 +163,11 @@ def _format_siginfo(raw: bytes | None) -> str:
     (sival_int,) = struct.unpack_from("<i", raw, 24)
     source = [f"si_pid={pid & 0xFFFFFFFF}", f"si_uid={uid}"]
     value = [f"si_int={sival_int}", f"si_ptr={ptr:#x}" if ptr else "si_ptr=0"]
+    ucode = code & 0xFFFFFFFF
     if code <= 0:  # SI_FROMUSER
-        if code in (0, -6):  # SI_USER, SI_TKILL
+        if ucode in (X.SI_USER, X.SI_TKILL):
             parts += source
-        elif code == -2:  # SI_TIMER
+        elif ucode == X.SI_TIMER:
             tid, overrun = struct.unpack_from("<ii", raw, 16)
             parts += [f"si_timerid={tid & 0xFFFFFFFF:#x}", f"si_overrun={overrun}", *value]
         else:
@@ -171,13 +178,13 @@ def _format_siginfo(raw: bytes | None) -> str:
         parts += source
         (status,) = struct.unpack_from("<i", raw, 24)
         utime, stime = struct.unpack_from("<QQ", raw, 32)
-        parts.append(f"si_status={status if code == 1 else signal_name(status)}")
+        parts.append(f"si_status={status if code == X.CLD_EXITED else signal_name(status)}")
         parts += [f"si_utime={_clock_t(utime)}", f"si_stime={_clock_t(stime)}"]
     elif signo in (_SIGILL, _SIGFPE, _SIGSEGV, _SIGBUS):
         (addr,) = struct.unpack_from("<Q", raw, 16)
         parts.append(f"si_addr={_addr(addr)}")
     elif signo == _SIGPOLL:
-        if code in (1, 2, 3):
+        if code in (X.POLL_IN, X.POLL_OUT, X.POLL_MSG):
             (band,) = struct.unpack_from("<q", raw, 16)
             parts.append(f"si_band={band}")
     elif signo == _SIGSYS:
@@ -198,9 +205,7 @@ def _format_siginfo(raw: bytes | None) -> str:
 
 # --- wait status -------------------------------------------------------------------------
 
-_PTRACE_EVENTS = {1: "PTRACE_EVENT_FORK", 2: "PTRACE_EVENT_VFORK", 3: "PTRACE_EVENT_CLONE",
-                  4: "PTRACE_EVENT_EXEC", 5: "PTRACE_EVENT_VFORK_DONE",
-                  6: "PTRACE_EVENT_EXIT", 7: "PTRACE_EVENT_SECCOMP", 128: "PTRACE_EVENT_STOP"}
+_PTRACE_EVENTS = _by_value(X.PTRACE_EVENTS)
 
 
 def format_wait_status(status: int) -> str:

@@ -1483,10 +1483,10 @@ def _sp_clone(c: Call) -> list[str]:
 
 _FCNTL_NOARG = frozenset({X.F_GETFD, X.F_GETFL, X.F_GETOWN, X.F_GETSIG, X.F_GETLEASE,
                           X.F_GETPIPE_SZ, X.F_GET_SEALS})
-_FCNTL_LOCKS = frozenset({X.F_GETLK, X.F_SETLK, X.F_SETLKW, X.F_OFD_GETLK, X.F_OFD_SETLK,
+FCNTL_LOCKS = frozenset({X.F_GETLK, X.F_SETLK, X.F_SETLKW, X.F_OFD_GETLK, X.F_OFD_SETLK,
                           X.F_OFD_SETLKW})
-_FCNTL_GETLK = frozenset({X.F_GETLK, X.F_OFD_GETLK})  # the lock is an in/out argument
-_FCNTL_OUT = _FCNTL_GETLK | {X.F_GETOWN_EX}  # ... and the owner, written by the call
+FCNTL_GETLK = frozenset({X.F_GETLK, X.F_OFD_GETLK})  # the lock is an in/out argument
+_FCNTL_OUT = FCNTL_GETLK | {X.F_GETOWN_EX}  # ... and the owner, written by the call
 
 
 def _sp_fcntl(c: Call) -> list[str]:
@@ -1509,10 +1509,10 @@ def _sp_fcntl(c: Call) -> list[str]:
         parts.append(F.flags(F.DNOTIFY_FLAGS, arg & M32))
     elif cmd == X.F_ADD_SEALS:
         parts.append(F.flags(F.SEAL_FLAGS, arg & M32))
-    elif cmd in _FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
+    elif cmd in FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
         st = S.parse_flock(c.cap.get(("out", 2)))  # what the kernel wrote back
         parts.append(S.text_flock(st, with_pid=True) if st is not None else addr_text(arg))
-    elif cmd in _FCNTL_LOCKS:
+    elif cmd in FCNTL_LOCKS:
         st = S.parse_flock(c.cap.get(2))
         parts.append(S.text_flock(st) if st is not None else addr_text(arg))
     elif cmd in (X.F_SETOWN_EX, X.F_GETOWN_EX):  # struct f_owner_ex

@@ -11,6 +11,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
+from ..tables import xlat as X
 from . import flags as F
 from .errno import signal_name
 from .strings import addr_text, quote
@@ -89,6 +90,10 @@ _STAT_FIELDS = {"x86_64": (struct.Struct("<I"), 24, struct.Struct("<Qq"), 40),
                 "aarch64": (struct.Struct("<I"), 16, struct.Struct("<Q8xq"), 32)}
 
 
+#: the file types whose st_rdev strace prints instead of st_size
+_DEVICE_TYPES = (X.S_IFCHR, X.S_IFBLK)
+
+
 def stat_text(data: object, arch: str = "x86_64") -> str | None:
     """strace's abbreviated stat straight from the bytes (None when too short)."""
     if not is_bytes(data, STAT_SIZE.get(arch, 144)):
@@ -97,14 +102,14 @@ def stat_text(data: object, arch: str = "x86_64") -> str | None:
     mode_s, mode_off, rest_s, rest_off = _STAT_FIELDS.get(arch, _STAT_FIELDS["x86_64"])
     (mode,) = mode_s.unpack_from(data, mode_off)
     rdev, size = rest_s.unpack_from(data, rest_off)
-    if mode & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if mode & F.S_IFMT in _DEVICE_TYPES:
         return f"{{st_mode={F.stat_mode(mode)}, st_rdev={makedev(rdev)}, ...}}"
     return f"{{st_mode={F.stat_mode(mode)}, st_size={size}, ...}}"
 
 
 def text_stat(st: dict[str, Any]) -> str:
     """strace's abbreviated stat: ``{st_mode=S_IFREG|0644, st_size=1234, ...}``."""
-    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if st["_mode"] & F.S_IFMT in _DEVICE_TYPES:
         second = f"st_rdev={makedev(st['st_rdev'])}"
     else:
         second = f"st_size={st['st_size']}"
@@ -116,7 +121,7 @@ def text_stat_full(st: dict[str, Any]) -> str:
     parts = [f"st_dev={makedev(st['st_dev'])}"]
     parts += [f"{name}={st[name]}" for name in ("st_ino", "st_mode", "st_nlink", "st_uid",
                                                  "st_gid", "st_blksize", "st_blocks")]
-    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if st["_mode"] & F.S_IFMT in _DEVICE_TYPES:
         parts.append(f"st_rdev={makedev(st['st_rdev'])}")
     else:
         parts.append(f"st_size={st['st_size']}")
@@ -349,18 +354,18 @@ def parse_sigevent(data: object) -> dict[str, Any] | None:
 def text_sigevent(e: dict[str, Any]) -> str:
     parts = []
     notify = e["sigev_notify"]
-    if e["sigev_value"] and notify in (0, 2, 4):
+    if e["sigev_value"] and notify in (X.SIGEV_SIGNAL, X.SIGEV_THREAD, X.SIGEV_THREAD_ID):
         v = e["sigev_value"]
         parts.append(f"sigev_value={{sival_int={i32(v.to_bytes(8, 'little'))}, "
                      f"sival_ptr={addr_text(v)}}}")
-    if notify in (0, 4):
+    if notify in (X.SIGEV_SIGNAL, X.SIGEV_THREAD_ID):
         parts.append(f"sigev_signo={signal_name(e['sigev_signo'])}")
     else:
         parts.append(f"sigev_signo={e['sigev_signo']}")
     parts.append(f"sigev_notify={F.xval(F.SIGEV_NOTIFY, notify & 0xFFFFFFFF)}")
-    if notify == 4:
+    if notify == X.SIGEV_THREAD_ID:
         parts.append(f"sigev_notify_thread_id={e['_tid']}")
-    elif notify == 2:
+    elif notify == X.SIGEV_THREAD:
         parts.append(f"sigev_notify_function={addr_text(e['_function'])}")
         parts.append(f"sigev_notify_attributes={addr_text(e['_attributes'])}")
     return "{" + ", ".join(parts) + "}"
@@ -424,7 +429,7 @@ def parse_sigaction(data: object) -> dict[str, Any] | None:
         return None
     assert isinstance(data, (bytes, bytearray))
     handler, sa_flags, restorer, mask = struct.unpack_from("<QQQQ", data)
-    hname = {0: "SIG_DFL", 1: "SIG_IGN", 0xFFFFFFFFFFFFFFFF: "SIG_ERR"}.get(handler)
+    hname = F.SIG_HANDLERS.by_value.get(handler)
     out: dict[str, Any] = {
         "sa_handler": hname if hname is not None else handler,
         "sa_mask": sigset_names(mask), "sa_flags": F.flags(F.SA_FLAGS, sa_flags),
@@ -461,7 +466,7 @@ def text_stack_t(s: dict[str, Any]) -> str:
 
 # --- resources and system --------------------------------------------------------------------
 
-RLIM64_INFINITY = 0xFFFFFFFFFFFFFFFF
+RLIM64_INFINITY = X.RLIM64_INFINITY
 
 
 def _rlim(v: int) -> str:
@@ -798,22 +803,22 @@ def parse_clone_args(data: object) -> dict[str, Any] | None:
 def text_clone_args(a: dict[str, Any]) -> str:
     fl = a["flags"]
     parts = [f"flags={F.flags(F.CLONE_FLAGS, fl)}"]
-    if fl & 0x1000:
+    if fl & X.CLONE_PIDFD:
         parts.append(f"pidfd={addr_text(a['pidfd'])}")
-    if fl & (0x1000000 | 0x200000):
+    if fl & (X.CLONE_CHILD_SETTID | X.CLONE_CHILD_CLEARTID):
         parts.append(f"child_tid={addr_text(a['child_tid'])}")
-    if fl & 0x100000:
+    if fl & X.CLONE_PARENT_SETTID:
         parts.append(f"parent_tid={addr_text(a['parent_tid'])}")
     sig = a["exit_signal"]
     parts.append(f"exit_signal={signal_name(sig) if sig else '0'}")
     parts.append(f"stack={addr_text(a['stack'])}")
     parts.append(f"stack_size={F.hexc(a['stack_size'])}")
-    if fl & 0x80000:
+    if fl & X.CLONE_SETTLS:
         parts.append(f"tls={addr_text(a['tls'])}")
     if a["set_tid"] or a["set_tid_size"]:
         parts.append(f"set_tid={addr_text(a['set_tid'])}")
         parts.append(f"set_tid_size={a['set_tid_size']}")
-    if a["_size"] > 80 and (a["cgroup"] or fl & 0x200000000):
+    if a["_size"] > X.CLONE_ARGS_SIZE_VER1 and (a["cgroup"] or fl & X.CLONE_INTO_CGROUP):
         parts.append(f"cgroup={a['cgroup']}")
     return "{" + ", ".join(parts) + "}"
 
