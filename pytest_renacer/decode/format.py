@@ -41,7 +41,6 @@ __all__ = [
 
 M64 = 0xFFFFFFFFFFFFFFFF
 M32 = 0xFFFFFFFF
-AT_FDCWD = -100
 _HOST_ARCH = host_arch()
 _EMPTY: Mapping[Any, object] = {}
 
@@ -54,6 +53,9 @@ def s32(v: int) -> int:
 def s64(v: int) -> int:
     v &= M64
     return v - (1 << 64) if v & 0x8000000000000000 else v
+
+
+AT_FDCWD = s32(X.AT_FDCWD)
 
 
 class Call:
@@ -277,7 +279,7 @@ def _dec_fd(c: Call, i: int, p: str | None) -> object:
 def _fmt_dirfd(c: Call, i: int, p: str | None) -> str:
     v = s32(c.arg(i))
     if v == AT_FDCWD:
-        text = ("-100" if c.xlat == 1 else "-100 /* AT_FDCWD */" if c.xlat == 2
+        text = (str(v) if c.xlat == 1 else f"{v} /* AT_FDCWD */" if c.xlat == 2
                 else "AT_FDCWD")
         if c.fd_paths:
             path = c.cap.get(("fd", i))

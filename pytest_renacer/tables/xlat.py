@@ -1096,7 +1096,9 @@ UNIX_DIAG_NAME = 0
 UNIX_DIAG_PEER = 2
 SOCK_STREAM = 1
 
-# FILE_CONSTANTS: linux/fcntl.h, linux/stat.h, linux/mount.h, linux/memfd.h, linux/mman.h
+# FILE_CONSTANTS: linux/fcntl.h, linux/stat.h, linux/mount.h, linux/memfd.h, linux/mman.h,
+#   linux/limits.h
+PATH_MAX = 0x1000
 O_ACCMODE = 3
 O_CREAT = 0x40
 S_IFMT = 0xf000
@@ -1108,6 +1110,9 @@ MAP_HUGE_SHIFT = 0x1a
 MAP_HUGE_MASK = 0x3f
 AT_STATX_SYNC_TYPE = 0x6000
 O_TMPFILE_BIT = 0x400000
+
+# DIRFD_CONSTANTS: linux/fcntl.h
+AT_FDCWD = 0xffffff9c
 
 # PROCESS_CONSTANTS: linux/sched.h, asm/signal.h, linux/futex.h
 CSIGNAL = 0xff
