@@ -76,7 +76,7 @@ class Capturer:
         self.strsize = max(0, strsize)
         self.fd_paths = fd_paths
         self.arch = table.arch
-        self.stat_size = S.STAT_SIZE.get(table.arch, 144)
+        self.stat_size = S.STAT_SIZE.get(table.arch, X.STAT_SIZE_X86_64)
         self.epoll_size = S.epoll_event_size(table.arch)
         self._entry: dict[int, tuple[Step, ...]] = {}
         self._exit: dict[int, tuple[Step, ...]] = {}
@@ -819,10 +819,10 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "msghdr_in": (_e_msghdr_in, None),
     "pollfd": (_e_pollfd, _x_pollfd),
     "fd_set": (_e_fd_set, None),
-    "clone_args": (_e_sized(88), _x_clone3),
-    "open_how": (_e_sized(24), None),
-    "sigset": (_e_sized(8), None),
-    "cpu_set": (_e_sized(128), None),
+    "clone_args": (_e_sized(X.CLONE_ARGS_SIZE), _x_clone3),
+    "open_how": (_e_sized(X.OPEN_HOW_SIZE), None),
+    "sigset": (_e_sized(X.SIGSET_SIZE), None),
+    "cpu_set": (_e_sized(X.CPU_SET_SIZE), None),
     "epoll_event": (_EPOLL_E, None),
     "buf_out": (None, _x_buf),
     "path_out": (None, _x_path),
@@ -830,8 +830,8 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "sockaddr_out": (None, _x_sockaddr),
     "sockopt_val_out": (None, _x_sockopt_val),
     "stat_out": (None, _STAT_X),
-    "sigset_out": (None, _x_sized(8)),
-    "cpu_set_out": (None, _x_sized(128)),
+    "sigset_out": (None, _x_sized(X.SIGSET_SIZE)),
+    "cpu_set_out": (None, _x_sized(X.CPU_SET_SIZE)),
     "iovec_out": (None, _x_iovec),
     "msghdr_out": (_e_msghdr_namelen, _x_msghdr),
     "epoll_events_out": (None, _x_epoll_events),
@@ -842,24 +842,28 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "timespec_rem": (None, _x_timespec_rem),
     "gid_list": (_e_gid_list, None),
     "gid_list_out": (None, _x_gid_list),
-    "loff_inout": (_e_loff_inout, _fixed(8)[1]),
+    "loff_inout": (_e_loff_inout, _fixed(X.LOFF_SIZE)[1]),
     "pselect6_sig": (_e_pselect6_sig, None),
     "mincore_vec_out": (None, _x_mincore_vec),
     "sched_attr": (_e_sched_attr, None),
     "sched_attr_out": (None, _x_sched_attr),
 }
-for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
-                     ("itimerval", 32), ("rlimit", 16), ("sigaction", 32), ("stack_t", 24),
-                     ("sched_param", 4), ("siginfo", 128), ("loff", 8),
-                     ("timeval_pair", 32), ("timespec_pair", 32), ("time", 8),
-                     ("timezone", 8), ("tms", 32), ("sigevent", 32), ("cap_header", 8),
-                     ("cap_data", 24)):
+for _kind, _size in (
+        ("timespec", X.TIMESPEC_SIZE), ("timeval", X.TIMEVAL_SIZE),
+        ("itimerspec", X.ITIMERSPEC_SIZE), ("itimerval", X.ITIMERVAL_SIZE),
+        ("rlimit", X.RLIMIT_SIZE), ("sigaction", X.SIGACTION_SIZE), ("stack_t", X.STACK_T_SIZE),
+        ("sched_param", X.SCHED_PARAM_SIZE), ("siginfo", X.SIGINFO_SIZE), ("loff", X.LOFF_SIZE),
+        ("timeval_pair", 2 * X.TIMEVAL_SIZE), ("timespec_pair", 2 * X.TIMESPEC_SIZE),
+        ("time", X.TIME_SIZE), ("timezone", X.TIMEZONE_SIZE), ("tms", X.TMS_SIZE),
+        ("sigevent", 32),  # the part strace prints (up to sigev_notify_attributes)
+        ("cap_header", X.CAP_HEADER_SIZE), ("cap_data", X.CAP_DATA_SIZE)):
     _e, _x = _fixed(_size)
     _KIND_STEPS[_kind] = (_e, None)
     _KIND_STEPS[_kind + "_out"] = (None, _x)
 _KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
-for _kind, _size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
-                     ("sysinfo_out", 112), ("rusage_out", 144), ("timex_out", 208)):
+for _kind, _size in (("statx_out", X.STATX_SIZE), ("statfs_out", X.STATFS_SIZE),
+                     ("utsname_out", X.UTSNAME_SIZE), ("sysinfo_out", X.SYSINFO_SIZE),
+                     ("rusage_out", X.RUSAGE_SIZE), ("timex_out", X.TIMEX_SIZE)):
     _KIND_STEPS[_kind] = (None, _fixed(_size)[1])
 del _kind, _size, _e, _x
 

@@ -54,7 +54,7 @@ def is_bytes(data: object, size: int) -> bool:
 
 # --- stat, statx, statfs -------------------------------------------------------------------
 
-STAT_SIZE = {"x86_64": 144, "aarch64": 128}
+STAT_SIZE = {"x86_64": X.STAT_SIZE_X86_64, "aarch64": X.STAT_SIZE_AARCH64}
 _STAT_X86_64 = struct.Struct("<QQQIII4xQqqq qQ qQ qQ")
 _STAT_AARCH64 = struct.Struct("<QQIIIIQ8xqi4xq qQ qQ qQ")
 
@@ -68,7 +68,7 @@ def makedev(dev: int) -> str:
 
 def parse_stat(data: object, arch: str = "x86_64") -> dict[str, Any] | None:
     """struct stat as the kernel fills it (fstat, newfstatat; aarch64: fstat, fstatat)."""
-    if not is_bytes(data, STAT_SIZE.get(arch, 144)):
+    if not is_bytes(data, STAT_SIZE.get(arch, X.STAT_SIZE_X86_64)):
         return None
     assert isinstance(data, (bytes, bytearray))
     if arch == "aarch64":
@@ -96,7 +96,7 @@ _DEVICE_TYPES = (X.S_IFCHR, X.S_IFBLK)
 
 def stat_text(data: object, arch: str = "x86_64") -> str | None:
     """strace's abbreviated stat straight from the bytes (None when too short)."""
-    if not is_bytes(data, STAT_SIZE.get(arch, 144)):
+    if not is_bytes(data, STAT_SIZE.get(arch, X.STAT_SIZE_X86_64)):
         return None
     assert isinstance(data, (bytes, bytearray))
     mode_s, mode_off, rest_s, rest_off = _STAT_FIELDS.get(arch, _STAT_FIELDS["x86_64"])
@@ -134,7 +134,7 @@ def text_stat_full(st: dict[str, Any]) -> str:
 
 
 def parse_statx(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 0x100):
+    if not is_bytes(data, X.STATX_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     mask, blksize, attributes, nlink, uid, gid, mode = struct.unpack_from("<IIQIIIH", data)
@@ -157,7 +157,7 @@ _STATFS = struct.Struct("<qqQQQQQiiqqq")
 
 
 def parse_statfs(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 120):
+    if not is_bytes(data, X.STATFS_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     (ftype, bsize, blocks, bfree, bavail, files, ffree, fsid0, fsid1, namelen, frsize,
@@ -245,7 +245,7 @@ def text_utime_timeval(t: dict[str, Any]) -> str:
 
 
 def parse_timezone(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 8):
+    if not is_bytes(data, X.TIMEZONE_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {"tz_minuteswest": i32(data), "tz_dsttime": i32(data, 4)}
@@ -259,7 +259,7 @@ _TMS_FIELDS = ("tms_utime", "tms_stime", "tms_cutime", "tms_cstime")
 
 
 def parse_tms(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 32):
+    if not is_bytes(data, X.TMS_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {name: i64(data, 8 * k) for k, name in enumerate(_TMS_FIELDS)}
@@ -278,7 +278,7 @@ _SCHED_ATTR = (("size", 0, 4), ("sched_policy", 4, 4), ("sched_flags", 8, 8),
 
 
 def parse_sched_attr(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 48):
+    if not is_bytes(data, X.SCHED_ATTR_SIZE_VER0):
         return None
     assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {}
@@ -304,7 +304,7 @@ def text_sched_attr(a: dict[str, Any]) -> str:
 
 
 def parse_cap_header(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 8):
+    if not is_bytes(data, X.CAP_HEADER_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {"version": u32(data), "pid": i32(data, 4)}
@@ -320,7 +320,7 @@ _CAP_SETS = ("effective", "permitted", "inheritable")
 
 def parse_cap_data(data: object) -> dict[str, Any] | None:
     """The capability sets of _LINUX_CAPABILITY_VERSION_2/3 (two 32-bit halves)."""
-    if not is_bytes(data, 24):
+    if not is_bytes(data, X.CAP_DATA_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {name: u32(data, 4 * k) | u32(data, 12 + 4 * k) << 32
@@ -425,7 +425,7 @@ def sigset_text(mask: int, nbits: int = 64) -> str:
 
 
 def parse_sigaction(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 32):
+    if not is_bytes(data, X.SIGACTION_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     handler, sa_flags, restorer, mask = struct.unpack_from("<QQQQ", data)
@@ -452,7 +452,7 @@ def text_sigaction(sa: dict[str, Any]) -> str:
 
 
 def parse_stack_t(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 24):
+    if not is_bytes(data, X.STACK_T_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     sp, ss_flags, size = struct.unpack_from("<Qi4xQ", data)
@@ -478,7 +478,7 @@ def _rlim(v: int) -> str:
 
 
 def parse_rlimit(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 16):
+    if not is_bytes(data, X.RLIMIT_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     cur, mx = struct.unpack_from("<QQ", data)
@@ -493,7 +493,7 @@ _UTS_FIELDS = ("sysname", "nodename", "release", "version", "machine", "domainna
 
 
 def parse_utsname(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 390):
+    if not is_bytes(data, X.UTSNAME_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {}
@@ -578,7 +578,7 @@ _RUSAGE_LONGS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "
 
 
 def parse_rusage(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 144):
+    if not is_bytes(data, X.RUSAGE_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {"ru_utime": parse_timeval(data), "ru_stime": parse_timeval(data, 16)}
@@ -743,7 +743,9 @@ def text_revents(fds: Sequence[dict[str, Any]]) -> str:
 
 
 def epoll_event_size(arch: str) -> int:
-    return 16 if arch == "aarch64" else 12
+    # x86_64's is packed (generated); arm64's has the u64 aligned: 4 + 4 padding + 8 (the
+    # host's compiler cannot lay out the other ABI's struct)
+    return 16 if arch == "aarch64" else X.EPOLL_EVENT_SIZE_X86_64
 
 
 def parse_epoll_events(data: object, count: int, arch: str = "x86_64"
@@ -789,7 +791,7 @@ def cpu_list(data: object) -> list[int] | None:
 # --- process structs ----------------------------------------------------------------------------
 
 def parse_clone_args(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 64):
+    if not is_bytes(data, X.CLONE_ARGS_SIZE_VER0):
         return None
     assert isinstance(data, (bytes, bytearray))
     fields = ("flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack",
@@ -824,7 +826,7 @@ def text_clone_args(a: dict[str, Any]) -> str:
 
 
 def parse_open_how(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 24):
+    if not is_bytes(data, X.OPEN_HOW_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     fl, mode, resolve = struct.unpack_from("<QQQ", data)
@@ -857,7 +859,7 @@ def count_dirents(data: object) -> int | None:
 
 
 def parse_winsize(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 8):
+    if not is_bytes(data, X.WINSIZE_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     row, col, xp, yp = struct.unpack_from("<HHHH", data)
@@ -870,7 +872,7 @@ def text_winsize(w: dict[str, Any]) -> str:
 
 
 def parse_termios(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 17):
+    if not is_bytes(data, X.TERMIOS_CC_OFFSET):
         return None
     assert isinstance(data, (bytes, bytearray))
     i, o, c, lf = struct.unpack_from("<IIII", data)
@@ -894,7 +896,7 @@ def text_termios_full(t: dict[str, Any]) -> str:
 
 
 def parse_flock(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 32):
+    if not is_bytes(data, X.FLOCK_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     ltype, whence, start, length, pid = struct.unpack_from("<hh4xqqi", data)

@@ -1165,7 +1165,7 @@ F_GET_SEALS = 0x40a
 FLOCK_SIZE = 0x20
 F_OWNER_EX_SIZE = 8
 
-# IOCTL_CONSTANTS: asm/termbits.h, asm/termios.h, linux/kd.h
+# IOCTL_CONSTANTS: stddef.h, asm/termbits.h, asm/termios.h, linux/kd.h
 TCGETS = 0x5401
 TCSETS = 0x5402
 TCSETSW = 0x5403
@@ -1197,6 +1197,7 @@ TIOCOUTQ = 0x5411
 TIOCVHANGUP = 0x5437
 KDSETMODE = 0x4b3a
 TERMIOS_SIZE = 0x24
+TERMIOS_CC_OFFSET = 0x11
 WINSIZE_SIZE = 8
 
 # linux/kd.h
@@ -1371,6 +1372,46 @@ MEMBARRIER_CMD_QUERY = 0
 SIG_HANDLERS = (None, None, (
     ("SIG_DFL", 0), ("SIG_IGN", 1), ("SIG_ERR", 0xffffffffffffffff),
 ))
+
+# STRUCT_SIZES: stddef.h, linux/time_types.h, linux/resource.h, linux/sched/types.h,
+#   linux/capability.h, linux/utsname.h, linux/kernel.h, linux/stat.h, linux/openat2.h,
+#   linux/sched.h, asm/stat.h, asm/statfs.h, linux/times.h, linux/timex.h, linux/eventpoll.h
+TIMESPEC_SIZE = 0x10
+TIMEVAL_SIZE = 0x10
+ITIMERSPEC_SIZE = 0x20
+RLIMIT_SIZE = 0x10
+SCHED_PARAM_SIZE = 4
+CAP_HEADER_SIZE = 8
+CAP_DATA_SIZE = 0x18
+UTSNAME_SIZE = 0x186
+SYSINFO_SIZE = 0x70
+STATX_SIZE = 0x100
+OPEN_HOW_SIZE = 0x18
+CLONE_ARGS_SIZE = 0x58
+CLONE_ARGS_SIZE_VER0 = 0x40
+SCHED_ATTR_SIZE_VER0 = 0x30
+STAT_SIZE_X86_64 = 0x90
+STATFS_SIZE = 0x78
+TMS_SIZE = 0x20
+TIMEX_SIZE = 0xd0
+RUSAGE_SIZE = 0x90
+LOFF_SIZE = 8
+TIME_SIZE = 8
+EPOLL_EVENT_SIZE_X86_64 = 0xc
+
+# STRUCT_SIZES_SIGNALS: linux/time.h, asm/signal.h, asm/siginfo.h
+TIMEZONE_SIZE = 8
+ITIMERVAL_SIZE = 0x20
+SIGACTION_SIZE = 0x20
+STACK_T_SIZE = 0x18
+SIGSET_SIZE = 8
+SIGINFO_SIZE = 0x80
+
+# STRUCT_SIZES_GLIBC: sched.h
+CPU_SET_SIZE = 0x80
+
+# STRUCT_SIZES_AARCH64: asm/stat.h
+STAT_SIZE_AARCH64 = 0x80
 
 # sys/reg.h
 USER_REGS_X86_64 = (None, None, (
