@@ -1114,7 +1114,8 @@ O_TMPFILE_BIT = 0x400000
 # DIRFD_CONSTANTS: linux/fcntl.h
 AT_FDCWD = 0xffffff9c
 
-# PROCESS_CONSTANTS: linux/sched.h, asm/signal.h, linux/futex.h
+# PROCESS_CONSTANTS: linux/sched.h, asm/signal.h, linux/futex.h, linux/personality.h
+PER_MASK = 0xff
 CSIGNAL = 0xff
 SA_RESTORER = 0x4000000
 FUTEX_PRIVATE_FLAG = 0x80
@@ -1199,6 +1200,16 @@ KDSETMODE = 0x4b3a
 TERMIOS_SIZE = 0x24
 TERMIOS_CC_OFFSET = 0x11
 WINSIZE_SIZE = 8
+
+# IOC_FIELDS: asm/ioctl.h
+_IOC_DIRSHIFT = 0x1e
+_IOC_TYPESHIFT = 8
+_IOC_NRSHIFT = 0
+_IOC_SIZESHIFT = 0x10
+_IOC_DIRMASK = 3
+_IOC_TYPEMASK = 0xff
+_IOC_NRMASK = 0xff
+_IOC_SIZEMASK = 0x3fff
 
 # linux/kd.h
 KD_MODES = (None, None, (
