@@ -146,7 +146,7 @@ def format_siginfo(raw: bytes | None, xlat: int = 0) -> str:
 def _format_siginfo(raw: bytes | None) -> str:
     if not raw or len(raw) < 12:
         return "{}"
-    raw = bytes(raw[:128]).ljust(128, b"\0")
+    raw = bytes(raw[:X.SIGINFO_SIZE]).ljust(X.SIGINFO_SIZE, b"\0")
     signo, err, code = struct.unpack_from("<iii", raw, 0)
     if signo == 0:
         return "{}"
@@ -158,9 +158,9 @@ def _format_siginfo(raw: bytes | None) -> str:
     parts.append(f"si_code={styled(code, cname, ctext) if cname is not None else ctext}")
     if err:
         parts.append(f"si_errno={ERRNO_NAMES.get(err, str(err))}")
-    pid, uid = struct.unpack_from("<iI", raw, 16)
-    (ptr,) = struct.unpack_from("<Q", raw, 24)
-    (sival_int,) = struct.unpack_from("<i", raw, 24)
+    pid, uid = struct.unpack_from("<iI", raw, X.SI_PID_OFFSET)
+    (ptr,) = struct.unpack_from("<Q", raw, X.SI_VALUE_OFFSET)
+    (sival_int,) = struct.unpack_from("<i", raw, X.SI_VALUE_OFFSET)
     source = [f"si_pid={pid & 0xFFFFFFFF}", f"si_uid={uid}"]
     value = [f"si_int={sival_int}", f"si_ptr={ptr:#x}" if ptr else "si_ptr=0"]
     ucode = code & 0xFFFFFFFF
@@ -168,7 +168,7 @@ def _format_siginfo(raw: bytes | None) -> str:
         if ucode in (X.SI_USER, X.SI_TKILL):
             parts += source
         elif ucode == X.SI_TIMER:
-            tid, overrun = struct.unpack_from("<ii", raw, 16)
+            tid, overrun = struct.unpack_from("<ii", raw, X.SI_TIMERID_OFFSET)
             parts += [f"si_timerid={tid & 0xFFFFFFFF:#x}", f"si_overrun={overrun}", *value]
         else:
             parts += source
@@ -176,20 +176,20 @@ def _format_siginfo(raw: bytes | None) -> str:
                 parts += value
     elif signo == SIGCHLD:
         parts += source
-        (status,) = struct.unpack_from("<i", raw, 24)
-        utime, stime = struct.unpack_from("<QQ", raw, 32)
+        (status,) = struct.unpack_from("<i", raw, X.SI_STATUS_OFFSET)
+        utime, stime = struct.unpack_from("<QQ", raw, X.SI_UTIME_OFFSET)
         parts.append(f"si_status={status if code == X.CLD_EXITED else signal_name(status)}")
         parts += [f"si_utime={_clock_t(utime)}", f"si_stime={_clock_t(stime)}"]
     elif signo in (_SIGILL, _SIGFPE, _SIGSEGV, _SIGBUS):
-        (addr,) = struct.unpack_from("<Q", raw, 16)
+        (addr,) = struct.unpack_from("<Q", raw, X.SI_ADDR_OFFSET)
         parts.append(f"si_addr={_addr(addr)}")
     elif signo == _SIGPOLL:
         if code in (X.POLL_IN, X.POLL_OUT, X.POLL_MSG):
-            (band,) = struct.unpack_from("<q", raw, 16)
+            (band,) = struct.unpack_from("<q", raw, X.SI_BAND_OFFSET)
             parts.append(f"si_band={band}")
     elif signo == _SIGSYS:
-        (call_addr,) = struct.unpack_from("<Q", raw, 16)
-        nr, arch = struct.unpack_from("<iI", raw, 24)
+        (call_addr,) = struct.unpack_from("<Q", raw, X.SI_CALL_ADDR_OFFSET)
+        nr, arch = struct.unpack_from("<iI", raw, X.SI_SYSCALL_OFFSET)
         scname = _syscall_name(nr, arch)
         parts.append(f"si_call_addr={_addr(call_addr)}")
         parts.append(f"si_syscall={'__NR_' + scname if scname else str(nr & 0xFFFFFFFF)}")
