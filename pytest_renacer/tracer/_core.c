@@ -91,6 +91,7 @@ typedef struct {
 #define F_HAS_EXIT 2  /* a C plan with exit steps */
 #define F_FAILED 4
 #define F_EXPECT_EXIT 8
+#define F_SUMMARY 16  /* a task's pending call: counted by the core (summary mode) */
 
 typedef struct {
     uint8_t kind, flags;
@@ -188,6 +189,7 @@ typedef struct {
     int32_t pend_nr;
     uint64_t pend_seq;
     uint64_t pend_args[6];
+    int64_t pend_t; /* summary mode: when the call's tracee was resumed */
 } task_t;
 
 typedef struct { task_t *slots; size_t cap, used, live; } tasks_t;
@@ -256,6 +258,8 @@ static void task_remove(tasks_t *ts, int32_t tid) {
 }
 
 /* -- the core ----------------------------------------------------------------------- */
+typedef struct { uint64_t calls, errors; int64_t total, min, max; } summary_t;
+
 typedef struct {
     PyObject_HEAD
     int mode; /* 0 full, 1 seccomp, 2 count */
@@ -278,6 +282,12 @@ typedef struct {
     struct iovec *iov;
     size_t iov_cap;
     PyThreadState *save; /* non-NULL while the GIL is released */
+    /* Summary mode (the CLI's -c): no records, no sink calls; per syscall number the
+     * returned calls, failed ones and their times (output/summary.py's SummarySink.add),
+     * for the syscalls sum_sel selects. */
+    int summary;
+    uint8_t sum_sel[NR_MAX];
+    summary_t *sums;
 } Core;
 
 typedef struct {
@@ -586,6 +596,15 @@ static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int6
         restart(tid, seccomp && t->pending ? PTRACE_SYSCALL : restart_default, 0);
         return 0;
     }
+    if (c->summary && nr < NR_MAX) { /* (a number past the table: recorded, as before) */
+        /* timed from the tracee's resumption, as SummarySink (and strace) do */
+        t->pending = c->sum_sel[nr] && c->mode != 2;
+        t->pend_flags = F_SUMMARY;
+        t->pend_nr = (int32_t)nr;
+        t->pend_t = now_ns();
+        restart(tid, t->pending ? PTRACE_SYSCALL : restart_default, 0);
+        return 0;
+    }
     rec_t *r = rec_new(c);
     if (r == NULL) return -1;
     Batch *b = c->batch;
@@ -664,7 +683,21 @@ static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int6
 
 static int on_exit_stop(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int64_t now) {
     long restart_default = c->mode == 0 ? PTRACE_SYSCALL : PTRACE_CONT;
-    if (t->pending) {
+    if (t->pending && (t->pend_flags & F_SUMMARY)) {
+        t->pending = 0;
+        summary_t *a = &c->sums[t->pend_nr];
+        int64_t ns = now - t->pend_t;
+        if (ns < 0) ns = 0;
+        if (a->calls == 0) {
+            a->min = a->max = ns;
+        } else {
+            if (ns < a->min) a->min = ns;
+            if (ns > a->max) a->max = ns;
+        }
+        a->calls++;
+        a->errors += si->exit.is_error != 0;
+        a->total += ns;
+    } else if (t->pending) {
         t->pending = 0;
         int64_t rval = si->exit.rval;
         int failed = si->exit.is_error != 0;
@@ -869,10 +902,60 @@ static PyObject *Core_move_pending(Core *c, PyObject *args) {
         t->pend_flags = old->pend_flags;
         t->pend_nr = old->pend_nr;
         t->pend_seq = old->pend_seq;
+        t->pend_t = old->pend_t;
         memcpy(t->pend_args, old->pend_args, sizeof(t->pend_args));
     }
     task_remove(&c->tasks, former);
     Py_RETURN_NONE;
+}
+
+/* Core.count_summary(selection): from now on, count each returned call of the selected
+ * syscalls (None: all) instead of recording it; what was recorded so far goes out. */
+static PyObject *Core_count_summary(Core *c, PyObject *sel) {
+    if (flush(c) < 0) return NULL;
+    if (c->sums == NULL) {
+        c->sums = calloc(NR_MAX, sizeof(summary_t));
+        if (c->sums == NULL) return PyErr_NoMemory();
+    }
+    memset(c->sum_sel, sel == Py_None, sizeof(c->sum_sel));
+    if (sel != Py_None) {
+        PyObject *it = PyObject_GetIter(sel), *item;
+        if (it == NULL) return NULL;
+        while ((item = PyIter_Next(it)) != NULL) {
+            long nr = PyLong_AsLong(item);
+            Py_DECREF(item);
+            if (nr >= 0 && nr < NR_MAX) c->sum_sel[nr] = 1;
+        }
+        Py_DECREF(it);
+        if (PyErr_Occurred()) return NULL;
+    }
+    c->summary = 1;
+    Py_RETURN_NONE;
+}
+
+/* Core.take_summary(): {nr: (calls, errors, total_ns, min_ns, max_ns)} counted since the
+ * last call (the counters start again from zero). */
+static PyObject *Core_take_summary(Core *c, PyObject *unused) {
+    PyObject *d = PyDict_New();
+    if (d == NULL || c->sums == NULL) return d;
+    for (int nr = 0; nr < NR_MAX; nr++) {
+        summary_t *a = &c->sums[nr];
+        if (a->calls == 0) continue;
+        PyObject *v = Py_BuildValue("(KKLLL)", (unsigned long long)a->calls,
+                                    (unsigned long long)a->errors, (long long)a->total,
+                                    (long long)a->min, (long long)a->max);
+        PyObject *k = PyLong_FromLong(nr);
+        if (v == NULL || k == NULL || PyDict_SetItem(d, k, v) < 0) {
+            Py_XDECREF(v);
+            Py_XDECREF(k);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(v);
+        Py_DECREF(k);
+    }
+    memset(c->sums, 0, NR_MAX * sizeof(summary_t));
+    return d;
 }
 
 static PyObject *Core_get_recording(Core *c, void *unused) { return PyBool_FromLong(c->recording); }
@@ -896,6 +979,7 @@ static void Core_dealloc(Core *c) {
     for (int i = 0; i < NR_MAX; i++) free(c->plans[i].steps);
     free(c->tasks.slots);
     free(c->iov);
+    free(c->sums);
     Py_TYPE(c)->tp_free((PyObject *)c);
 }
 
@@ -1012,6 +1096,10 @@ static PyMethodDef Core_methods[] = {
      "Whether the task's next syscall stop is an exit."},
     {"move_pending", (PyCFunction)Core_move_pending, METH_VARARGS,
      "move_pending(former_tid, tid): a non-leader thread's execve."},
+    {"count_summary", (PyCFunction)Core_count_summary, METH_O,
+     "count_summary(selection): count the returned calls per syscall, no records."},
+    {"take_summary", (PyCFunction)Core_take_summary, METH_NOARGS,
+     "{nr: (calls, errors, total_ns, min_ns, max_ns)} since the last take."},
     {NULL},
 };
 
