@@ -275,7 +275,7 @@ typedef struct {
     PyObject *gate, *capture_entry, *capture_exit, *unwinder, *deliver, *replayer;
     /* Recording straight into a TraceRecorder's columns (model.py), when it is the only
      * sink: (recorder, nr, pid, tid, start, duration, retval, flags, args or None,
-     * captured, shared, entry flags, failed flag).  Row of an entry: base + seq - 1. */
+     * captured, store_captured, entry flags, failed flag).  Row of an entry: base + seq - 1. */
     PyObject *columns;
     Py_ssize_t row_base;
     Batch *batch;
@@ -1192,14 +1192,11 @@ static int append_bytes(PyObject *array, const void *data, size_t len) {
 static int store_captured(Core *c, Py_ssize_t row, PyObject *captured) {
     int truth = PyObject_IsTrue(captured);
     if (truth <= 0) return truth;
-    PyObject *cols = c->columns;
-    PyObject *shared = PyObject_CallOneArg(PyTuple_GET_ITEM(cols, 10), captured);
-    if (shared == NULL) return -1;
-    PyObject *key = PyLong_FromSsize_t(row);
-    int rc = key ? PyDict_SetItem(PyTuple_GET_ITEM(cols, 9), key, shared) : -1;
-    Py_XDECREF(key);
-    Py_DECREF(shared);
-    return rc;
+    /* the recorder's _store_captured(row, captured): shared slots for equal captures */
+    PyObject *r = PyObject_CallFunction(PyTuple_GET_ITEM(c->columns, 10), "nO", row, captured);
+    if (r == NULL) return -1;
+    Py_DECREF(r);
+    return 0;
 }
 
 /* TraceRecorder.syscall_entry/syscall_exit for a whole batch: the entries' rows appended
