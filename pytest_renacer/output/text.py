@@ -150,11 +150,57 @@ def _with_sockets(pid: int, captured: dict[Any, object]) -> dict[Any, object]:
     return out if out is not None else captured
 
 
+class _Memo:
+    """One syscall's recent texts, by its registers and captures (and result): a loop's
+    lines repeat them, and formatting is most of a line's cost.  Formatting is a pure
+    function of these (the options are the formatter's), so a repeat is answered here.
+    Turned off for good for a syscall whose calls seldom repeat (find's paths)."""
+
+    __slots__ = ("entries", "exits", "hits", "on", "tries")
+
+    #: lookups per verdict; at least a quarter of them must hit to keep the memo
+    WINDOW = 512
+    #: texts kept per syscall (then forgotten all at once)
+    SIZE = 1024
+
+    def __init__(self) -> None:
+        # (registers, captures) -> (entry text, every argument's text or None)
+        self.entries: dict[Any, tuple[str, list[str] | None]] = {}
+        # (registers, captures, retval, failed) -> (arguments' texts or None, result text)
+        self.exits: dict[Any, tuple[list[str] | None, str]] = {}
+        self.hits = 0
+        self.tries = 0
+        self.on = True
+
+    def tally(self, hit: bool) -> None:
+        self.tries += 1
+        if hit:
+            self.hits += 1
+        elif self.tries >= self.WINDOW:
+            if self.hits * 4 < self.tries:
+                self.on = False
+                self.entries.clear()
+                self.exits.clear()
+            self.hits = self.tries = 0
+
+
+def _cap_key(captured: dict[Any, object] | None) -> Any:
+    """A capture as a dict key (None for none); :data:`_UNSET` when it cannot be one."""
+    if not captured:
+        return None
+    key = tuple(captured.items())
+    try:
+        hash(key)
+    except TypeError:  # a list inside (execve's argv, iovecs): not memoised
+        return _UNSET
+    return key
+
+
 class _Pending:
     """A syscall entered and not returned yet."""
 
-    __slots__ = ("args", "captured", "entry_args", "fmt", "formatted", "name", "printed",
-                 "resumed", "t")
+    __slots__ = ("args", "cap_key", "captured", "entry_args", "fmt", "formatted", "name",
+                 "printed", "resumed", "t")
 
     def __init__(self, nr: int, fmt: decode.CallFormatter | None, args: tuple[int, ...],
                  t: int, captured: dict[Any, object] | None) -> None:
@@ -168,6 +214,7 @@ class _Pending:
         self.entry_args = 0  # how many arguments the entry part holds
         self.formatted: list[str] | None = None  # all arguments, when known at entry
         self.resumed = t  # when the tracee went on after the entry stop (for -T)
+        self.cap_key: Any = _UNSET  # its captures as a memo key (see _Memo), once made
 
 
 class _Channel:
@@ -226,7 +273,7 @@ class TextSink:
         self._rt_offset = time.time_ns() - time.monotonic_ns()
         self._staged = options.status is not None and not options.status.is_all
         self._status = options.status if self._staged else None
-        self._formatters: dict[int, decode.CallFormatter | None] = {}
+        self._formatters: dict[int, tuple[decode.CallFormatter | None, _Memo]] = {}
         self._stamped = bool(options.timestamps or options.relative)
         self._plain = options.prefix == "plain"  # a prefix even while one thread lives
         self._times = options.syscall_times
@@ -324,12 +371,12 @@ class TextSink:
         if tid not in self._tasks:
             self._task(tid)
 
-    def _formatter(self, nr: int) -> decode.CallFormatter | None:
+    def _formatter(self, nr: int) -> tuple[decode.CallFormatter | None, _Memo]:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
                                   fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
                                   verbose=self.opts.verbose, xlat=self.opts.xlat)
-            if nr in self.table.by_nr else None)
+            if nr in self.table.by_nr else None), _Memo()
         return f
 
     def _on_paths(self, nr: int, captured: dict[Any, object] | None) -> bool:
@@ -359,9 +406,7 @@ class TextSink:
             return _SKIPPED  # type: ignore[no-any-return]
         if self.opts.fd_sockets and captured:
             captured = _with_sockets(pid, captured)
-        fmt = self._formatters.get(nr, _UNSET)
-        if fmt is _UNSET:
-            fmt = self._formatter(nr)
+        fmt, memo = self._formatters.get(nr) or self._formatter(nr)
         p = _Pending(nr, fmt, args, t, captured)
         task.pending = p
         task.reprint = False
@@ -371,14 +416,28 @@ class TextSink:
             text = p.name + "(" + ", ".join(hex(a) for a in args)
         else:
             n = p.entry_args = fmt.entry_count_of(args)
-            if n == len(fmt.kinds):  # every argument is known at entry: format once
-                p.formatted = fmt.arg_list(args, captured, None)
-                text = p.name + "(" + ", ".join(p.formatted)
-            elif n:
-                text = p.name + "(" + ", ".join(
-                    fmt.arg_list(args, captured, None)[:n]) + ", "
+            key = _UNSET
+            if memo.on:
+                key = p.cap_key = _cap_key(captured)
+                if key is not _UNSET:
+                    key = (args, key)
+                    known = memo.entries.get(key)
+                    memo.tally(known is not None)
+            if key is not _UNSET and known is not None:
+                text, p.formatted = known
             else:
-                text = p.name + "("
+                if n == len(fmt.kinds):  # every argument is known at entry: format once
+                    p.formatted = fmt.arg_list(args, captured, None)
+                    text = p.name + "(" + ", ".join(p.formatted)
+                elif n:
+                    text = p.name + "(" + ", ".join(
+                        fmt.arg_list(args, captured, None)[:n]) + ", "
+                else:
+                    text = p.name + "("
+                if key is not _UNSET and memo.on:
+                    if len(memo.entries) >= memo.SIZE:
+                        memo.entries.clear()
+                    memo.entries[key] = (text, p.formatted)
         ch = task.channel
         self._begin(tid, task, t)
         ch.stream.write(text)
@@ -406,9 +465,36 @@ class TextSink:
             cap = _with_sockets(pid, cap)
         fmt = p.fmt
         args = p.formatted
+        ret = None
+        key = _UNSET
+        if fmt is not None:
+            memo = self._formatters[nr][1]
+            if memo.on:
+                # the entry's key serves when the exit captured nothing more
+                key = p.cap_key if cap is p.captured and p.cap_key is not _UNSET \
+                    else _cap_key(cap)
+                if key is not _UNSET:
+                    key = (p.args, key, retval, failed)
+                    known = memo.exits.get(key)
+                    memo.tally(known is not None)
+                    if known is not None:
+                        if args is None:
+                            args = known[0]
+                        ret = known[1]
         if args is None:
             args = (fmt.arg_list(p.args, cap, retval) if fmt is not None
                     else [hex(a) for a in p.args])
+        if ret is None:
+            if fmt is not None:
+                ret = fmt.retval(p.args, cap, retval, -retval if failed else None)
+                if key is not _UNSET and memo.on:
+                    if len(memo.exits) >= memo.SIZE:
+                        memo.exits.clear()
+                    memo.exits[key] = (None if p.formatted is not None else args, ret)
+            elif failed:
+                ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
+            else:
+                ret = str(retval)
         ch = task.channel
         if not p.printed:  # staged: the whole line now, stamped with the entry time
             self._begin(tid, task, p.t)
@@ -423,12 +509,6 @@ class TextSink:
         col = ch.col + len(text)
         if col < o.acolumn:
             text += " " * (o.acolumn - col)
-        if p.fmt is not None:
-            ret = p.fmt.retval(p.args, cap, retval, -retval if failed else None)
-        elif failed:
-            ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
-        else:
-            ret = str(retval)
         text += "= " + ret
         if o.syscall_times:
             text += f" <{format_duration(t - p.resumed)}>"
