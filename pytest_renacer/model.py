@@ -114,6 +114,16 @@ class CaptureColumn:
             self._values[old] = None  # the row's own capture, replaced
         slots[row] = slot
 
+    def grow_for(self, rows: int, added: int) -> array[int]:
+        """Room for ``rows`` rows, and ``added`` rows counted that the caller gives pinned
+        slots by writing the slot array returned (the compiled core: new rows only)."""
+        slots = self._slots
+        n = len(slots)
+        if rows > n:
+            slots.frombytes(bytes(4 * max(rows - n, n >> 3, 1024)))
+        self._count += added
+        return slots
+
     def __setitem__(self, row: int, value: dict[Any, object]) -> None:
         """Row ``row`` has a capture of its own (it replaces the row's own in place)."""
         if row < 0:
@@ -742,24 +752,25 @@ class TraceRecorder:
                 store.retval, store.flags, store.args if store.with_args else None,
                 store.captured, self._store_captured, self._row_flags, _FAILED)
 
-    def _store_captured(self, row: int, captured: dict[Any, object]) -> None:
+    def _store_captured(self, row: int, captured: dict[Any, object]) -> int:
         """Row ``row``'s capture; equal captures share one slot (a loop writing the same
-        bytes a million times keeps one dict, not a million).  The shared object is a
-        copy: the capturer may still add out-parameters to the dict it handed us at a
-        call's entry."""
+        bytes a million times keeps one dict, not a million): that slot, or 0 when the
+        row has a capture of its own.  The shared object is a copy: the capturer may
+        still add out-parameters to the dict it handed us at a call's entry."""
         column = self.store.captured
         try:
             key = tuple(captured.items())
             slot = self._interned.get(key)
         except TypeError:  # a list or dict inside: not hashable, kept as is
             column[row] = captured
-            return
+            return 0
         if slot is None:
             if len(self._interned) >= _MAX_INTERNED:
                 column[row] = captured
-                return
+                return 0
             slot = self._interned[key] = column.pin(dict(captured))
         column.set_slot(row, slot)
+        return slot
 
     def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
         self.signals.append(SignalEvent(pid, tid, signo, self._rel(t), siginfo))

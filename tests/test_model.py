@@ -226,7 +226,11 @@ def test_capture_column_rows_own_and_shared_captures():
 
 
 def test_a_loop_captures_one_dict_for_all_its_rows(build):
-    t = rn.trace([build("write_loop"), "2000"])
+    t = rn.trace([build("write_loop"), "9000"])  # more than a core batch (4096)
     writes = [ev for ev in t.events if ev.name == "write"]
-    assert len(writes) == 2000 and all(ev.args[1] == b"x" for ev in writes)
+    assert len(writes) == 9000 and all(ev.args[1] == b"x" for ev in writes)
     assert len({id(ev.captured) for ev in writes}) == 1
+    # the core writes a repeated capture's slot itself: every row counted, none lost
+    assert len(t._store.captured) == sum(1 for ev in t.events if ev.captured)
+    assert dict(t._store.captured.items()).keys() == {
+        i for i, ev in enumerate(t.events) if ev.captured}

@@ -278,6 +278,11 @@ typedef struct {
      * captured, store_captured, entry flags, failed flag).  Row of an entry: base + seq - 1. */
     PyObject *columns;
     Py_ssize_t row_base;
+    /* The last entry capture the recorder shared (its arena bytes) and its slot in the
+     * CaptureColumn: a loop's equal captures are written as that slot, no dict made. */
+    char *memo_cap;
+    size_t memo_len;
+    long memo_slot;
     Batch *batch;
     struct iovec *iov;
     size_t iov_cap;
@@ -980,6 +985,7 @@ static void Core_dealloc(Core *c) {
     free(c->tasks.slots);
     free(c->iov);
     free(c->sums);
+    free(c->memo_cap);
     Py_TYPE(c)->tp_free((PyObject *)c);
 }
 
@@ -1189,13 +1195,57 @@ static int append_bytes(PyObject *array, const void *data, size_t len) {
     return 0;
 }
 
-static int store_captured(Core *c, Py_ssize_t row, PyObject *captured) {
+/* The recorder's _store_captured(row, captured): shared slots for equal captures.  The
+ * slot when the capture is shared (else 0), -1 on error. */
+static long store_captured(Core *c, Py_ssize_t row, PyObject *captured) {
     int truth = PyObject_IsTrue(captured);
     if (truth <= 0) return truth;
-    /* the recorder's _store_captured(row, captured): shared slots for equal captures */
     PyObject *r = PyObject_CallFunction(PyTuple_GET_ITEM(c->columns, 10), "nO", row, captured);
     if (r == NULL) return -1;
+    long slot = PyLong_AsLong(r);
     Py_DECREF(r);
+    return slot == -1 && PyErr_Occurred() ? -1 : slot;
+}
+
+/* An entry's capture equal to the memo's: the row gets the memo's slot (1), else 0. */
+static int memo_hit(Core *c, Batch *b, rec_t *r) {
+    return c->memo_slot > 0 && r->cap_len == c->memo_len &&
+           memcmp(b->arena + r->cap_off, c->memo_cap, r->cap_len) == 0;
+}
+
+static void memo_keep(Core *c, Batch *b, rec_t *r, long slot) {
+    char *m = realloc(c->memo_cap, r->cap_len ? r->cap_len : 1);
+    if (m == NULL) {
+        c->memo_slot = 0;
+        return;
+    }
+    memcpy(m, b->arena + r->cap_off, r->cap_len);
+    c->memo_cap = m;
+    c->memo_len = r->cap_len;
+    c->memo_slot = slot;
+}
+
+/* Write the memo hits' slots into the CaptureColumn (model.py): its grow_for(rows, added)
+ * makes room and counts them, and hands back its slot array. */
+static int write_slots(Core *c, const Py_ssize_t *rows, const uint32_t *slots, Py_ssize_t n) {
+    if (n == 0) return 0;
+    Py_ssize_t top = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (rows[k] + 1 > top) top = rows[k] + 1;
+    PyObject *array = PyObject_CallMethod(PyTuple_GET_ITEM(c->columns, 9), "grow_for", "nn",
+                                          top, n);
+    if (array == NULL) return -1;
+    Py_buffer view;
+    int rc = PyObject_GetBuffer(array, &view, PyBUF_WRITABLE);
+    Py_DECREF(array);
+    if (rc < 0) return -1;
+    if (view.len < top * 4) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_RuntimeError, "CaptureColumn.grow_for: too few slots");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) ((uint32_t *)view.buf)[rows[k]] = slots[k];
+    PyBuffer_Release(&view);
     return 0;
 }
 
@@ -1234,6 +1284,8 @@ static int record_columns(Core *c, Batch *b) {
     uint8_t *flags = malloc((size_t)n_entries + 1);
     uint64_t *args = malloc(48 * (size_t)n_entries + 1);
     Py_buffer bstart = {0}, bdur = {0}, bret = {0}, bflags = {0};
+    Py_ssize_t *hit_rows = NULL;
+    uint32_t *hit_slots = NULL;
     int have_buffers = 0;
     if (!nr || !pid || !tid || !start || !dur || !ret || !flags || !args) {
         PyErr_NoMemory();
@@ -1296,10 +1348,33 @@ release:
     if (!have_buffers) goto done;
     {
         PyObject *pending = ((Replayer *)c->replayer)->pending;
+        Py_ssize_t n_hits = 0;
+        hit_rows = malloc(sizeof(Py_ssize_t) * (size_t)b->n + 1);
+        hit_slots = malloc(sizeof(uint32_t) * (size_t)b->n + 1);
+        if (hit_rows == NULL || hit_slots == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
         for (Py_ssize_t i = 0; i < b->n; i++) {
             rec_t *r = &b->recs[i];
             Py_ssize_t row = c->row_base + (Py_ssize_t)r->seq - 1;
             PyObject *captured;
+            if (r->kind == R_ENTRY && !(r->flags & (F_PYPLAN | F_HAS_EXIT)) && r->pcs == NULL) {
+                /* captured at entry only, by C steps: nothing to merge at the exit */
+                if (r->cap_len == 0) continue;
+                if (memo_hit(c, b, r)) {
+                    hit_rows[n_hits] = row;
+                    hit_slots[n_hits++] = (uint32_t)c->memo_slot;
+                    continue;
+                }
+                captured = entry_captured(b, r);
+                if (captured == NULL) goto done;
+                long slot = store_captured(c, row, captured);
+                Py_DECREF(captured);
+                if (slot < 0) goto done;
+                if (slot > 0 && slot <= (long)UINT32_MAX) memo_keep(c, b, r, slot);
+                continue;
+            }
             if (r->kind == R_ENTRY) {
                 captured = entry_captured(b, r);
                 if (captured == NULL) goto done;
@@ -1328,14 +1403,16 @@ release:
                 Py_XDECREF(before);
                 if (captured == NULL) goto done;
             }
-            int sc = store_captured(c, row, captured);
+            long sc = store_captured(c, row, captured);
             Py_DECREF(captured);
             if (sc < 0) goto done;
         }
+        if (write_slots(c, hit_rows, hit_slots, n_hits) < 0) goto done;
     }
     rc = 0;
 done:
     free(nr); free(pid); free(tid); free(start); free(dur); free(ret); free(flags); free(args);
+    free(hit_rows); free(hit_slots);
     return rc;
 }
 
