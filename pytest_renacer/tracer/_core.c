@@ -914,6 +914,19 @@ static PyObject *Core_move_pending(Core *c, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* sel[nr] = 1 for each syscall number of an iterable (those past the table ignored). */
+static int fill_selection(uint8_t *sel, PyObject *numbers) {
+    PyObject *it = PyObject_GetIter(numbers), *item;
+    if (it == NULL) return -1;
+    while ((item = PyIter_Next(it)) != NULL) {
+        long nr = PyLong_AsLong(item);
+        Py_DECREF(item);
+        if (nr >= 0 && nr < NR_MAX) sel[nr] = 1;
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
 /* Core.count_summary(selection): from now on, count each returned call of the selected
  * syscalls (None: all) instead of recording it; what was recorded so far goes out. */
 static PyObject *Core_count_summary(Core *c, PyObject *sel) {
@@ -923,17 +936,7 @@ static PyObject *Core_count_summary(Core *c, PyObject *sel) {
         if (c->sums == NULL) return PyErr_NoMemory();
     }
     memset(c->sum_sel, sel == Py_None, sizeof(c->sum_sel));
-    if (sel != Py_None) {
-        PyObject *it = PyObject_GetIter(sel), *item;
-        if (it == NULL) return NULL;
-        while ((item = PyIter_Next(it)) != NULL) {
-            long nr = PyLong_AsLong(item);
-            Py_DECREF(item);
-            if (nr >= 0 && nr < NR_MAX) c->sum_sel[nr] = 1;
-        }
-        Py_DECREF(it);
-        if (PyErr_Occurred()) return NULL;
-    }
+    if (sel != Py_None && fill_selection(c->sum_sel, sel) < 0) return NULL;
     c->summary = 1;
     Py_RETURN_NONE;
 }
@@ -1018,15 +1021,7 @@ static PyObject *Core_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (c->tasks.slots == NULL || c->batch == NULL) goto fail;
     if (sel != Py_None) {
         c->has_sel = 1;
-        PyObject *it = PyObject_GetIter(sel), *item;
-        if (it == NULL) goto fail;
-        while ((item = PyIter_Next(it)) != NULL) {
-            long nr = PyLong_AsLong(item);
-            Py_DECREF(item);
-            if (nr >= 0 && nr < NR_MAX) c->sel[nr] = 1;
-        }
-        Py_DECREF(it);
-        if (PyErr_Occurred()) goto fail;
+        if (fill_selection(c->sel, sel) < 0) goto fail;
     }
     if (plans != Py_None) {
         c->has_capture = 1;
