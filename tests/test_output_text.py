@@ -466,3 +466,19 @@ def test_memoised_lines_are_the_formatters_lines(monkeypatch):
     assert lines[1] == ('openat(AT_FDCWD, "/nope", O_RDONLY|O_CLOEXEC) = -1 ENOENT '
                         "(No such file or directory)")
     assert lines[2:] == lines[:2] * 2
+
+
+def test_an_entry_cut_by_another_thread_keeps_its_prefix_and_stamp():
+    """The entry's start (prefix, stamp, ``<unfinished ...>`` of the open line) is written
+    in one piece: the column the result aligns on counts the prefix and the stamp."""
+    s, out = sink(relative=True, prefix="plain")
+    s.task_started(10, 10, 1, None, 0)
+    s.task_started(10, 11, 1, None, 0)
+    tok = s.syscall_entry(10, 10, NR["read"], (3, 5, 100, 0, 0, 0), 1_000_000, None)
+    call(s, 11, "close", [4], 0, t0=1_500_000, t1=1_600_000)
+    s.syscall_exit(tok, 10, 10, NR["read"], 0, False, 2_000_000, None)
+    assert out.getvalue().splitlines() == [
+        "10         0.000000 read(3,  <unfinished ...>",
+        "11         0.000500 close(4)            = 0",  # "=" at column 40
+        "10         0.000500 <... read resumed>5, 100) = 0",
+    ]

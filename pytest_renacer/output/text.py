@@ -199,12 +199,13 @@ def _cap_key(captured: dict[Any, object] | None) -> Any:
 class _Pending:
     """A syscall entered and not returned yet."""
 
-    __slots__ = ("args", "cap_key", "captured", "entry_args", "fmt", "formatted", "name",
-                 "printed", "resumed", "t")
+    __slots__ = ("args", "cap_key", "captured", "entry_args", "fmt", "formatted", "memo",
+                 "name", "printed", "resumed", "t")
 
     def __init__(self, nr: int, fmt: decode.CallFormatter | None, args: tuple[int, ...],
-                 t: int, captured: dict[Any, object] | None) -> None:
+                 t: int, captured: dict[Any, object] | None, memo: _Memo) -> None:
         self.fmt = fmt
+        self.memo = memo
         self.name = (fmt.info.name if fmt is not None
                      else f"syscall_{nr & 0xFFFFFFFFFFFFFFFF:#x}")
         self.args = args
@@ -277,6 +278,12 @@ class TextSink:
         self._stamped = bool(options.timestamps or options.relative)
         self._plain = options.prefix == "plain"  # a prefix even while one thread lives
         self._times = options.syscall_times
+        # the options a line's hot path asks about, looked up once
+        self._paths = options.trace_paths
+        self._sockets = options.fd_sockets
+        self._extras = bool(options.syscall_times or options.stack is not None
+                            or options.read_fds is not None or options.write_fds is not None
+                            or options.print_stack)
 
     # -- plumbing -----------------------------------------------------------------------
     def _task(self, tid: int) -> _Task:
@@ -401,13 +408,13 @@ class TextSink:
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> _Pending:
         task = self._tasks.get(tid) or self._task(tid)
-        if self.opts.trace_paths is not None and not self._on_paths(nr, captured):
+        if self._paths is not None and not self._on_paths(nr, captured):
             task.pending = None
             return _SKIPPED  # type: ignore[no-any-return]
-        if self.opts.fd_sockets and captured:
+        if self._sockets and captured:
             captured = _with_sockets(pid, captured)
         fmt, memo = self._formatters.get(nr) or self._formatter(nr)
-        p = _Pending(nr, fmt, args, t, captured)
+        p = _Pending(nr, fmt, args, t, captured, memo)
         task.pending = p
         task.reprint = False
         if self._staged:
@@ -416,14 +423,20 @@ class TextSink:
             text = p.name + "(" + ", ".join(hex(a) for a in args)
         else:
             n = p.entry_args = fmt.entry_count_of(args)
-            key = _UNSET
+            key = known = None
             if memo.on:
-                key = p.cap_key = _cap_key(captured)
+                key = p.cap_key = _cap_key(captured) if captured else None
                 if key is not _UNSET:
                     key = (args, key)
                     known = memo.entries.get(key)
-                    memo.tally(known is not None)
-            if key is not _UNSET and known is not None:
+                    if known is None:
+                        memo.tally(False)
+                    else:
+                        memo.tries += 1
+                        memo.hits += 1
+                else:
+                    key = None
+            if known is not None:
                 text, p.formatted = known
             else:
                 if n == len(fmt.kinds):  # every argument is known at entry: format once
@@ -434,14 +447,20 @@ class TextSink:
                         fmt.arg_list(args, captured, None)[:n]) + ", "
                 else:
                     text = p.name + "("
-                if key is not _UNSET and memo.on:
+                if key is not None and memo.on:
                     if len(memo.entries) >= memo.SIZE:
                         memo.entries.clear()
                     memo.entries[key] = (text, p.formatted)
-        ch = task.channel
-        self._begin(tid, task, t)
+        ch = task.channel  # _begin, inlined: one write for the line's start
+        if self._live > 1 or self._plain:
+            text = task.lead + (self._stamp(t) if self._stamped else "") + text
+        elif self._stamped:
+            text = self._stamp(t) + text
+        ch.col = len(text)
+        if ch.open_tid is not None:
+            text = " <unfinished ...>\n" + text
         ch.stream.write(text)
-        ch.col += len(text)
+        ch.open_tid = tid
         p.printed = True
         # Like strace, make an entry visible at once: the call may block for long.
         ch.stream.flush()
@@ -461,33 +480,37 @@ class TextSink:
         o = self.opts
         cap = captured if not p.captured else ({**p.captured, **captured} if captured
                                                else p.captured)
-        if o.fd_sockets and cap:
+        if self._sockets and cap:
             cap = _with_sockets(pid, cap)
         fmt = p.fmt
         args = p.formatted
         ret = None
-        key = _UNSET
-        if fmt is not None:
-            memo = self._formatters[nr][1]
-            if memo.on:
-                # the entry's key serves when the exit captured nothing more
-                key = p.cap_key if cap is p.captured and p.cap_key is not _UNSET \
-                    else _cap_key(cap)
-                if key is not _UNSET:
-                    key = (p.args, key, retval, failed)
-                    known = memo.exits.get(key)
-                    memo.tally(known is not None)
-                    if known is not None:
-                        if args is None:
-                            args = known[0]
-                        ret = known[1]
+        key = None
+        memo = p.memo
+        if fmt is not None and memo.on:
+            # the entry's key serves when the exit captured nothing more
+            key = p.cap_key if cap is p.captured and p.cap_key is not _UNSET \
+                else _cap_key(cap) if cap else None
+            if key is not _UNSET:
+                key = (p.args, key, retval, failed)
+                known = memo.exits.get(key)
+                if known is None:
+                    memo.tally(False)
+                else:
+                    memo.tries += 1
+                    memo.hits += 1
+                    if args is None:
+                        args = known[0]
+                    ret = known[1]
+            else:
+                key = None
         if args is None:
             args = (fmt.arg_list(p.args, cap, retval) if fmt is not None
                     else [hex(a) for a in p.args])
         if ret is None:
             if fmt is not None:
                 ret = fmt.retval(p.args, cap, retval, -retval if failed else None)
-                if key is not _UNSET and memo.on:
+                if key is not None and memo.on:
                     if len(memo.exits) >= memo.SIZE:
                         memo.exits.clear()
                     memo.exits[key] = (None if p.formatted is not None else args, ret)
@@ -506,10 +529,17 @@ class TextSink:
             text = f"<... {p.name} resumed>" + ", ".join(args[p.entry_args:])
         task.reprint = False
         text += ") "
-        col = ch.col + len(text)
-        if col < o.acolumn:
-            text += " " * (o.acolumn - col)
+        pad = o.acolumn - ch.col - len(text)
+        if pad > 0:
+            text += " " * pad
         text += "= " + ret
+        if not self._extras:  # _end, inlined
+            ch.stream.write(text + "\n")
+            ch.open_tid = None
+            ch.col = 0
+            if self._flush:
+                ch.stream.flush()
+            return
         if o.syscall_times:
             text += f" <{format_duration(t - p.resumed)}>"
         frames: tuple[Frame, ...] = ()
