@@ -57,7 +57,7 @@ class PlainFormatter:
 @pytest.fixture(autouse=True)
 def plain_decoding(monkeypatch):
     monkeypatch.setattr(text_mod.decode, "call_formatter", PlainFormatter)
-    monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b: "{si_signo=X}")
+    monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b, xlat=0: "{si_signo=X}")
 
 
 def sink(**options):
@@ -482,3 +482,32 @@ def test_an_entry_cut_by_another_thread_keeps_its_prefix_and_stamp():
         "11         0.000500 close(4)            = 0",  # "=" at column 40
         "10         0.000500 <... read resumed>5, 100) = 0",
     ]
+
+
+def test_decode_fds_kinds(tmp_path) -> None:
+    """--decode-fds=SET: a pidfd's process, a device's numbers, paths only when asked."""
+    from pytest_renacer.output.text import _fd_text
+
+    pid = os.getpid()
+    all_kinds = frozenset({"path", "socket", "dev", "pidfd"})
+    pidfd = os.pidfd_open(pid)
+    null = os.open("/dev/null", os.O_RDONLY)
+    try:
+        assert _fd_text(pid, pidfd, "anon_inode:[pidfd]", all_kinds, 0) == f"pid:{pid}"
+        assert _fd_text(pid, pidfd, "anon_inode:[pidfd]", frozenset({"path"}), 0) == (
+            "anon_inode:[pidfd]")
+        assert _fd_text(pid, pidfd, "anon_inode:[pidfd]", frozenset({"dev"}), 0) is None
+        assert _fd_text(pid, null, "/dev/null", frozenset({"dev"}), 0) == "/dev/null<char 1:3>"
+        assert _fd_text(pid, null, "/dev/null", frozenset({"socket"}), 0) is None
+        assert _fd_text(pid, -100, str(tmp_path), all_kinds, 0) == str(tmp_path)
+    finally:
+        os.close(pidfd)
+        os.close(null)
+
+
+def test_no_memo_with_decorated_fds():
+    """-yy / --decode-fds: an FdText is a str equal to a plain path's text as a key."""
+    s, out = sink(fd_sockets=True)
+    s.task_started(10, 10, 1, None, 0)
+    call(s, 10, "close", [3], 0)
+    assert not s._formatters[NR["close"]][1].on
