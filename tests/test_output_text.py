@@ -511,3 +511,4 @@ def test_no_memo_with_decorated_fds():
     s.task_started(10, 10, 1, None, 0)
     call(s, 10, "close", [3], 0)
     assert not s._formatters[NR["close"]][1].on
+    assert out.getvalue().startswith("close(3)")

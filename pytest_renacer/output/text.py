@@ -231,9 +231,11 @@ class _Memo:
         self.tries = 0
         self.on = True
 
-    def tally(self, hit: bool) -> None:
+    def lookup(self, texts: dict[Any, Any], key: Any) -> Any:
+        """``texts[key]`` or None, counted for the verdict on this memo."""
+        known = texts.get(key)
         self.tries += 1
-        if hit:
+        if known is not None:
             self.hits += 1
         elif self.tries >= self.WINDOW:
             if self.hits * 4 < self.tries:
@@ -241,6 +243,7 @@ class _Memo:
                 self.entries.clear()
                 self.exits.clear()
             self.hits = self.tries = 0
+        return known
 
 
 def _cap_key(captured: dict[Any, object] | None) -> Any:
@@ -503,12 +506,7 @@ class TextSink:
                 key = p.cap_key = _cap_key(captured) if captured else None
                 if key is not _UNSET:
                     key = (args, key)
-                    known = memo.entries.get(key)
-                    if known is None:
-                        memo.tally(False)
-                    else:
-                        memo.tries += 1
-                        memo.hits += 1
+                    known = memo.lookup(memo.entries, key)
                 else:
                     key = None
             if known is not None:
@@ -568,12 +566,8 @@ class TextSink:
                 else _cap_key(cap) if cap else None
             if key is not _UNSET:
                 key = (p.args, key, retval, failed)
-                known = memo.exits.get(key)
-                if known is None:
-                    memo.tally(False)
-                else:
-                    memo.tries += 1
-                    memo.hits += 1
+                known = memo.lookup(memo.exits, key)
+                if known is not None:
                     if args is None:
                         args = known[0]
                     ret = known[1]
