@@ -133,6 +133,8 @@ INT_ALLOWED = {
     ("decode/format.py", "M64"): "the 64-bit mask",
     ("decode/format.py", "M32"): "the 32-bit mask",
     ("output/text.py", "ACOLUMN"): "strace's default -a column",
+    ("output/text.py", "WINDOW"): "the line memo's lookups per verdict",
+    ("output/text.py", "SIZE"): "the line memo's texts per syscall",
     ("tracer/memory.py", "_WORD"): "a ptrace word's size",
     ("tracer/memory.py", "_MAX_ADDR"): "the highest address",
     ("tracer/memory.py", "_FIRST_CHUNK"): "the first string read's size",
