@@ -4,8 +4,10 @@
     nice -n 10 python tools/mutation.py NAME 'pytest_renacer/filters.py' tests/test_filters.py
 
 NAME names the scratch folder (``$TMPDIR/renacer-mutation/NAME``) and the result file;
-the glob says which source files mutmut mutates; the test files are the ones run against
-each mutant (mutmut runs only the tests that reach the mutated function).  mutmut is not
+the glob (or comma-separated globs) says which source files mutmut mutates; the test
+arguments select the tests run against each mutant (files, node ids or ``-k EXPR``;
+mutmut runs only the selected tests that reach the mutated function, fastest first).
+``MUTATION_CHILDREN=N`` runs N mutants at once (default 1).  mutmut is not
 a project dependency: ``pip install mutmut`` first.  The score (killed / (killed +
 survived), timeouts counted as killed) is printed and written to NAME.json in the scratch
 folder; docs/hardening.md quotes the figures.
@@ -24,6 +26,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+FRESH_CACHES = """
+
+@pytest.fixture(autouse=True)
+def _mutation_fresh_caches() -> None:
+    import sys as _sys
+    for _name, _mod in list(_sys.modules.items()):
+        if not _name.startswith("pytest_renacer.") or _mod is None:
+            continue
+        for _key, _value in list(vars(_mod).items()):
+            if _key.endswith("_CACHE") and isinstance(_value, dict):
+                _value.clear()
+            elif isinstance(getattr(_value, "_cache", None), dict):
+                _value._cache.clear()
+"""
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
@@ -40,13 +58,18 @@ def main(argv: list[str]) -> int:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if (ROOT / rel).is_file():
             shutil.copy2(ROOT / rel, dest)
+    # mutmut forks each mutant's run from a parent that already ran the tests once: the
+    # memo caches it filled (decode's kind/formatter tables, each Xlat's texts) would
+    # answer instead of the mutated code.  Every test starts with them empty.
+    with open(work / "tests" / "conftest.py", "a") as conftest:
+        conftest.write(FRESH_CACHES)
     pyproject = work / "pyproject.toml"
     # The copy's own coverage settings would measure every mutant run: dropped.
     text = pyproject.read_text()
     text += (
         "\n[tool.mutmut]\n"
         'source_paths = ["pytest_renacer/"]\n'
-        f"only_mutate = [{json.dumps(glob)}]\n"
+        f"only_mutate = {json.dumps(glob.split(','))}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"]\n'
         "use_git_change_detection = false\n"
@@ -54,7 +77,8 @@ def main(argv: list[str]) -> int:
     pyproject.write_text(text)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    run = subprocess.run([str(mutmut), "run", "--max-children", "1"], cwd=work, env=env)
+    children = os.environ.get("MUTATION_CHILDREN", "1")
+    run = subprocess.run([str(mutmut), "run", "--max-children", children], cwd=work, env=env)
     subprocess.run([str(mutmut), "export-cicd-stats"], cwd=work, env=env, check=False)
     stats_file = work / "mutants" / "mutmut-cicd-stats.json"
     if not stats_file.exists():

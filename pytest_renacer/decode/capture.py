@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from ..tables import SyscallTable
@@ -260,20 +261,24 @@ def _e_envp(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | Non
     d[i] = count
 
 
-def _fixed(size: int | Callable[[Capturer], int]) -> Any:
-    """A step reading ``size`` bytes at the argument (entry or exit, same shape)."""
-    def entry(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured) -> None:
-        n = size if isinstance(size, int) else size(cap)
-        data = cap._read_exact(tid, _arg(args, i), n)
-        if data is not None:
-            d[i] = data
+# Steps that differ by a size are one function bound with functools.partial in the
+# tables below: a closure made at import would hide its body from mutation testing.
 
-    def exit_(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured, retval: int, failed: bool) -> None:
-        if not failed:
-            entry(cap, tid, args, i, p, d)
-    return entry, exit_
+def _e_fixed(size: int | Callable[[Capturer], int], cap: Capturer, tid: int,
+             args: tuple[int, ...], i: int, p: str | None, d: Captured) -> None:
+    """A step reading ``size`` bytes at the argument."""
+    n = size if isinstance(size, int) else size(cap)
+    data = cap._read_exact(tid, _arg(args, i), n)
+    if data is not None:
+        d[i] = data
+
+
+def _x_fixed(size: int | Callable[[Capturer], int], cap: Capturer, tid: int,
+             args: tuple[int, ...], i: int, p: str | None, d: Captured, retval: int,
+             failed: bool) -> None:
+    """The same at exit, when the call succeeded."""
+    if not failed:
+        _e_fixed(size, cap, tid, args, i, p, d)
 
 
 def _e_sockaddr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -285,16 +290,14 @@ def _e_sockaddr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str |
             d[i] = data
 
 
-def _e_sized(limit: int) -> Any:
+def _e_sized(limit: int, cap: Capturer, tid: int, args: tuple[int, ...], i: int,
+             p: str | None, d: Captured) -> None:
     """A struct whose size is an argument (clone_args, open_how, sigset, cpu_set)."""
-    def entry(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured) -> None:
-        length = _len(args, p)
-        if length > 0:
-            data = cap._read_exact(tid, _arg(args, i), min(length, limit))
-            if data is not None:
-                d[i] = data
-    return entry
+    length = _len(args, p)
+    if length > 0:
+        data = cap._read_exact(tid, _arg(args, i), min(length, limit))
+        if data is not None:
+            d[i] = data
 
 
 def _e_value_result(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -548,17 +551,15 @@ def _x_sockopt_val(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: st
             d[i] = val
 
 
-def _x_sized(limit: int) -> Any:
-    def exit_(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured, retval: int, failed: bool) -> None:
-        if failed:
-            return
-        length = retval if p == "ret" else _len(args, p)
-        if length > 0:
-            data = cap._read_exact(tid, _arg(args, i), min(length, limit))
-            if data is not None:
-                d[i] = data
-    return exit_
+def _x_sized(limit: int, cap: Capturer, tid: int, args: tuple[int, ...], i: int,
+             p: str | None, d: Captured, retval: int, failed: bool) -> None:
+    if failed:
+        return
+    length = retval if p == "ret" else _len(args, p)
+    if length > 0:
+        data = cap._read_exact(tid, _arg(args, i), min(length, limit))
+        if data is not None:
+            d[i] = data
 
 
 def _e_gid_list(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -784,8 +785,14 @@ def _e_sched_attr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str
 
 # --- plans -----------------------------------------------------------------------------------
 
-_STAT_E, _STAT_X = _fixed(lambda cap: cap.stat_size)
-_EPOLL_E, _ = _fixed(lambda cap: cap.epoll_size)
+def _stat_size(cap: Capturer) -> int:
+    return cap.stat_size
+
+
+def _epoll_size(cap: Capturer) -> int:
+    return cap.epoll_size
+
+
 
 #: kind -> (entry step, exit step); either may be None.
 _KIND_STEPS: dict[str, tuple[Any, Any]] = {
@@ -800,19 +807,19 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "msghdr_in": (_e_msghdr_in, None),
     "pollfd": (_e_pollfd, _x_pollfd),
     "fd_set": (_e_fd_set, None),
-    "clone_args": (_e_sized(88), _x_clone3),
-    "open_how": (_e_sized(24), None),
-    "sigset": (_e_sized(8), None),
-    "cpu_set": (_e_sized(128), None),
-    "epoll_event": (_EPOLL_E, None),
+    "clone_args": (partial(_e_sized, 88), _x_clone3),
+    "open_how": (partial(_e_sized, 24), None),
+    "sigset": (partial(_e_sized, 8), None),
+    "cpu_set": (partial(_e_sized, 128), None),
+    "epoll_event": (partial(_e_fixed, _epoll_size), None),
     "buf_out": (None, _x_buf),
     "path_out": (None, _x_path),
     "int_out": (None, _x_int),
     "sockaddr_out": (None, _x_sockaddr),
     "sockopt_val_out": (None, _x_sockopt_val),
-    "stat_out": (None, _STAT_X),
-    "sigset_out": (None, _x_sized(8)),
-    "cpu_set_out": (None, _x_sized(128)),
+    "stat_out": (None, partial(_x_fixed, _stat_size)),
+    "sigset_out": (None, partial(_x_sized, 8)),
+    "cpu_set_out": (None, partial(_x_sized, 128)),
     "iovec_out": (None, _x_iovec),
     "msghdr_out": (_e_msghdr_namelen, _x_msghdr),
     "epoll_events_out": (None, _x_epoll_events),
@@ -823,7 +830,7 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "timespec_rem": (None, _x_timespec_rem),
     "gid_list": (_e_gid_list, None),
     "gid_list_out": (None, _x_gid_list),
-    "loff_inout": (_e_loff_inout, _fixed(8)[1]),
+    "loff_inout": (_e_loff_inout, partial(_x_fixed, 8)),
     "pselect6_sig": (_e_pselect6_sig, None),
     "mincore_vec_out": (None, _x_mincore_vec),
     "sched_attr": (_e_sched_attr, None),
@@ -835,14 +842,13 @@ for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
                      ("timeval_pair", 32), ("timespec_pair", 32), ("time", 8),
                      ("timezone", 8), ("tms", 32), ("sigevent", 32), ("cap_header", 8),
                      ("cap_data", 24)):
-    _e, _x = _fixed(_size)
-    _KIND_STEPS[_kind] = (_e, None)
-    _KIND_STEPS[_kind + "_out"] = (None, _x)
+    _KIND_STEPS[_kind] = (partial(_e_fixed, _size), None)
+    _KIND_STEPS[_kind + "_out"] = (None, partial(_x_fixed, _size))
 _KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
 for _kind, _size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
                      ("sysinfo_out", 112), ("rusage_out", 144)):
-    _KIND_STEPS[_kind] = (None, _fixed(_size)[1])
-del _kind, _size, _e, _x
+    _KIND_STEPS[_kind] = (None, partial(_x_fixed, _size))
+del _kind, _size
 
 #: syscall name -> (entry step, exit step) read for the whole call (argument index -1)
 _CALL_STEPS: dict[str, tuple[Any, Any]] = {

@@ -1,0 +1,756 @@
+"""Each argument kind's decoder (``SyscallEvent.args``) and formatter, from registers and
+captures given here.
+
+The texts are strace 6.1's (x86_64), most taken from lines it printed for a probe
+program (``strace -qq -f -e signal=none``) doing the same calls; the decoded values
+follow the C types: a signed int is sign-extended from 32 bits, a pointer left
+unread is its address, an out-parameter of a failed call is never decoded.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from typing import Any
+
+from pytest_renacer.decode import decode_args, format_args
+from pytest_renacer.decode.format import call_formatter
+from pytest_renacer.tables import table_for
+
+T = table_for("x86_64")
+M64 = 2**64 - 1
+M32 = 2**32 - 1
+AT_FDCWD = -100 & M64
+P = 0x7FFD53448000
+Q = 0x7FFD53449000
+R = 0x7FFD5344A000
+
+
+def dec(name: str, raw: tuple[int, ...], cap: dict[Any, object] | None, ret: int | None,
+        arch: str = "x86_64") -> tuple[object, ...]:
+    return decode_args(T.by_name[name], raw, cap, ret, arch=arch)
+
+
+def fmt(name: str, raw: tuple[int, ...], cap: dict[Any, object] | None, ret: int | None,
+        **kw: Any) -> str:
+    kw.setdefault("arch", "x86_64")
+    return format_args(T.by_name[name], raw, cap, ret, **kw)
+
+
+def q64(*values: int) -> bytes:
+    return struct.pack(f"<{len(values)}q", *values)
+
+
+def i32(*values: int) -> bytes:
+    return struct.pack(f"<{len(values)}i", *values)
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+def test_integer_kinds_follow_their_c_types() -> None:
+    # poll's timeout is an int: the low 32 bits, signed
+    assert dec("poll", (0, 0, M32), None, 0)[2] == -1
+    assert dec("poll", (0, 0, (7 << 32) | 5), None, 0)[2] == 5
+    assert fmt("poll", (0, 0, M32), None, 0) == "NULL, 0, -1"
+    # lseek's offset is an off_t (64-bit signed), kill's pid a pid_t (32-bit signed)
+    assert dec("lseek", (3, -5 & M64, 0), None, 0)[1] == -5
+    assert dec("kill", (M32, 9), None, 0)[0] == -1
+    assert dec("kill", ((1 << 32) | 7, 9), None, 0)[0] == 7
+    # alarm's seconds: unsigned int; truncate's length (overridden): unsigned long
+    assert dec("alarm", ((1 << 32) | 5,), None, 0) == (5,)
+    assert fmt("alarm", (M64,), None, 0) == str(M32)
+    assert dec("truncate", (P, M64), {0: b"/f"}, 0) == ("/f", M64)
+    assert fmt("truncate", (P, M64), {0: b"/f"}, 0) == f'"/f", {M64}'
+    assert dec("read", (3, P, M64), None, -14)[2] == M64
+
+
+def test_ids_minus_one_and_masking() -> None:
+    assert dec("chown", (P, M32, M32 - 1), {0: b"/x"}, 0) == ("/x", -1, M32 - 1)
+    assert fmt("chown", (P, M32, M32 - 1), {0: b"/x"}, 0) == f'"/x", -1, {M32 - 1}'
+    assert dec("setuid", ((1 << 32) | 5,), None, 0) == (5,)
+    assert fmt("setgid", ((1 << 32) | 5,), None, 0) == "5"
+    assert fmt("setgid", (M64,), None, 0) == "-1"
+
+
+def test_hex_addresses_and_octal() -> None:
+    # mmap's offset (overridden to hex), and an address: None when NULL
+    assert dec("mmap", (0, 4096, 1, 2, 3, 0x26000), None, 0x1000) == (
+        None, 4096, "PROT_READ", "MAP_PRIVATE", 3, 0x26000)
+    assert dec("mprotect", (0x7F00, 4096, 0), None, 0)[0] == 0x7F00
+    assert fmt("munmap", (0x7F00, 4096), None, 0) == "0x7f00, 4096"
+    assert fmt("set_robust_list", (0, 24), None, 0) == "NULL, 24"
+    assert dec("set_robust_list", (0x7F10, 24), None, 0) == (0x7F10, 24)
+    assert dec("set_robust_list", (0, 24), None, 0) == (None, 24)
+    # modes are unsigned 32-bit numbers, printed in octal
+    assert dec("chmod", (P, (1 << 32) | 0o755), {0: b"/f"}, 0) == ("/f", 0o755)
+    assert fmt("chmod", (P, (1 << 32) | 0o4755), {0: b"/f"}, 0) == '"/f", 04755'
+    assert dec("umask", (0o22,), None, 0) == (0o22,)
+
+
+def test_fds_and_dirfds() -> None:
+    assert dec("close", (M32,), None, -9) == (-1,)
+    assert dec("close", ((1 << 32) | 3,), None, 0) == (3,)
+    assert fmt("close", ((1 << 32) | 3,), None, 0) == "3"
+    assert dec("mkdirat", (AT_FDCWD, P, 0o755), {1: b"/d"}, 0) == ("AT_FDCWD", "/d", 0o755)
+    assert dec("mkdirat", (5, P, 0o755), {1: b"d"}, 0) == (5, "d", 0o755)
+    assert dec("mkdirat", ((1 << 32) | 5, P, 0o755), {1: b"d"}, 0)[0] == 5
+    # -X raw / -X verbose (strace 6.1: "-100", "-100 /* AT_FDCWD */"), -y's path
+    info = T.by_name["mkdirat"]
+    raw, cap = (AT_FDCWD, P, 0o755), {1: b"d", ("fd", 0): "/tmp"}
+    assert call_formatter(info, xlat=1).arg_list(raw, cap, 0)[0] == "-100"
+    assert call_formatter(info, xlat=2).arg_list(raw, cap, 0)[0] == "-100 /* AT_FDCWD */"
+    assert call_formatter(info).arg_list(raw, cap, 0)[0] == "AT_FDCWD"
+    assert call_formatter(info, fd_paths=True).arg_list(raw, cap, 0)[0] == "AT_FDCWD</tmp>"
+    assert call_formatter(info, fd_paths=True).arg_list(raw, {1: b"d"}, 0)[0] == "AT_FDCWD"
+    assert call_formatter(info, fd_paths=True).arg_list(
+        (4, P, 0o755), {("fd", 0): "/x"}, 0)[0] == "4</x>"
+
+
+# --- memory ---------------------------------------------------------------------------------
+
+def test_strings_and_paths() -> None:
+    assert dec("unlink", (P,), {0: b"/tmp/\xffx"}, 0) == (os.fsdecode(b"/tmp/\xffx"),)
+    assert dec("unlink", (P,), None, -14) == (P,)
+    assert dec("unlink", (0,), None, -14) == (None,)
+    assert fmt("unlink", (0,), None, -14) == "NULL"
+    assert fmt("unlink", (P,), None, -14) == "0x7ffd53448000"
+    # getcwd's buffer: the path when the call succeeded, its address when it failed
+    assert dec("getcwd", (P, 100), {0: b"/tmp/s15"}, 9) == ("/tmp/s15", 100)
+    assert fmt("getcwd", (P, 100), {0: b"/tmp/s15"}, 9) == '"/tmp/s15", 100'
+    assert dec("getcwd", (P, 2), {0: b"/tmp/s15"}, -34) == (P, 2)
+    assert fmt("getcwd", (P, 2), {0: b"/tmp/s15"}, -34) == "0x7ffd53448000, 2"
+    assert dec("getcwd", (0, 2), None, -34) == (None, 2)
+
+
+def test_buffers() -> None:
+    assert dec("write", (1, P, 3), {1: b"hi\n"}, 3) == (1, b"hi\n", 3)
+    assert dec("write", (1, P, 3), None, -14) == (1, P, 3)
+    assert dec("write", (1, 0, 3), None, -14) == (1, None, 3)
+    assert dec("read", (3, P, 4), {1: b"hell"}, 4) == (3, b"hell", 4)
+    assert dec("read", (3, P, 4), {1: b"hell"}, -11) == (3, P, 4)
+    assert fmt("read", (3, P, 4), {1: b"hell"}, -11) == "3, 0x7ffd53448000, 4"
+    assert dec("read", (3, 0, 4), None, -14) == (3, None, 4)
+    # getrandom's bytes are always hex-escaped (strace's "\xce\xe2...")
+    assert fmt("getrandom", (P, 2, 0), {0: b"ab"}, 2) == '"\\x61\\x62", 2, 0'
+    assert fmt("read", (3, P, 2), {1: b"ab"}, 2) == '3, "ab", 2'
+
+
+def test_argv_and_envp() -> None:
+    cap = {0: b"/bin/ls", 1: [b"ls", b"-l\xff"], 2: 1}
+    assert dec("execve", (P, Q, R), cap, 0) == (
+        "/bin/ls", ["ls", os.fsdecode(b"-l\xff")], {"addr": R, "count": 1})
+    assert fmt("execve", (P, Q, R), cap, 0) == (
+        '"/bin/ls", ["ls", "-l\\377"], 0x7ffd5344a000 /* 1 var */')
+    # an array that went on past what was read ends with "..."
+    more = {0: b"/bin/ls", 1: [b"ls", None], 2: 2}
+    assert fmt("execve", (P, Q, R), more, 0) == (
+        '"/bin/ls", ["ls", ...], 0x7ffd5344a000 /* 2 vars */')
+    assert dec("execve", (P, Q, R), more, 0) == (
+        "/bin/ls", ["ls"], {"addr": R, "count": 2})
+    # strsize caps the number of items shown
+    many = {0: b"/bin/ls", 1: [b"a", b"b", b"c"], 2: 0}
+    assert fmt("execve", (P, Q, R), many, 0, strsize=2) == (
+        '"/bin/ls", ["a", "b", ...], 0x7ffd5344a000 /* 0 vars */')
+    assert fmt("execve", (P, Q, R), many, 0, strsize=3) == (
+        '"/bin/ls", ["a", "b", "c"], 0x7ffd5344a000 /* 0 vars */')
+    # unread arrays: their addresses; NULL arrays: NULL / None
+    assert dec("execve", (P, Q, R), {0: b"/x"}, -2) == ("/x", Q, R)
+    assert fmt("execve", (P, Q, R), {0: b"/x"}, -2) == (
+        '"/x", 0x7ffd53449000, 0x7ffd5344a000')
+    assert dec("execve", (P, 0, 0), {0: b"/x"}, -2) == ("/x", None, None)
+    assert fmt("execve", (P, 0, 0), {0: b"/x"}, -2) == '"/x", NULL, NULL'
+    # a count that is not an int (a bool is not a count) is not shown
+    assert dec("execve", (P, Q, R), {0: b"/x", 2: True}, 0)[2] == R
+    assert fmt("execve", (P, Q, R), {0: b"/x", 2: True}, 0).endswith(", 0x7ffd5344a000")
+    assert dec("execve", (P, Q, R), {0: b"/x", 1: "ls"}, 0)[1] == Q
+
+
+# --- flags ----------------------------------------------------------------------------------
+
+def test_flag_kinds_take_the_low_32_bits_but_clone_flags() -> None:
+    assert dec("access", (P, (1 << 32) | 4), {0: b"/f"}, 0) == ("/f", "R_OK")
+    assert dec("access", (P, 6), {0: b"/f"}, 0) == ("/f", "R_OK|W_OK")
+    assert dec("lseek", (3, 0, (1 << 32) | 2), None, 0)[2] == "SEEK_END"
+    assert dec("kill", (5, (1 << 32) | 9), None, 0)[1] == "SIGKILL"
+    assert dec("kill", (5, M32), None, 0)[1] != "SIGKILL"
+    assert dec("unshare", (0x04000000,), None, 0) == ("CLONE_NEWUTS",)
+    # a flag above bit 31 (CLONE_CLEAR_SIGHAND is 1 << 32) is not masked away
+    assert dec("unshare", (1 << 32,), None, 0) != ("0",)
+    assert dec("ptrace", (16, 5, 0, 0), None, 0)[0] == "PTRACE_ATTACH"
+    assert dec("ptrace", ((1 << 32) | 16, 5, 0, 0), None, 0)[0] != "PTRACE_ATTACH"
+
+
+def test_open_flags_by_architecture() -> None:
+    # 0o40000 is O_DIRECTORY on aarch64 and O_DIRECT on x86_64
+    raw = (AT_FDCWD, P, 0o40000, 0)
+    assert dec("openat", raw, {1: b"/d"}, 3)[2] == "O_RDONLY|O_DIRECT"
+    assert dec("openat", raw, {1: b"/d"}, 3, arch="aarch64")[2] == "O_RDONLY|O_DIRECTORY"
+    assert fmt("openat", raw, {1: b"/d"}, 3, arch="aarch64") == (
+        'AT_FDCWD, "/d", O_RDONLY|O_DIRECTORY')
+    info = T.by_name["openat"]
+    assert call_formatter(info, xlat=1).arg_list((AT_FDCWD, P, 0o2000000, 0), {1: b"/d"},
+                                                 3)[2] == "0x80000"
+    assert call_formatter(info, xlat=2).arg_list((AT_FDCWD, P, 0o2000000, 0), {1: b"/d"},
+                                                 3)[2] == "0x80000 /* O_RDONLY|O_CLOEXEC */"
+
+
+def test_socket_option_names_by_level() -> None:
+    assert dec("setsockopt", (7, 1, 8, P, 4), {3: i32(4096)}, 0)[2] == "SO_RCVBUF"
+    assert fmt("setsockopt", (7, 1, 8, P, 4), {3: i32(4096)}, 0) == (
+        "7, SOL_SOCKET, SO_RCVBUF, [4096], 4")
+    # SO_ATTACH_FILTER (26) is SO_GET_FILTER when read back
+    assert dec("getsockopt", (7, 1, 26, P, Q), None, -22)[2] == "SO_GET_FILTER"
+    assert dec("setsockopt", (7, 1, 26, P, 16), None, -22)[2] == "SO_ATTACH_FILTER"
+    assert dec("setsockopt", (7, 6, 1, P, 4), None, -22)[2] == "TCP_NODELAY"
+    assert dec("setsockopt", (7, (1 << 32) | 1, 8, P, 4), None, -22)[2] == "SO_RCVBUF"
+    assert dec("setsockopt", (7, 9999, 3, P, 4), None, -22)[2] == "3"
+    assert fmt("getsockopt", (7, 1, 9999, P, Q), {("in", 4): 4, 4: 4}, -92) == (
+        "7, SOL_SOCKET, 0x270f /* SO_??? */, 0x7ffd53448000, [4]")
+
+
+# --- structs --------------------------------------------------------------------------------
+
+def test_structs_in_and_out() -> None:
+    ts = q64(1, 500)
+    assert dec("clock_gettime", (1, P), {1: ts}, 0) == (
+        "CLOCK_MONOTONIC", {"tv_sec": 1, "tv_nsec": 500})
+    assert fmt("clock_gettime", (1, P), {1: ts}, 0) == (
+        "CLOCK_MONOTONIC, {tv_sec=1, tv_nsec=500}")
+    # an out-struct of a failed call stays an address; NULL is None
+    assert dec("clock_gettime", (1, P), {1: ts}, -22) == ("CLOCK_MONOTONIC", P)
+    assert fmt("clock_gettime", (1, P), {1: ts}, -22) == "CLOCK_MONOTONIC, 0x7ffd53448000"
+    assert dec("clock_gettime", (1, 0), None, -14) == ("CLOCK_MONOTONIC", None)
+    assert fmt("clock_gettime", (1, 0), None, -14) == "CLOCK_MONOTONIC, NULL"
+    assert dec("clock_gettime", (1, P), {1: b"short"}, 0) == ("CLOCK_MONOTONIC", P)
+    assert fmt("clock_gettime", (1, P), {1: b"short"}, 0) == "CLOCK_MONOTONIC, 0x7ffd53448000"
+    # an in-struct is decoded whatever the call returned
+    assert dec("clock_settime", (0, P), {1: ts}, -1) == (
+        "CLOCK_REALTIME", {"tv_sec": 1, "tv_nsec": 500})
+    assert fmt("clock_settime", (0, P), {1: ts}, -1) == "CLOCK_REALTIME, {tv_sec=1, tv_nsec=500}"
+    # sched_param (an int in a struct): [prio]
+    assert dec("sched_getparam", (0, P), {1: i32(7)}, 0) == (0, {"sched_priority": 7})
+    assert fmt("sched_getparam", (0, P), {1: i32(7)}, 0) == "0, [7]"
+    assert fmt("sched_setparam", (0, P), {1: b"\1"}, 0) == "0, 0x7ffd53448000"
+
+
+def test_stat() -> None:
+    raw = bytearray(144)
+    struct.pack_into("<QQQIII", raw, 0, 0x803, 1234, 1, 0o100644, 0, 0)
+    struct.pack_into("<Qq", raw, 40, 0, 5)
+    st = bytes(raw)
+    assert fmt("fstat", (3, P), {1: st}, 0) == "3, {st_mode=S_IFREG|0644, st_size=5, ...}"
+    got = dec("fstat", (3, P), {1: st}, 0)[1]
+    assert isinstance(got, dict) and got["st_mode"] == "S_IFREG|0644" and got["st_size"] == 5
+    # strace: fstat(9999, 0x7f9e9d792630) = -1 EBADF
+    assert fmt("fstat", (9999, P), None, -9) == "9999, 0x7ffd53448000"
+    assert dec("fstat", (9999, P), None, -9) == (9999, P)
+    assert dec("fstat", (3, 0), None, -14) == (3, None)
+    assert fmt("fstat", (3, 0), None, -14) == "3, NULL"
+    assert dec("fstat", (3, P), {1: b"x"}, 0) == (3, P)
+    assert fmt("fstat", (3, P), {1: b"x"}, 0) == "3, 0x7ffd53448000"
+    full = call_formatter(T.by_name["fstat"], verbose=True, arch="x86_64").arg_list(
+        (3, P), {1: st}, 0)[1]
+    assert full.startswith("{st_dev=makedev(0x8, 0x3), st_ino=1234, st_mode=S_IFREG|0644, ")
+    assert "st_size=5," in full and "..." not in full
+    assert call_formatter(T.by_name["fstat"], verbose=True).arg_list(
+        (3, P), {1: b"x"}, 0)[1] == "0x7ffd53448000"
+
+
+def test_nanosleep_remainder_only_when_interrupted() -> None:
+    req, rem = q64(1, 0), q64(0, 944007158)
+    raw = (0, 0, P, Q)
+    # strace: clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=1, tv_nsec=0},
+    #         {tv_sec=0, tv_nsec=944007158}) = ? ERESTART_RESTARTBLOCK
+    assert fmt("clock_nanosleep", raw, {2: req, 3: rem}, -516) == (
+        "CLOCK_REALTIME, 0, {tv_sec=1, tv_nsec=0}, {tv_sec=0, tv_nsec=944007158}")
+    assert fmt("clock_nanosleep", raw, {2: req, 3: rem}, -4).endswith("tv_nsec=944007158}")
+    assert dec("clock_nanosleep", raw, {2: req, 3: rem}, -516)[3] == {
+        "tv_sec": 0, "tv_nsec": 944007158}
+    # completed, or failed otherwise: the remainder is not meaningful
+    assert fmt("clock_nanosleep", raw, {2: req, 3: rem}, 0).endswith(", 0x7ffd53449000")
+    assert fmt("clock_nanosleep", raw, {2: req, 3: rem}, -22).endswith(", 0x7ffd53449000")
+    assert fmt("clock_nanosleep", raw, {2: req, 3: rem}, None).endswith(", 0x7ffd53449000")
+    assert dec("clock_nanosleep", raw, {2: req, 3: rem}, 0)[3] == Q
+    assert dec("clock_nanosleep", raw, {2: req}, -516)[3] == Q
+    assert fmt("clock_nanosleep", raw, {2: req}, -516).endswith(", 0x7ffd53449000")
+    assert fmt("nanosleep", (P, 0), {0: req}, 0) == "{tv_sec=1, tv_nsec=0}, NULL"
+    assert dec("nanosleep", (P, 0), {0: req}, 0) == ({"tv_sec": 1, "tv_nsec": 0}, None)
+
+
+def test_value_result_ints() -> None:
+    # strace: getsockname(7, {sa_family=AF_UNIX}, [128 => 2]) = 0
+    cap = {1: struct.pack("<H", 1), ("in", 2): 128, 2: 2}
+    assert fmt("getsockname", (7, P, Q), cap, 0) == "7, {sa_family=AF_UNIX}, [128 => 2]"
+    assert dec("getsockname", (7, P, Q), cap, 0) == (7, {"sa_family": "AF_UNIX"}, 2)
+    same = {1: struct.pack("<H", 1), ("in", 2): 2, 2: 2}
+    assert fmt("getsockname", (7, P, Q), same, 0) == "7, {sa_family=AF_UNIX}, [2]"
+    # failed: the value the call was given
+    assert fmt("accept", (3, P, Q), {("in", 2): 16}, -11) == "3, 0x7ffd53448000, [16]"
+    assert dec("accept", (3, P, Q), {("in", 2): 16}, -11) == (3, P, 16)
+    assert fmt("accept", (3, P, Q), {}, -11) == "3, 0x7ffd53448000, 0x7ffd53449000"
+    assert dec("accept", (3, P, Q), {}, -11) == (3, P, Q)
+    assert fmt("accept", (3, P, Q), {("in", 2): 16}, 4) == "3, 0x7ffd53448000, 0x7ffd53449000"
+    assert dec("accept", (3, 0, 0), None, 4) == (3, None, None)
+    assert fmt("accept", (3, 0, 0), None, 4) == "3, NULL, NULL"
+
+
+def test_socket_option_values() -> None:
+    linger = i32(1, 5)
+    # strace: setsockopt(7, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, 8) = 0
+    assert fmt("setsockopt", (7, 1, 13, P, 8), {3: linger}, 0) == (
+        "7, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, 8")
+    assert dec("setsockopt", (7, 1, 13, P, 8), {3: linger}, 0)[3] == linger
+    # the same bytes at another level are not a linger
+    assert fmt("setsockopt", (7, 6, 13, P, 8), {3: linger}, 0) == (
+        '7, SOL_TCP, TCP_CONGESTION, "\\1\\0\\0\\0\\5\\0\\0\\0", 8')
+    assert fmt("setsockopt", (7, 1, 25, P, 3), {3: b"lo\0"}, 0) == (
+        '7, SOL_SOCKET, SO_BINDTODEVICE, "lo\\0", 3')
+    assert fmt("setsockopt", (7, 1, 8, 0, 4), None, -14) == (
+        "7, SOL_SOCKET, SO_RCVBUF, NULL, 4")
+    assert dec("setsockopt", (7, 1, 8, 0, 4), None, -14)[3] is None
+    # strace: getsockopt(7, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, [8]) = 0
+    out = {3: linger, ("in", 4): 8, 4: 8}
+    assert fmt("getsockopt", (7, 1, 13, P, Q), out, 0) == (
+        "7, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, [8]")
+    assert dec("getsockopt", (7, 1, 13, P, Q), out, 0) == (
+        7, "SOL_SOCKET", "SO_LINGER", linger, 8)
+    # strace: getsockopt(7, SOL_SOCKET, SO_RCVBUF, [212992], [4]) = 0
+    out = {3: i32(212992), ("in", 4): 4, 4: 4}
+    assert fmt("getsockopt", (7, 1, 8, P, Q), out, 0) == (
+        "7, SOL_SOCKET, SO_RCVBUF, [212992], [4]")
+    name = {3: b"lo\0", ("in", 4): 16, 4: 3}
+    assert fmt("getsockopt", (7, 1, 25, P, Q), name, 0) == (
+        '7, SOL_SOCKET, SO_BINDTODEVICE, "lo\\0", [16 => 3]')
+    assert dec("getsockopt", (7, 1, 25, P, Q), name, 0)[3] == b"lo\0"
+    assert dec("getsockopt", (7, 1, 25, P, Q), name, -22)[3] == P
+    assert fmt("getsockopt", (7, 1, 25, 0, Q), name, -14).endswith(", NULL, [16]")
+
+
+def test_sigsets() -> None:
+    usr1 = struct.pack("<Q", 1 << 9)
+    # strace: rt_sigprocmask(SIG_BLOCK, [USR2], [], 8) = 0
+    raw = (0, P, Q, 8)
+    cap = {1: struct.pack("<Q", 1 << 11), 2: bytes(8)}
+    assert fmt("rt_sigprocmask", raw, cap, 0) == "SIG_BLOCK, [USR2], [], 8"
+    assert dec("rt_sigprocmask", raw, cap, 0) == ("SIG_BLOCK", ["SIGUSR2"], [], 8)
+    # the old set of a failed call is not read; the new one is what was given
+    assert fmt("rt_sigprocmask", raw, cap, -22) == "SIG_BLOCK, [USR2], 0x7ffd53449000, 8"
+    assert dec("rt_sigprocmask", raw, cap, -22) == ("SIG_BLOCK", ["SIGUSR2"], Q, 8)
+    assert fmt("rt_sigprocmask", (2, 0, 0, 8), None, 0) == "SIG_SETMASK, NULL, NULL, 8"
+    assert dec("rt_sigprocmask", (2, 0, 0, 8), None, 0) == ("SIG_SETMASK", None, None, 8)
+    # a sigsetsize other than 8 is not a kernel sigset: the address
+    assert fmt("rt_sigprocmask", (0, P, 0, 16), {1: usr1}, -22) == (
+        "SIG_BLOCK, 0x7ffd53448000, NULL, 16")
+    assert dec("rt_sigprocmask", (0, P, 0, 16), {1: usr1}, -22)[1] == P
+    assert dec("rt_sigprocmask", (0, P, 0, 8), {1: b"\1\2"}, 0)[1] == P
+    assert fmt("rt_sigprocmask", (0, P, 0, 8), {1: b"\1\2"}, 0) == (
+        "SIG_BLOCK, 0x7ffd53448000, NULL, 8")
+    # strace: rt_sigpending([], 8) = 0
+    assert fmt("rt_sigpending", (P, 8), {0: bytes(8)}, 0) == "[], 8"
+    assert fmt("rt_sigpending", (P, 8), {0: usr1}, 0) == "[USR1], 8"
+    assert fmt("rt_sigpending", (P, 8), {0: usr1}, -14) == "0x7ffd53448000, 8"
+    assert dec("rt_sigpending", (P, 8), {0: usr1}, -14) == (P, 8)
+    assert dec("rt_sigpending", (P, 8), {0: usr1}, 0) == (["SIGUSR1"], 8)
+
+
+def test_iovecs() -> None:
+    items = [(Q, 3, b"hel"), (R, 4, b"lo w")]
+    # strace: readv(3, [{iov_base="hel", iov_len=3}, {iov_base="lo w", iov_len=4}], 2) = 7
+    assert fmt("readv", (3, P, 2), {1: items}, 7) == (
+        '3, [{iov_base="hel", iov_len=3}, {iov_base="lo w", iov_len=4}], 2')
+    # what a read returned is split over the buffers in order
+    assert fmt("readv", (3, P, 2), {1: items}, 5) == (
+        '3, [{iov_base="hel", iov_len=3}, {iov_base="lo", iov_len=4}], 2')
+    assert fmt("readv", (3, P, 2), {1: items}, 2) == (
+        '3, [{iov_base="he", iov_len=3}, {iov_base="", iov_len=4}], 2')
+    # a failed read: the buffers' addresses
+    assert fmt("readv", (3, P, 2), {1: items}, -9) == (
+        "3, [{iov_base=0x7ffd53449000, iov_len=3}, {iov_base=0x7ffd5344a000, iov_len=4}], 2")
+    assert fmt("readv", (3, P, 2), {1: items}, None) == "3, 0x7ffd53448000, 2"
+    assert fmt("readv", (3, P, 2), None, 7) == "3, 0x7ffd53448000, 2"
+    assert fmt("readv", (3, 0, 2), None, -14) == "3, NULL, 2"
+    assert dec("readv", (3, P, 2), {1: items}, 7) == (
+        3, [{"iov_base": b"hel", "iov_len": 3}, {"iov_base": b"lo w", "iov_len": 4}], 2)
+    assert dec("readv", (3, P, 1), {1: [(Q, 3, None)]}, -9) == (
+        3, [{"iov_base": Q, "iov_len": 3}], 1)
+    assert dec("readv", (3, P, 1), None, -9) == (3, P, 1)
+    assert dec("readv", (3, 0, 1), None, -14) == (3, None, 1)
+    # strace: pwritev2(4, [{iov_base="ab", iov_len=2}, {iov_base="cd", iov_len=2}], 2, 0, 0)
+    w = [(Q, 2, b"ab"), (R, 2, b"cd")]
+    assert fmt("writev", (4, P, 2), {1: w}, 4) == (
+        '4, [{iov_base="ab", iov_len=2}, {iov_base="cd", iov_len=2}], 2')
+    assert fmt("writev", (4, P, 2), {1: w}, -9) == (
+        '4, [{iov_base="ab", iov_len=2}, {iov_base="cd", iov_len=2}], 2')
+    assert fmt("writev", (4, P, 3), {1: w}, 4) == (
+        '4, [{iov_base="ab", iov_len=2}, {iov_base="cd", iov_len=2}, ...], 3')
+    assert fmt("writev", (4, P, 2), {1: w}, 4, strsize=1) == (
+        '4, [{iov_base="a"..., iov_len=2}, ...], 2')
+    # an array cut short by unreadable memory ends with where it stopped
+    assert fmt("writev", (4, P, 3), {1: w, ("short", 1): R + 16}, 4) == (
+        '4, [{iov_base="ab", iov_len=2}, {iov_base="cd", iov_len=2}, '
+        "... /* 0x7ffd5344a010 */], 3")
+    assert fmt("writev", (4, P, 3), {1: [], ("short", 1): P}, -14) == (
+        "4, [... /* 0x7ffd53448000 */], 3")
+    assert fmt("writev", (4, P, 1), {1: [("x", 1, b"a"), (Q, 1, b"a", 0)]}, 1) == (
+        "4, [...], 1")
+
+
+def _msghdr(name: int, namelen: int, iov: int, iovlen: int, control: int = 0,
+            controllen: int = 0, flags: int = 0) -> bytes:
+    return struct.pack("<QI4xQQQQi4x", name, namelen, iov, iovlen, control, controllen,
+                       flags)
+
+
+def test_msghdr() -> None:
+    rights = struct.pack("<QiiII", 24, 1, 1, 5, 6)
+    hdr = _msghdr(0, 0, Q, 1, R, 24)
+    cap = {1: {"hdr": hdr, "iov": [(0x1000, 2, b"hi")], "control": rights}}
+    # strace: sendmsg(7, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hi", iov_len=2}],
+    #   msg_iovlen=1, msg_control=[{cmsg_len=24, cmsg_level=SOL_SOCKET,
+    #   cmsg_type=SCM_RIGHTS, cmsg_data=[5, 6]}], msg_controllen=24, msg_flags=0}, 0) = 2
+    assert fmt("sendmsg", (7, P, 0), cap, 2) == (
+        '7, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hi", iov_len=2}], '
+        "msg_iovlen=1, msg_control=[{cmsg_len=24, cmsg_level=SOL_SOCKET, "
+        "cmsg_type=SCM_RIGHTS, cmsg_data=[5, 6]}], msg_controllen=24, msg_flags=0}, 0")
+    assert dec("sendmsg", (7, P, 0), cap, 2) == (7, {
+        "msg_name": 0, "msg_namelen": 0, "msg_iov": [{"iov_base": b"hi", "iov_len": 2}],
+        "msg_iovlen": 1, "msg_control": R, "msg_controllen": 24, "msg_flags": "0"}, "0")
+    # strace: recvmsg(9, {msg_name=0x7ffe38b3f160, msg_namelen=110 => 0,
+    #   msg_iov=[{iov_base="z", iov_len=1}], msg_iovlen=1, msg_controllen=0,
+    #   msg_flags=MSG_TRUNC}, 0) = 1
+    hdr = _msghdr(Q, 0, R, 1, 0, 0, 0x20)
+    cap = {1: {"hdr": hdr, "iov": [(0x1000, 1, b"zz")], "namelen_in": 110}}
+    assert fmt("recvmsg", (9, P, 0), cap, 1) == (
+        "9, {msg_name=0x7ffd53449000, msg_namelen=110 => 0, "
+        'msg_iov=[{iov_base="z", iov_len=1}], msg_iovlen=1, msg_controllen=0, '
+        "msg_flags=MSG_TRUNC}, 0")
+    assert dec("recvmsg", (9, P, 0), cap, 1) == (9, {
+        "msg_name": Q, "msg_namelen": 0, "msg_iov": [{"iov_base": b"zz", "iov_len": 1}],
+        "msg_iovlen": 1, "msg_control": 0, "msg_controllen": 0,
+        "msg_flags": "MSG_TRUNC"}, "0")
+    assert fmt("recvmsg", (9, P, 0), cap, -11) == "9, 0x7ffd53448000, 0"
+    assert fmt("recvmsg", (9, 0, 0), None, -14) == "9, NULL, 0"
+    assert dec("recvmsg", (9, 0, 0), None, -14) == (9, None, "0")
+    assert dec("recvmsg", (9, P, 0), {1: {"hdr": b"short"}}, 1) == (9, P, "0")
+    assert fmt("recvmsg", (9, P, 0), {1: {"hdr": b"short"}}, 1) == "9, 0x7ffd53448000, 0"
+    assert fmt("recvmsg", (9, P, 0), {1: b"x"}, 1) == "9, 0x7ffd53448000, 0"
+
+
+def test_msghdr_name_and_control() -> None:
+    sin = struct.pack("<H", 2) + struct.pack(">H", 53) + bytes([127, 0, 0, 1]) + bytes(8)
+    creds = struct.pack("<QiiiII", 28, 1, 2, 42, 1000, 100)
+    hdr = _msghdr(Q, 16, R, 1, P, 32)
+    cap = {1: {"hdr": hdr, "name": sin, "iov": [(0x1000, 1, b"q")], "control": creds}}
+    text = fmt("sendmsg", (7, P, 0x40), cap, 1)
+    assert text.startswith(
+        "7, {msg_name={sa_family=AF_INET, sin_port=htons(53), "
+        'sin_addr=inet_addr("127.0.0.1")}, msg_namelen=16, ')
+    assert ("msg_control=[{cmsg_len=28, cmsg_level=SOL_SOCKET, cmsg_type=SCM_CREDENTIALS, "
+            "cmsg_data={pid=42, uid=1000, gid=100}}, ...], msg_controllen=32") in text
+    assert text.endswith("msg_flags=0}, MSG_DONTWAIT")
+    got = dec("sendmsg", (7, P, 0x40), cap, 1)[1]
+    assert isinstance(got, dict)
+    assert got["msg_name"] == {"sa_family": "AF_INET", "sin_port": 53,
+                               "sin_addr": "127.0.0.1"}
+    # a name not read, a control not read, another level's message: addresses and hex
+    cap = {1: {"hdr": _msghdr(Q, 16, 0, 0, P, 16),
+               "control": struct.pack("<Qii", 16, 41, 50)}}
+    assert fmt("sendmsg", (7, P, 0), cap, 1) == (
+        "7, {msg_name=0x7ffd53449000, msg_namelen=16, msg_iov=NULL, msg_iovlen=0, "
+        "msg_control=[{cmsg_len=16, cmsg_level=SOL_IPV6, cmsg_type=0x32}], "
+        "msg_controllen=16, msg_flags=0}, 0")
+    cap = {1: {"hdr": _msghdr(Q, 16, R, 2, P, 16)}}
+    assert fmt("sendmsg", (7, P, 0), cap, 1) == (
+        "7, {msg_name=0x7ffd53449000, msg_namelen=16, msg_iov=0x7ffd5344a000, msg_iovlen=2, "
+        "msg_control=0x7ffd53448000, msg_controllen=16, msg_flags=0}, 0")
+    assert dec("sendmsg", (7, P, 0), cap, 1)[1] == {
+        "msg_name": Q, "msg_namelen": 16, "msg_iov": R, "msg_iovlen": 2, "msg_control": P,
+        "msg_controllen": 16, "msg_flags": "0"}
+    # a cmsg_len under the header's size ends the list
+    cap = {1: {"hdr": _msghdr(0, 0, 0, 0, P, 32), "control": struct.pack("<Qii", 8, 1, 1)
+               + bytes(16)}}
+    assert "msg_control=[]" in fmt("sendmsg", (7, P, 0), cap, 1)
+
+
+def test_pollfds() -> None:
+    fds = struct.pack("<ihh", 5, 1, 0) + struct.pack("<ihh", -1, 1, 0)
+    out = struct.pack("<ihh", 5, 1, 1) + struct.pack("<ihh", -1, 1, 0)
+    # strace: poll([{fd=5, events=POLLIN}], 1, 0) = 1 ([{fd=5, revents=POLLIN}])
+    assert fmt("poll", (P, 2, 0), {0: fds, ("out", 0): out}, 1) == (
+        "[{fd=5, events=POLLIN}, {fd=-1}], 2, 0")
+    assert dec("poll", (P, 2, 0), {0: fds, ("out", 0): out}, 1) == ([
+        {"fd": 5, "events": "POLLIN", "revents": "POLLIN"},
+        {"fd": -1, "events": "POLLIN", "revents": "0"}], 2, 0)
+    # before the call returned (or when it failed): what it was given
+    assert dec("poll", (P, 2, 0), {0: fds, ("out", 0): out}, -4) == ([
+        {"fd": 5, "events": "POLLIN", "revents": "0"},
+        {"fd": -1, "events": "POLLIN", "revents": "0"}], 2, 0)
+    assert dec("poll", (P, 2, 0), {0: fds, ("out", 0): b"x"}, 1)[0] == [
+        {"fd": 5, "events": "POLLIN", "revents": "0"},
+        {"fd": -1, "events": "POLLIN", "revents": "0"}]
+    assert dec("poll", (P, 2, 0), None, 1) == (P, 2, 0)
+    assert dec("poll", (0, 0, 0), None, 0) == (None, 0, 0)
+    assert fmt("poll", (P, 2, 0), None, 1) == "0x7ffd53448000, 2, 0"
+    assert fmt("poll", (P, 2, 0), {0: fds}, 0, strsize=1) == "[{fd=5, events=POLLIN}, ...], 2, 0"
+    assert fmt("poll", (P, 3, 0), {0: fds, ("short", 0): P + 16}, -14) == (
+        "[{fd=5, events=POLLIN}, {fd=-1}, ... /* 0x7ffd53448010 */], 3, 0")
+    assert fmt("poll", (P, 3, 0), {0: fds[:8], ("short", 0): P + 8}, -14) == (
+        "[{fd=5, events=POLLIN}, ... /* 0x7ffd53448008 */], 3, 0")
+    assert fmt("poll", (P, 1, 0), {0: fds, ("fdn", 5): "/p"}, 0, fd_paths=True) == (
+        "[{fd=5</p>, events=POLLIN}], 1, 0")
+
+
+def test_fd_pairs_and_wait_status() -> None:
+    # strace: pipe2([5, 6], O_CLOEXEC) = 0
+    assert fmt("pipe2", (P, 0o2000000), {0: i32(5, 6)}, 0) == "[5, 6], O_CLOEXEC"
+    assert dec("pipe2", (P, 0o2000000), {0: i32(5, 6)}, 0) == ([5, 6], "O_CLOEXEC")
+    assert dec("pipe2", (P, 0), {0: i32(5, 6)}, -24) == (P, "0")
+    assert fmt("pipe2", (P, 0), {0: i32(5, 6)}, -24) == "0x7ffd53448000, 0"
+    assert dec("pipe2", (P, 0), {0: i32(5)}, 0) == (P, "0")
+    assert dec("pipe2", (0, 0), None, -14) == (None, "0")
+    assert fmt("pipe2", (0, 0), None, -14) == "NULL, 0"
+    assert fmt("pipe2", (P, 0), {0: i32(5, 6), ("fdn", 5): "pipe:[1]",
+                                 ("fdn", 6): "pipe:[1]"}, 0, fd_paths=True) == (
+        "[5<pipe:[1]>, 6<pipe:[1]>], 0")
+    # strace: wait4(1598, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 1598
+    assert fmt("wait4", (1598, P, 0, 0), {1: i32(3 << 8)}, 1598) == (
+        "1598, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL")
+    assert dec("wait4", (1598, P, 0, 0), {1: i32(3 << 8)}, 1598)[1] == 3 << 8
+    # WNOHANG and no child changed state (0), or failed: the address
+    assert fmt("wait4", (-1 & M64, P, 1, 0), {1: i32(0)}, 0) == (
+        "-1, 0x7ffd53448000, WNOHANG, NULL")
+    assert dec("wait4", (-1 & M64, P, 1, 0), {1: i32(0)}, 0)[1] == P
+    assert dec("wait4", (-1 & M64, P, 1, 0), None, -10)[1] == P
+    assert dec("wait4", (-1 & M64, P, 1, 0), {1: b"\0"}, 5)[1] == P
+    assert dec("wait4", (-1 & M64, 0, 1, 0), None, 5)[1] is None
+    assert fmt("wait4", (-1 & M64, 0, 1, 0), None, 5) == "-1, NULL, WNOHANG, NULL"
+
+
+def test_epoll_events() -> None:
+    ev = struct.pack("<IQ", 1, 5)  # packed on x86_64: 12 bytes
+    # strace: epoll_ctl(7, EPOLL_CTL_ADD, 5, {events=EPOLLIN, data={u32=5, u64=5}}) = 0
+    assert fmt("epoll_ctl", (7, 1, 5, P), {3: ev}, 0) == (
+        "7, EPOLL_CTL_ADD, 5, {events=EPOLLIN, data={u32=5, u64=5}}")
+    assert dec("epoll_ctl", (7, 1, 5, P), {3: ev}, 0) == (
+        7, "EPOLL_CTL_ADD", 5, {"events": "EPOLLIN", "data": 5})
+    assert dec("epoll_ctl", (7, 2, 5, 0), None, 0)[3] is None
+    assert fmt("epoll_ctl", (7, 2, 5, 0), None, 0) == "7, EPOLL_CTL_DEL, 5, NULL"
+    assert dec("epoll_ctl", (7, 1, 5, P), {3: b"x"}, 0)[3] == P
+    assert fmt("epoll_ctl", (7, 1, 5, P), {3: b"x"}, 0).endswith(", 0x7ffd53448000")
+    # aarch64's struct epoll_event is 16 bytes (padded)
+    ev16 = struct.pack("<I4xQ", 4, 1 << 33)
+    assert dec("epoll_ctl", (7, 1, 5, P), {3: ev16}, 0, arch="aarch64")[3] == {
+        "events": "EPOLLOUT", "data": 1 << 33}
+    # strace: epoll_wait(7, [{events=EPOLLIN, data={u32=5, u64=5}}], 1023, 0) = 1
+    two = ev + struct.pack("<IQ", 4, (1 << 32) | 6)
+    assert fmt("epoll_wait", (7, P, 1023, 0), {1: two}, 2) == (
+        "7, [{events=EPOLLIN, data={u32=5, u64=5}}, "
+        "{events=EPOLLOUT, data={u32=6, u64=4294967302}}], 1023, 0")
+    assert dec("epoll_wait", (7, P, 1023, 0), {1: two}, 2)[1] == [
+        {"events": "EPOLLIN", "data": 5}, {"events": "EPOLLOUT", "data": (1 << 32) | 6}]
+    assert fmt("epoll_wait", (7, P, 1023, 0), {1: two}, 2, strsize=1) == (
+        "7, [{events=EPOLLIN, data={u32=5, u64=5}}, ...], 1023, 0")
+    assert fmt("epoll_wait", (7, P, 1023, 0), None, 0) == "7, [], 1023, 0"
+    assert dec("epoll_wait", (7, P, 1023, 0), None, 0)[1] == []
+    assert fmt("epoll_wait", (7, P, 1023, 0), None, -4) == "7, 0x7ffd53448000, 1023, 0"
+    assert dec("epoll_wait", (7, P, 1023, 0), None, -4)[1] == P
+    assert fmt("epoll_wait", (7, P, 1023, 0), {1: ev}, 2) == "7, 0x7ffd53448000, 1023, 0"
+    assert dec("epoll_wait", (7, P, 1023, 0), {1: ev}, 2)[1] == P
+
+
+def test_dirents_and_fd_sets() -> None:
+    # strace: getdents64(12, 0x5619c1ec3060 /* 6 entries */, 32768) = 176
+    assert fmt("getdents64", (12, P, 32768), {1: 6}, 176) == (
+        "12, 0x7ffd53448000 /* 6 entries */, 32768")
+    assert fmt("getdents64", (12, P, 32768), {1: 1}, 24) == (
+        "12, 0x7ffd53448000 /* 1 entry */, 32768")
+    assert fmt("getdents64", (12, P, 32768), {1: 0}, 0) == (
+        "12, 0x7ffd53448000 /* 0 entries */, 32768")
+    assert fmt("getdents64", (12, P, 32768), {1: 6}, -9) == "12, 0x7ffd53448000, 32768"
+    assert fmt("getdents64", (12, P, 32768), {1: b"x"}, 3) == "12, 0x7ffd53448000, 32768"
+    assert dec("getdents64", (12, P, 32768), {1: 6}, 176)[1] == {"addr": P, "entries": 6}
+    assert dec("getdents64", (12, P, 32768), {1: 6}, -9)[1] == P
+    assert dec("getdents", (12, P, 32768), None, 3)[1] == P
+    # strace: pselect6(7, [5], [6], NULL, {tv_sec=0, tv_nsec=1000000}, NULL) = 2
+    sets = {1: struct.pack("<Q", 1 << 5), 2: struct.pack("<Q", 1 << 6)}
+    assert fmt("pselect6", (7, P, Q, 0, 0, 0), sets, 2) == "7, [5], [6], NULL, NULL, NULL"
+    assert dec("pselect6", (7, P, Q, 0, 0, 0), sets, 2)[:4] == (7, [5], [6], None)
+    # only the first nfds bits are members
+    assert fmt("pselect6", (6, P, Q, 0, 0, 0), sets, 2) == "6, [5], [], NULL, NULL, NULL"
+    assert dec("pselect6", (6, P, Q, 0, 0, 0), sets, 2)[2] == []
+    assert fmt("pselect6", (7, P, Q, 0, 0, 0), {}, 2) == (
+        "7, 0x7ffd53448000, 0x7ffd53449000, NULL, NULL, NULL")
+    assert dec("pselect6", (7, P, Q, 0, 0, 0), {}, 2)[1:3] == (P, Q)
+
+
+def test_pselect6_sigmask() -> None:
+    # strace: pselect6(6, [5], NULL, NULL, {tv_sec=0, tv_nsec=1000},
+    #         {sigmask=[USR1], sigsetsize=8}) = 1
+    cap = {1: struct.pack("<Q", 1 << 5), 4: q64(0, 1000), 5: struct.pack("<QQ", R, 8),
+           ("mask", 5): struct.pack("<Q", 1 << 9)}
+    assert fmt("pselect6", (6, P, 0, 0, Q, Q + 64), cap, 1) == (
+        "6, [5], NULL, NULL, {tv_sec=0, tv_nsec=1000}, {sigmask=[USR1], sigsetsize=8}")
+    cap[5] = struct.pack("<QQ", 0, 8)
+    assert fmt("pselect6", (6, P, 0, 0, Q, Q + 64), cap, 1).endswith(
+        "{sigmask=NULL, sigsetsize=8}")
+    cap[5] = struct.pack("<QQ", R, 16)
+    assert fmt("pselect6", (6, P, 0, 0, Q, Q + 64), cap, 1).endswith(
+        "{sigmask=0x7ffd5344a000, sigsetsize=16}")
+    del cap[("mask", 5)]
+    cap[5] = struct.pack("<QQ", R, 8)
+    assert fmt("pselect6", (6, P, 0, 0, Q, Q + 64), cap, 1).endswith(
+        "{sigmask=0x7ffd5344a000, sigsetsize=8}")
+    cap[5] = b"\0" * 15
+    assert fmt("pselect6", (6, P, 0, 0, Q, Q + 64), cap, 1).endswith(", 0x7ffd53449040")
+    assert dec("pselect6", (6, P, 0, 0, Q, Q + 64), cap, 1)[5] == cap[5]
+
+
+def test_groups_and_cpu_sets() -> None:
+    gids = i32(0, 1, 4)
+    # strace: setgroups(3, [0, 1, 4]) = 0; getgroups(3, [0, 1, 4]) = 3
+    assert fmt("setgroups", (3, P), {1: gids}, 0) == "3, [0, 1, 4]"
+    assert dec("setgroups", (3, P), {1: gids}, 0) == (3, [0, 1, 4])
+    assert fmt("getgroups", (3, P), {1: gids}, 3) == "3, [0, 1, 4]"
+    assert dec("getgroups", (3, P), {1: gids}, 3) == (3, [0, 1, 4])
+    # getgroups writes as many as it returns; setgroups reads as many as it is told
+    assert fmt("getgroups", (8, P), {1: gids}, 2) == "8, [0, 1]"
+    assert fmt("setgroups", (2, P), {1: gids}, 0) == "2, [0, 1]"
+    assert fmt("setgroups", (3, P), {1: gids}, 0, strsize=2) == "3, [0, 1, ...]"
+    assert fmt("getgroups", (3, P), {1: gids}, 3, strsize=2) == "3, [0, 1, ...]"
+    assert fmt("setgroups", (3, P), {1: gids[:8], ("short", 1): P + 8}, -14) == (
+        "3, [0, 1, ... /* 0x7ffd53448008 */]")
+    # strace: getgroups(2, 0x7f9e9d7162f0) = -1 EINVAL; getgroups(0, NULL) = 3
+    assert fmt("getgroups", (2, P), None, -22) == "2, 0x7ffd53448000"
+    assert fmt("getgroups", (2, P), {1: gids}, -22) == "2, 0x7ffd53448000"
+    assert dec("getgroups", (2, P), {1: gids}, -22) == (2, P)
+    assert fmt("getgroups", (0, 0), None, 3) == "0, NULL"
+    assert dec("getgroups", (0, 0), None, 3) == (0, None)
+    assert fmt("getgroups", (0, P), {1: b""}, 0) == "0, []"
+    assert fmt("setgroups", (0, P), {1: b""}, 0) == "0, 0x7ffd53448000"
+    assert dec("setgroups", (1, P), {1: struct.pack("<I", M32)}, 0) == (1, [M32])
+    # strace: sched_setaffinity(0, 8, [0 1]) = 0; sched_getaffinity(0, 8, [0 1]) = 8
+    assert fmt("sched_setaffinity", (0, 8, P), {2: struct.pack("<Q", 3)}, 0) == "0, 8, [0 1]"
+    assert dec("sched_setaffinity", (0, 8, P), {2: struct.pack("<Q", 3)}, 0) == (0, 8, [0, 1])
+    assert fmt("sched_getaffinity", (0, 8, P), {2: struct.pack("<Q", 5)}, 8) == "0, 8, [0 2]"
+    assert dec("sched_getaffinity", (0, 8, P), {2: struct.pack("<Q", 5)}, 8)[2] == [0, 2]
+    assert fmt("sched_getaffinity", (0, 8, P), {2: struct.pack("<Q", 5)}, -22) == (
+        "0, 8, 0x7ffd53448000")
+    assert dec("sched_getaffinity", (0, 8, P), {2: struct.pack("<Q", 5)}, -22)[2] == P
+    assert dec("sched_getaffinity", (0, 8, 0), None, -14)[2] is None
+    assert fmt("sched_getaffinity", (0, 8, 0), None, -14) == "0, 8, NULL"
+    assert fmt("sched_setaffinity", (0, 8, P), None, -14) == "0, 8, 0x7ffd53448000"
+    assert dec("sched_setaffinity", (0, 8, P), None, -14)[2] == P
+
+
+def test_siginfo() -> None:
+    info = struct.pack("<iii4xii", 12, 0, 0, 3094, 0) + bytes(104)
+    # strace: rt_sigtimedwait([USR2], {si_signo=SIGUSR2, si_code=SI_USER, si_pid=3094,
+    #         si_uid=0}, {tv_sec=1, tv_nsec=0}, 8) = 12 (SIGUSR2)
+    cap = {0: struct.pack("<Q", 1 << 11), 1: info, 2: q64(1, 0)}
+    assert fmt("rt_sigtimedwait", (P, Q, R, 8), cap, 12) == (
+        "[USR2], {si_signo=SIGUSR2, si_code=SI_USER, si_pid=3094, si_uid=0}, "
+        "{tv_sec=1, tv_nsec=0}, 8")
+    assert dec("rt_sigtimedwait", (P, Q, R, 8), cap, 12)[1] == {
+        "si_signo": "SIGUSR2", "si_errno": 0, "si_code": 0}
+    assert fmt("rt_sigtimedwait", (P, Q, R, 8), cap, -11) == (
+        "[USR2], 0x7ffd53449000, {tv_sec=1, tv_nsec=0}, 8")
+    assert fmt("rt_sigtimedwait", (P, 0, R, 8), cap, 12).startswith("[USR2], NULL, ")
+    assert dec("rt_sigtimedwait", (P, 0, R, 8), cap, 12)[1] is None
+    assert dec("rt_sigtimedwait", (P, Q, R, 8), {1: info[:11]}, 12)[1] == Q
+    assert fmt("rt_sigtimedwait", (P, Q, R, 8), {1: info[:11]}, 12) == (
+        "0x7ffd53448000, 0x7ffd53449000, 0x7ffd5344a000, 8")
+    # the in-argument of rt_sigqueueinfo: whatever the call returned
+    sent = struct.pack("<iii", 10, 5, -1) + bytes(116)
+    assert dec("rt_sigqueueinfo", (7, 10, P), {2: sent}, -1)[2] == {
+        "si_signo": "SIGUSR1", "si_errno": 5, "si_code": -1}
+    assert fmt("rt_sigqueueinfo", (7, 10, 0), None, -14) == "7, SIGUSR1, NULL"
+
+
+def test_clone3_and_open_how() -> None:
+    args = struct.pack("<11Q", 0x1000 | 0x100000, P, 0, Q, 17, 0, 0, 0, 0, 0, 0)
+    cap = {0: args, ("pidfd", 0): 5, ("parent_tid", 0): 77}
+    text = fmt("clone3", (R, 88), cap, 77)
+    assert text.endswith(" => {pidfd=[5], parent_tid=[77]}, 88")
+    assert text.startswith("{flags=CLONE_PIDFD|CLONE_PARENT_SETTID, pidfd=0x7ffd53448000, ")
+    assert " => " not in fmt("clone3", (R, 88), cap, -11)
+    assert fmt("clone3", (R, 88), {0: args, ("pidfd", 0): 5}, 77).endswith(
+        " => {pidfd=[5]}, 88")
+    assert fmt("clone3", (R, 88), {0: args}, 77).endswith("}, 88")
+    assert " => " not in fmt("clone3", (R, 88), {0: args}, 77)
+    assert fmt("clone3", (R, 88), None, -14) == "0x7ffd5344a000, 88"
+    assert fmt("clone3", (0, 88), None, -14) == "NULL, 88"
+    # strace: openat2(AT_FDCWD, "/tmp/s15/a.txt", {flags=O_RDONLY|O_CLOEXEC,
+    #         resolve=RESOLVE_BENEATH}, 24) = -1 EXDEV
+    how = struct.pack("<QQQ", 0o2000000, 0, 8)
+    raw = (AT_FDCWD, P, Q, 24)
+    assert fmt("openat2", raw, {1: b"/tmp/s15/a.txt", 2: how}, -18) == (
+        'AT_FDCWD, "/tmp/s15/a.txt", {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_BENEATH}, 24')
+    assert dec("openat2", raw, {1: b"/a", 2: how}, -18)[2] == {
+        "flags": "O_RDONLY|O_CLOEXEC", "mode": 0, "resolve": "RESOLVE_BENEATH"}
+    dirhow = struct.pack("<QQQ", 0o40000, 0o644, 0)
+    assert dec("openat2", raw, {1: b"/a", 2: dirhow}, 3, arch="aarch64")[2] == {
+        "flags": "O_RDONLY|O_DIRECTORY", "mode": 0o644, "resolve": "0"}
+    # a size under the struct's 24 bytes: not decoded
+    assert fmt("openat2", (AT_FDCWD, P, Q, 16), {1: b"/a", 2: how}, -22) == (
+        'AT_FDCWD, "/a", 0x7ffd53449000, 16')
+    assert dec("openat2", raw, {1: b"/a"}, -14)[2] == Q
+    assert dec("openat2", (AT_FDCWD, P, 0, 24), {1: b"/a"}, -14)[2] is None
+    assert fmt("openat2", (AT_FDCWD, P, 0, 24), {1: b"/a"}, -14) == 'AT_FDCWD, "/a", NULL, 24'
+
+
+def test_offsets() -> None:
+    # strace: copy_file_range(3, [2], 4, [0], 5, 0) = 5; splice(3, [1], 6, NULL, 3, 0) = 3
+    assert fmt("copy_file_range", (3, P, 4, Q, 5, 0), {1: q64(2), 3: q64(0)}, 5) == (
+        "3, [2], 4, [0], 5, 0")
+    assert dec("copy_file_range", (3, P, 4, Q, 5, 0), {1: q64(2), 3: q64(-1)}, 5)[:4] == (
+        3, 2, 4, -1)
+    assert fmt("splice", (3, P, 6, 0, 3, 0), {1: q64(1)}, 3) == "3, [1], 6, NULL, 3, 0"
+    assert dec("splice", (3, P, 6, 0, 3, 0), {1: q64(1)}, 3)[:4] == (3, 1, 6, None)
+    assert dec("splice", (3, P, 6, 0, 3, 0), {1: b"\1"}, 3)[1] == P
+    assert fmt("splice", (3, P, 6, 0, 3, 0), None, -14) == "3, 0x7ffd53448000, 6, NULL, 3, 0"
+    # strace: sendfile(4, 3, [5] => [12], 7) = 7
+    cap = {("in", 2): q64(5), 2: q64(12)}
+    assert fmt("sendfile", (4, 3, P, 7), cap, 7) == "4, 3, [5] => [12], 7"
+    assert dec("sendfile", (4, 3, P, 7), cap, 7) == (4, 3, 12, 7)
+    # nothing sent, or failed: only the offset given
+    assert fmt("sendfile", (4, 3, P, 7), cap, 0) == "4, 3, [5], 7"
+    assert fmt("sendfile", (4, 3, P, 7), cap, -9) == "4, 3, [5], 7"
+    assert dec("sendfile", (4, 3, P, 7), cap, -9) == (4, 3, 5, 7)
+    assert fmt("sendfile", (4, 3, P, 7), {("in", 2): q64(5)}, 7) == "4, 3, [5], 7"
+    assert fmt("sendfile", (4, 3, P, 7), {2: q64(12)}, 7) == "4, 3, 0x7ffd53448000, 7"
+    assert dec("sendfile", (4, 3, P, 7), {("in", 2): q64(5)}, 7)[2] == P
+    assert fmt("sendfile", (4, 3, 0, 7), None, 7) == "4, 3, NULL, 7"
+    assert dec("sendfile", (4, 3, 0, 7), None, 7)[2] is None
+
+
+def test_times() -> None:
+    # strace: utimensat(AT_FDCWD, "/tmp/s15/a.txt", [{tv_sec=1, tv_nsec=1}
+    #   /* 1970-01-01T00:00:01.000000001+0000 */, {tv_sec=2, tv_nsec=2}
+    #   /* 1970-01-01T00:00:02.000000002+0000 */], 0) = 0
+    ts = q64(1, 1, 2, 2)
+    assert fmt("utimensat", (AT_FDCWD, P, Q, 0), {1: b"/a", 2: ts}, 0) == (
+        'AT_FDCWD, "/a", [{tv_sec=1, tv_nsec=1} /* 1970-01-01T00:00:01.000000001+0000 */, '
+        "{tv_sec=2, tv_nsec=2} /* 1970-01-01T00:00:02.000000002+0000 */], 0")
+    assert dec("utimensat", (AT_FDCWD, P, Q, 0), {1: b"/a", 2: ts}, 0)[2] == ts
+    assert fmt("utimensat", (AT_FDCWD, P, Q, 0), {1: b"/a", 2: ts[:16]}, 0) == (
+        'AT_FDCWD, "/a", 0x7ffd53449000, 0')
+    assert fmt("utimensat", (AT_FDCWD, P, 0, 0), {1: b"/a"}, 0) == 'AT_FDCWD, "/a", NULL, 0'
+    # strace: time([1796398812 /* 2026-12-04T15:40:12+0000 */]) = 1796398812; time(NULL)
+    assert fmt("time", (P,), {0: q64(1796398812)}, 1796398812) == (
+        "[1796398812 /* 2026-12-04T15:40:12+0000 */]")
+    assert dec("time", (P,), {0: q64(1796398812)}, 1796398812) == (1796398812,)
+    assert fmt("time", (0,), None, 1796398812) == "NULL"
+    assert dec("time", (0,), None, 1796398812) == (None,)
+    assert fmt("time", (P,), {0: q64(1)}, -14) == "0x7ffd53448000"
+    assert dec("time", (P,), {0: q64(1)}, -14) == (P,)
+    assert dec("time", (P,), {0: b"\1"}, 1) == (P,)
+    # strace: mincore(0x7f7f36ea2000, 8192, [0, 0]) = 0 (one byte per page)
+    assert fmt("mincore", (0x7F00, 8192, P), {2: b"\0\1"}, 0) == "0x7f00, 8192, [0, 1]"
+    assert fmt("mincore", (0x7F00, 8193, P), {2: b"\0\1\1"}, 0) == "0x7f00, 8193, [0, 1, 1]"
+    assert fmt("mincore", (0x7F00, 8192, P), {2: b"\0\1"}, 0, strsize=1) == (
+        "0x7f00, 8192, [0, ...]")
+    assert dec("mincore", (0x7F00, 8192, P), {2: b"\0\1"}, 0)[2] == [0, 1]
+    assert fmt("mincore", (0x7F00, 8192, P), {2: b"\0\1"}, -12) == "0x7f00, 8192, 0x7ffd53448000"
+    assert dec("mincore", (0x7F00, 8192, P), {2: b"\0\1"}, -12)[2] == P
+    assert dec("mincore", (0x7F00, 8192, P), None, 0)[2] == P
+    assert fmt("mincore", (0x7F00, 8192, P), None, 0) == "0x7f00, 8192, 0x7ffd53448000"
