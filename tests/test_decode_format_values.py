@@ -754,3 +754,137 @@ def test_times() -> None:
     assert dec("mincore", (0x7F00, 8192, P), {2: b"\0\1"}, -12)[2] == P
     assert dec("mincore", (0x7F00, 8192, P), None, 0)[2] == P
     assert fmt("mincore", (0x7F00, 8192, P), None, 0) == "0x7f00, 8192, 0x7ffd53448000"
+
+
+def test_more_structs_like_strace() -> None:
+    # strace: timer_create(CLOCK_MONOTONIC, {sigev_value={sival_int=4660, sival_ptr=0x1234},
+    #         sigev_signo=SIGUSR1, sigev_notify=SIGEV_SIGNAL}, [0]) = 0
+    sev = struct.pack("<Qii", 0x1234, 10, 0) + bytes(40)
+    assert fmt("timer_create", (1, P, Q), {1: sev}, 0).startswith(
+        "CLOCK_MONOTONIC, {sigev_value={sival_int=4660, sival_ptr=0x1234}, "
+        "sigev_signo=SIGUSR1, sigev_notify=SIGEV_SIGNAL}, ")
+    got = dec("timer_create", (1, P, Q), {1: sev}, 0)[1]
+    assert isinstance(got, dict) and got["sigev_signo"] == 10
+    sev = struct.pack("<Qii", 0, 0, 1) + bytes(40)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, 0).startswith(
+        "CLOCK_REALTIME, {sigev_signo=0, sigev_notify=SIGEV_NONE}, ")
+    sev = struct.pack("<Qiii", 7, 12, 4, 4242) + bytes(36)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, -22).startswith(
+        "CLOCK_REALTIME, {sigev_value={sival_int=7, sival_ptr=0x7}, sigev_signo=SIGUSR2, "
+        "sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=4242}, ")
+    sev = struct.pack("<QiiQQ", 0x10, 14, 2, 0x401000, 0x402000) + bytes(24)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, 0).startswith(
+        "CLOCK_REALTIME, {sigev_value={sival_int=16, sival_ptr=0x10}, sigev_signo=SIGALRM, "
+        "sigev_notify=SIGEV_THREAD, sigev_notify_function=0x401000, "
+        "sigev_notify_attributes=0x402000}, ")
+    # strace: {sigev_value={sival_int=5, sival_ptr=0x5}, sigev_signo=10,
+    #   sigev_notify=SIGEV_NONE}; {sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD,
+    #   sigev_notify_function=NULL, sigev_notify_attributes=NULL}
+    sev = struct.pack("<Qii", 5, 10, 1) + bytes(40)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, 0).startswith(
+        "CLOCK_REALTIME, {sigev_value={sival_int=5, sival_ptr=0x5}, sigev_signo=10, "
+        "sigev_notify=SIGEV_NONE}, ")
+    sev = struct.pack("<Qii", 0, 14, 2) + bytes(40)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, 0).startswith(
+        "CLOCK_REALTIME, {sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD, "
+        "sigev_notify_function=NULL, sigev_notify_attributes=NULL}, ")
+    sev = struct.pack("<Qii", 0, 0, 9) + bytes(40)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, -22).startswith(
+        "CLOCK_REALTIME, {sigev_signo=0, sigev_notify=0x9 /* SIGEV_??? */}, ")
+    # strace: sched_setattr(0, {size=48, sched_policy=SCHED_OTHER, sched_flags=0,
+    #   sched_nice=5, sched_priority=0, sched_runtime=0, sched_deadline=0, sched_period=0}, 0)
+    attr = struct.pack("<IIQiIQQQ", 48, 0, 0, 5, 0, 0, 0, 0)
+    assert fmt("sched_setattr", (0, P, 0), {1: attr}, 0) == (
+        "0, {size=48, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=5, "
+        "sched_priority=0, sched_runtime=0, sched_deadline=0, sched_period=0}, 0")
+    # strace: sched_getattr(0, {size=56, sched_policy=SCHED_OTHER, sched_flags=0,
+    #   sched_nice=0, sched_priority=0, sched_runtime=1400000, sched_deadline=0,
+    #   sched_period=0, sched_util_min=0, sched_util_max=0}, 56, 0) = 0
+    attr = struct.pack("<IIQiIQQQII", 56, 0, 0, 0, 0, 1400000, 0, 0, 0, 0)
+    assert fmt("sched_getattr", (0, P, 56, 0), {1: attr}, 0) == (
+        "0, {size=56, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=0, "
+        "sched_priority=0, sched_runtime=1400000, sched_deadline=0, sched_period=0, "
+        "sched_util_min=0, sched_util_max=0}, 56, 0")
+    got = dec("sched_getattr", (0, P, 56, 0), {1: attr}, 0)[1]
+    assert isinstance(got, dict) and got["sched_runtime"] == 1400000
+    # strace: capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_CHOWN|
+    #   1<<CAP_KILL|1<<CAP_BPF, permitted=1<<CAP_CHOWN|1<<CAP_KILL|1<<CAP_BPF,
+    #   inheritable=0}) = 0
+    hdr = struct.pack("<Ii", 0x20080522, 0)
+    data = struct.pack("<6I", 0x21, 0x21, 0, 0x80, 0x80, 0)
+    assert fmt("capset", (P, Q), {0: hdr, 1: data}, 0) == (
+        "{version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_CHOWN|1<<CAP_KILL|"
+        "1<<CAP_BPF, permitted=1<<CAP_CHOWN|1<<CAP_KILL|1<<CAP_BPF, inheritable=0}")
+    # strace: capget({version=0x12345678 /* _LINUX_CAPABILITY_VERSION_??? */, pid=77}, NULL)
+    assert fmt("capget", (P, 0), {0: struct.pack("<Ii", 0x12345678, 77)}, 0) == (
+        "{version=0x12345678 /* _LINUX_CAPABILITY_VERSION_??? */, pid=77}, NULL")
+    assert fmt("capget", (P, Q), {0: hdr, 1: data}, -1).endswith(", 0x7ffd53449000")
+    # strace: gettimeofday({tv_sec=1796399590, tv_usec=869753}, {tz_minuteswest=0,
+    #   tz_dsttime=0}) = 0
+    assert fmt("gettimeofday", (P, Q), {0: q64(1796399590, 869753), 1: i32(-60, 1)}, 0) == (
+        "{tv_sec=1796399590, tv_usec=869753}, {tz_minuteswest=-60, tz_dsttime=1}")
+    assert dec("gettimeofday", (P, Q), {0: q64(1, 2), 1: i32(-60, 1)}, 0) == (
+        {"tv_sec": 1, "tv_usec": 2}, {"tz_minuteswest": -60, "tz_dsttime": 1})
+    # strace: times({tms_utime=3 /* 0.03 s */, tms_stime=1 /* 0.01 s */,
+    #   tms_cutime=3 /* 0.03 s */, tms_cstime=0}) = 1718943838
+    assert fmt("times", (P,), {0: q64(3, 1, 123, 0)}, 1718943838) == (
+        "{tms_utime=3 /* 0.03 s */, tms_stime=1 /* 0.01 s */, tms_cutime=123 /* 1.23 s */, "
+        "tms_cstime=0}")
+    # strace -v: uname({sysname="Linux", nodename="vm", release="6.18.44-fc-v1147",
+    #   version="#1 SMP PREEMPT_DYNAMIC @0", machine="x86_64", domainname="(none)"}) = 0
+    uts = b"".join(s.ljust(65, b"\0") for s in (
+        b"Linux", b"vm", b"6.18.44-fc-v1147", b"#1 SMP PREEMPT_DYNAMIC @0", b"x86_64",
+        b"(none)"))
+    info = T.by_name["uname"]
+    assert call_formatter(info, verbose=True).arg_list((P,), {0: uts}, 0) == [
+        '{sysname="Linux", nodename="vm", release="6.18.44-fc-v1147", '
+        'version="#1 SMP PREEMPT_DYNAMIC @0", machine="x86_64", domainname="(none)"}']
+    assert fmt("uname", (P,), {0: uts}, 0) == '{sysname="Linux", nodename="vm", ...}'
+    # strace: utimes("/tmp/s15/u.txt", [{tv_sec=1, tv_usec=2} /* 1970-01-01T00:00:01.000002+0000
+    #   */, {tv_sec=3, tv_usec=4} /* 1970-01-01T00:00:03.000004+0000 */]) = 0
+    assert fmt("utimes", (P, Q), {0: b"/u", 1: q64(1, 2, 3, 4)}, 0) == (
+        '"/u", [{tv_sec=1, tv_usec=2} /* 1970-01-01T00:00:01.000002+0000 */, '
+        "{tv_sec=3, tv_usec=4} /* 1970-01-01T00:00:03.000004+0000 */]")
+    assert fmt("utimes", (P, 0), {0: b"/u"}, 0) == '"/u", NULL'
+
+
+def test_entry_counts_by_command() -> None:
+    # strace prints the arguments known at entry, the rest after "resumed>"
+    fcntl = call_formatter(T.by_name["fcntl"])
+    assert fcntl.entry_count_of((3, 5, P)) == 2  # F_GETLK: the lock is written back
+    assert fcntl.entry_count_of((3, 16, P)) == 2  # F_GETOWN_EX
+    assert fcntl.entry_count_of((3, (1 << 32) | 5, P)) == 2
+    assert fcntl.entry_count_of((3, 6, P)) == 3  # F_SETLK: all known at entry
+    assert fcntl.entry_count_of((3,)) == 3
+    prctl = call_formatter(T.by_name["prctl"])
+    assert prctl.entry_count_of((16, P, 0, 0, 0)) == 1  # PR_GET_NAME
+    assert prctl.entry_count_of((15, P, 0, 0, 0)) == 5  # PR_SET_NAME
+    assert prctl.entry_count_of(()) == 5
+    clone = call_formatter(T.by_name["clone"])
+    assert clone.entry_count_of((0x100000 | 17, 0, P, Q, 0)) == 2  # PARENT_SETTID
+    assert clone.entry_count_of((0x1000000, 0, P, Q, 0)) == 2  # CHILD_SETTID
+    assert clone.entry_count_of((17, 0, 0, 0, 0)) == 5
+    assert clone.entry_count_of(()) == 5
+    assert call_formatter(T.by_name["read"]).entry_count_of((3, P, 4)) == 1
+    assert call_formatter(T.by_name["write"]).entry_count_of((3, P, 4)) == 3
+    assert call_formatter(T.by_name["nanosleep"]).entry_count_of((P, Q)) == 1
+    assert call_formatter(T.by_name["sendfile"]).entry_count_of((1, 2, P, 4)) == 2
+    assert call_formatter(T.by_name["ioctl"]).entry_count_of((1, 0x5401, P)) == 2
+
+
+def test_a_failing_formatter_spoils_only_its_argument() -> None:
+    bad = {1: {"hdr": struct.pack("<QI4xQQQQi4x", 0, 0, Q, 1, 0, 0, 0), "iov": [(1, 2)]}}
+    assert fmt("sendmsg", (7, P, 0x40), bad, 2) == "7, 0x7ffd53448000, MSG_DONTWAIT"
+    assert dec("sendmsg", (7, P, 0x40), bad, 2) == (7, P, "MSG_DONTWAIT")
+
+
+def test_kind_overrides() -> None:
+    from pytest_renacer.decode.format import kind_overrides, kinds_of
+
+    assert kind_overrides("statx") == {2: "statx_flags"}
+    assert kind_overrides("read") == {}
+    assert kinds_of(T.by_name["statx"])[2] == ("statx_flags", None)
+    assert kinds_of(T.by_name["getsockopt"])[3] == ("sockopt_val_out", "4")
+    assert kinds_of(T.by_name["openat2"])[2] == ("open_how", "3")
+    assert kinds_of(T.by_name["mmap"])[0] == ("addr", None)
+    assert kinds_of(T.by_name["read"]) == (("fd", None), ("buf_out", "ret"), ("size", None))

@@ -13,6 +13,7 @@ import struct
 __all__ = [
     "ERRNO_NAMES",
     "SIGNAL_NAMES",
+    "clock_t_text",
     "errno_message",
     "errno_name",
     "format_errno_retval",
@@ -149,7 +150,8 @@ def _addr(v: int) -> str:
     return "NULL" if v == 0 else f"{v:#x}"
 
 
-def _clock_t(v: int) -> str:
+def clock_t_text(v: int) -> str:
+    """A clock_t in ticks, with strace's seconds comment: ``3 /* 0.03 s */``, ``0``."""
     if v == 0:
         return "0"
     return f"{v} /* {v // _CLK_TCK}.{v % _CLK_TCK:02d} s */"
@@ -203,7 +205,7 @@ def format_siginfo(raw: bytes | None) -> str:
         (status,) = struct.unpack_from("<i", raw, 24)
         utime, stime = struct.unpack_from("<QQ", raw, 32)
         parts.append(f"si_status={status if code == 1 else signal_name(status)}")
-        parts += [f"si_utime={_clock_t(utime)}", f"si_stime={_clock_t(stime)}"]
+        parts += [f"si_utime={clock_t_text(utime)}", f"si_stime={clock_t_text(stime)}"]
     elif signo in (_SIGILL, _SIGFPE, _SIGSEGV, _SIGBUS):
         (addr,) = struct.unpack_from("<Q", raw, 16)
         parts.append(f"si_addr={_addr(addr)}")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import flags as F
-from .errno import signal_name
+from .errno import clock_t_text, signal_name
 from .strings import addr_text, quote
 
 __all__ = [
@@ -261,7 +261,7 @@ def parse_tms(data: object) -> dict[str, Any] | None:
 
 
 def text_tms(t: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{name}={t[name]}" for name in _TMS_FIELDS) + "}"
+    return "{" + ", ".join(f"{name}={clock_t_text(t[name])}" for name in _TMS_FIELDS) + "}"
 
 
 #: struct sched_attr (linux/sched/types.h): (field, offset, size), the first 48 bytes
@@ -349,11 +349,11 @@ def parse_sigevent(data: object) -> dict[str, Any] | None:
 def text_sigevent(e: dict[str, Any]) -> str:
     parts = []
     notify = e["sigev_notify"]
-    if e["sigev_value"] and notify in (0, 2, 4):
+    if e["sigev_value"]:  # strace 6.1 prints a non-zero value whatever the notification
         v = e["sigev_value"]
         parts.append(f"sigev_value={{sival_int={i32(v.to_bytes(8, 'little'))}, "
                      f"sival_ptr={addr_text(v)}}}")
-    if notify in (0, 4):
+    if notify in (0, 2, 4):  # SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID: a signal
         parts.append(f"sigev_signo={signal_name(e['sigev_signo'])}")
     else:
         parts.append(f"sigev_signo={e['sigev_signo']}")
