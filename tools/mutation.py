@@ -7,7 +7,8 @@ NAME names the scratch folder (``$TMPDIR/renacer-mutation/NAME``) and the result
 the glob (or comma-separated globs) says which source files mutmut mutates; the test
 arguments select the tests run against each mutant (files, node ids or ``-k EXPR``;
 mutmut runs only the selected tests that reach the mutated function, fastest first).
-``MUTATION_CHILDREN=N`` runs N mutants at once (default 1).  mutmut is not
+``MUTATION_CHILDREN=N`` runs N mutants at once (default 1); ``--resume NAME`` goes on
+with a stopped run in its folder (mutmut keeps each mutant's result).  mutmut is not
 a project dependency: ``pip install mutmut`` first.  The score (killed / (killed +
 survived), timeouts counted as killed) is printed and written to NAME.json in the scratch
 folder; docs/hardening.md quotes the figures.
@@ -43,9 +44,12 @@ def _mutation_fresh_caches() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 3:
+    if len(argv) < 3 and not (len(argv) == 2 and argv[0] == "--resume"):
         print(__doc__, file=sys.stderr)
         return 2
+    if argv[0] == "--resume":  # go on with a stopped run (results are kept per mutant)
+        work = Path(tempfile.gettempdir()) / "renacer-mutation" / argv[1]
+        return run_mutmut(argv[1], work)
     name, glob, tests = argv[0], argv[1], argv[2:]
     work = Path(tempfile.gettempdir()) / "renacer-mutation" / name
     if work.exists():
@@ -75,6 +79,10 @@ def main(argv: list[str]) -> int:
         "use_git_change_detection = false\n"
     )
     pyproject.write_text(text)
+    return run_mutmut(name, work)
+
+
+def run_mutmut(name: str, work: Path) -> int:
     mutmut = Path(sys.executable).with_name("mutmut")
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     children = os.environ.get("MUTATION_CHILDREN", "1")
