@@ -888,3 +888,58 @@ def test_kind_overrides() -> None:
     assert kinds_of(T.by_name["openat2"])[2] == ("open_how", "3")
     assert kinds_of(T.by_name["mmap"])[0] == ("addr", None)
     assert kinds_of(T.by_name["read"]) == (("fd", None), ("buf_out", "ret"), ("size", None))
+
+
+def _stat64(dev: int, ino: int, mode: int, rdev: int, size: int, blocks: int,
+            times: tuple[int, int, int, int, int, int]) -> bytes:
+    raw = struct.pack("<QQQIII4xQqqq6q", dev, ino, 1, mode, 0, 0, rdev, size, 4096, blocks,
+                      *times)
+    return raw + bytes(144 - len(raw))
+
+
+def test_stat_verbose_like_strace_v() -> None:
+    info = T.by_name["newfstatat"]
+    v = call_formatter(info, verbose=True, arch="x86_64")
+    # strace -v: newfstatat(AT_FDCWD, "/tmp/s15/st.txt", {st_dev=makedev(0xfe, 0),
+    #   st_ino=2164789, st_mode=S_IFREG|0644, st_nlink=1, st_uid=0, st_gid=0,
+    #   st_blksize=4096, st_blocks=8, st_size=5, st_atime=1700000000 /*
+    #   2023-11-14T22:13:20.123456789+0000 */, st_atime_nsec=123456789, ...}, 0) = 0
+    st = _stat64(0xFE00, 2164789, 0o100644, 0, 5, 8,
+                 (1700000000, 123456789, 1700000000, 123456789, 1796400335, 245521982))
+    assert v.arg_list((AT_FDCWD, P, Q, 0), {1: b"/tmp/s15/st.txt", 2: st}, 0)[2] == (
+        "{st_dev=makedev(0xfe, 0), st_ino=2164789, st_mode=S_IFREG|0644, st_nlink=1, "
+        "st_uid=0, st_gid=0, st_blksize=4096, st_blocks=8, st_size=5, "
+        "st_atime=1700000000 /* 2023-11-14T22:13:20.123456789+0000 */, "
+        "st_atime_nsec=123456789, "
+        "st_mtime=1700000000 /* 2023-11-14T22:13:20.123456789+0000 */, "
+        "st_mtime_nsec=123456789, "
+        "st_ctime=1796400335 /* 2026-12-04T16:05:35.245521982+0000 */, "
+        "st_ctime_nsec=245521982}")
+    # strace -v, /dev/null: a device's st_rdev instead of its size
+    dev = _stat64(6, 3, 0o20666, 0x103, 0, 0,
+                  (1796261044, 401138799, 1796261044, 401138799, 1796261044, 401138799))
+    assert v.arg_list((AT_FDCWD, P, Q, 0), {1: b"/dev/null", 2: dev}, 0)[2] == (
+        "{st_dev=makedev(0, 0x6), st_ino=3, st_mode=S_IFCHR|0666, st_nlink=1, st_uid=0, "
+        "st_gid=0, st_blksize=4096, st_blocks=0, st_rdev=makedev(0x1, 0x3), "
+        "st_atime=1796261044 /* 2026-12-03T01:24:04.401138799+0000 */, "
+        "st_atime_nsec=401138799, "
+        "st_mtime=1796261044 /* 2026-12-03T01:24:04.401138799+0000 */, "
+        "st_mtime_nsec=401138799, "
+        "st_ctime=1796261044 /* 2026-12-03T01:24:04.401138799+0000 */, "
+        "st_ctime_nsec=401138799}")
+    # without -v: strace's abbreviation, a device's rdev in place of the size
+    assert fmt("newfstatat", (AT_FDCWD, P, Q, 0), {1: b"/dev/null", 2: dev}, 0) == (
+        'AT_FDCWD, "/dev/null", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}, 0')
+    assert dec("newfstatat", (AT_FDCWD, P, Q, 0), {1: b"/x", 2: st}, -2)[2] == Q
+
+
+def test_hex_strings_like_strace_x() -> None:
+    info = T.by_name["write"]
+    # strace -x: write(1, "\x61\x62\xff\x63", 4) = 4; write(1, "plain\n", 6) = 6
+    assert call_formatter(info, xstyle=1).arg_list((1, P, 4), {1: b"ab\xffc"}, 4) == [
+        "1", '"\\x61\\x62\\xff\\x63"', "4"]
+    assert call_formatter(info, xstyle=1).arg_list((1, P, 6), {1: b"plain\n"}, 6) == [
+        "1", '"plain\\n"', "6"]
+    # -xx: every string in hex
+    assert call_formatter(info, xstyle=2).arg_list((1, P, 2), {1: b"ok"}, 2) == [
+        "1", '"\\x6f\\x6b"', "2"]

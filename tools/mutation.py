@@ -8,7 +8,8 @@ the glob (or comma-separated globs) says which source files mutmut mutates; the 
 arguments select the tests run against each mutant (files, node ids or ``-k EXPR``;
 mutmut runs only the selected tests that reach the mutated function, fastest first).
 ``MUTATION_CHILDREN=N`` runs N mutants at once (default 1); ``--resume NAME`` goes on
-with a stopped run in its folder (mutmut keeps each mutant's result).  mutmut is not
+with a stopped run in its folder (mutmut keeps each mutant's result);
+``MUTATION_ONLY="name-pattern ..."`` runs only those mutants.  mutmut is not
 a project dependency: ``pip install mutmut`` first.  The score (killed / (killed +
 survived), timeouts counted as killed) is printed and written to NAME.json in the scratch
 folder; docs/hardening.md quotes the figures.
@@ -86,7 +87,11 @@ def run_mutmut(name: str, work: Path) -> int:
     mutmut = Path(sys.executable).with_name("mutmut")
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     children = os.environ.get("MUTATION_CHILDREN", "1")
-    run = subprocess.run([str(mutmut), "run", "--max-children", children], cwd=work, env=env)
+    # MUTATION_ONLY="pattern ...": only these mutants (mutmut's names, * wildcards), e.g.
+    # the survivors of a full run again, after tests were added
+    only = os.environ.get("MUTATION_ONLY", "").split()
+    run = subprocess.run([str(mutmut), "run", "--max-children", children, *only], cwd=work,
+                         env=env)
     subprocess.run([str(mutmut), "export-cicd-stats"], cwd=work, env=env, check=False)
     stats_file = work / "mutants" / "mutmut-cicd-stats.json"
     if not stats_file.exists():
