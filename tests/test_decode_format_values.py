@@ -943,3 +943,66 @@ def test_hex_strings_like_strace_x() -> None:
     # -xx: every string in hex
     assert call_formatter(info, xstyle=2).arg_list((1, P, 2), {1: b"ok"}, 2) == [
         "1", '"\\x6f\\x6b"', "2"]
+
+
+def test_statx_values() -> None:
+    # struct statx: mask, blksize, attributes, nlink, uid, gid, mode; ino, size, blocks,
+    # attributes_mask at 32 (linux/stat.h); ids and sizes unsigned
+    raw = bytearray(0x100)
+    struct.pack_into("<IIQIIIH", raw, 0, 0x7FF, 4096, 0x20, 2, M32 - 1, M32 - 2, 0o100600)
+    struct.pack_into("<QQQQ", raw, 32, M64 - 3, 1 << 63, 8, 0x30)
+    got = dec("statx", (AT_FDCWD, P, 0, 0x7FF, Q), {1: b"/f", 4: bytes(raw)}, 0)[4]
+    assert got == {
+        "stx_mask": "STATX_BASIC_STATS", "stx_blksize": 4096,
+        "stx_attributes": "STATX_ATTR_APPEND", "stx_nlink": 2, "stx_uid": M32 - 1,
+        "stx_gid": M32 - 2, "stx_mode": "S_IFREG|0600", "stx_ino": M64 - 3,
+        "stx_size": 1 << 63, "stx_blocks": 8,
+        "stx_attributes_mask": "STATX_ATTR_IMMUTABLE|STATX_ATTR_APPEND"}
+    assert fmt("statx", (AT_FDCWD, P, 0, 0x7FF, Q), {1: b"/f", 4: bytes(raw)}, 0) == (
+        'AT_FDCWD, "/f", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS, '
+        f"stx_attributes=STATX_ATTR_APPEND, stx_mode=S_IFREG|0600, stx_size={1 << 63}, ...}}")
+    assert dec("statx", (AT_FDCWD, P, 0, 0x7FF, Q), {1: b"/f", 4: bytes(raw[:255])}, 0)[4] == Q
+
+
+def test_utime_special_values() -> None:
+    # strace: utimensat(AT_FDCWD, "/tmp/s15/u.txt", [UTIME_NOW, UTIME_OMIT], 0) = 0
+    now, omit = (1 << 30) - 1, (1 << 30) - 2
+    assert fmt("utimensat", (AT_FDCWD, P, Q, 0), {1: b"/u", 2: q64(0, now, 5, omit)}, 0) == (
+        'AT_FDCWD, "/u", [UTIME_NOW, UTIME_OMIT], 0')
+    # strace: [{tv_sec=7, tv_nsec=0} /* 1970-01-01T00:00:07+0000 */,
+    #          {tv_sec=8, tv_nsec=1000000000}] (no date for an invalid tv_nsec)
+    assert fmt("utimensat", (AT_FDCWD, P, Q, 0), {1: b"/u", 2: q64(7, 0, 8, 10**9)}, -22) == (
+        'AT_FDCWD, "/u", [{tv_sec=7, tv_nsec=0} /* 1970-01-01T00:00:07+0000 */, '
+        "{tv_sec=8, tv_nsec=1000000000}], 0")
+    # strace: sched_setattr(0, {size=56, sched_policy=SCHED_OTHER, sched_flags=0,
+    #   sched_nice=-5, ..., sched_util_min=0, sched_util_max=1024}, 0) = 0
+    attr = struct.pack("<IIQiIQQQII", 56, 0, 0, -5, 0, 0, 0, 0, 0, 1024)
+    assert fmt("sched_setattr", (0, P, 0), {1: attr}, 0) == (
+        "0, {size=56, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=-5, "
+        "sched_priority=0, sched_runtime=0, sched_deadline=0, sched_period=0, "
+        "sched_util_min=0, sched_util_max=1024}, 0")
+    attr = struct.pack("<IIQiIQQQII", 56, 0, 0, -5, M32, 1, 2, 3, 4, M32)
+    got = dec("sched_setattr", (0, P, 0), {1: attr}, 0)[1]
+    assert isinstance(got, dict)
+    assert (got["sched_nice"], got["sched_priority"], got["sched_runtime"],
+            got["sched_deadline"], got["sched_period"], got["sched_util_min"],
+            got["sched_util_max"]) == (-5, M32, 1, 2, 3, 4, M32)
+    # a sigevent of exactly 32 bytes is whole; a negative sival_int
+    sev = struct.pack("<Qii", M64, 10, 0) + bytes(16)
+    assert fmt("timer_create", (0, P, Q), {1: sev}, 0).startswith(
+        "CLOCK_REALTIME, {sigev_value={sival_int=-1, sival_ptr=0xffffffffffffffff}, "
+        "sigev_signo=SIGUSR1, sigev_notify=SIGEV_SIGNAL}, ")
+    # capability bits no name is known for, printed per 32-bit half like strace 6.1:
+    # {effective=1<<CAP_CHOWN|0x80000000 /* CAP_??? */, permitted=0, inheritable=0}
+    # {effective=1<<CAP_BPF|0x80000000, permitted=1<<CAP_BPF, inheritable=0}
+    hdr = struct.pack("<Ii", 0x20080522, 0)
+    data = struct.pack("<6I", 1, 0, 0, 1 << 31, 0, 0)
+    assert fmt("capset", (P, Q), {0: hdr, 1: data}, -1) == (
+        "{version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_CHOWN|"
+        "0x80000000 /* CAP_??? */, permitted=0, inheritable=0}")
+    data = struct.pack("<6I", 0, 0, 0, (1 << 31) | (1 << 7), 1 << 7, 0)
+    assert fmt("capset", (P, Q), {0: hdr, 1: data}, 0) == (
+        "{version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_BPF|0x80000000, "
+        "permitted=1<<CAP_BPF, inheritable=0}")
+    assert dec("capset", (P, Q), {0: hdr, 1: data}, 0)[1] == {
+        "effective": (1 << 63) | (1 << 39), "permitted": 1 << 39, "inheritable": 0}

@@ -322,15 +322,27 @@ def parse_cap_data(data: object) -> dict[str, Any] | None:
             for k, name in enumerate(_CAP_SETS)}
 
 
-def _cap_set(v: int) -> str:
+def _cap_half(v: int, first: int) -> str:
+    """One 32-bit half of a set as strace's printflags: names, then the unknown rest."""
     names = []
-    bit = 0
-    while v >> bit:
-        if v >> bit & 1:
-            name = F.CAPABILITIES.by_value.get(bit)
-            names.append(f"1<<{name}" if name else f"1<<{bit}")
-        bit += 1
-    return "|".join(names) if names else "0"
+    rest = v
+    for bit in range(32):
+        name = F.CAPABILITIES.by_value.get(first + bit) if v >> bit & 1 else None
+        if name is not None:
+            names.append(f"1<<{name}")
+            rest &= ~(1 << bit)
+    if not names:
+        return f"{rest:#x} /* CAP_??? */" if rest else "0"
+    return "|".join(names) + (f"|{rest:#x}" if rest else "")
+
+
+def _cap_set(v: int) -> str:
+    """strace prints the low half (unless only the high one is set), then the high one."""
+    lo, hi = v & 0xFFFFFFFF, v >> 32
+    parts = [_cap_half(lo, 0)] if lo or not hi else []
+    if hi:
+        parts.append(_cap_half(hi, 32))
+    return "|".join(parts)
 
 
 def text_cap_data(d: dict[str, Any]) -> str:
