@@ -40,6 +40,8 @@ class FakeMemory:
 
     def read(self, tid: int, addr: int, size: int) -> bytes | None:
         self.reads += 1
+        if not isinstance(tid, int):  # a real reader needs the thread to read from
+            raise TypeError(tid)
         hit = self._find(addr)
         if hit is None or size <= 0:
             return None
@@ -48,6 +50,8 @@ class FakeMemory:
 
     def read_cstring(self, tid: int, addr: int, limit: int) -> bytes | None:
         self.reads += 1
+        if not isinstance(tid, int):
+            raise TypeError(tid)
         hit = self._find(addr)
         if hit is None:
             return None
@@ -670,3 +674,75 @@ def test_socket_options_and_failed_structs(cap: Capturer, mem: FakeMemory) -> No
     assert line == "rt_sigprocmask(SIG_BLOCK, NULL, [USR2], 8) = 0"
     _, line = run(cap, "rt_sigprocmask", (0, 0, old, 8), -22)
     assert line == "rt_sigprocmask(SIG_BLOCK, NULL, 0x4000, 8) = -1 EINVAL (Invalid argument)"
+
+
+def test_sched_attr_sizes(cap: Capturer, mem: FakeMemory) -> None:
+    attr = struct.pack("<IIQiIQQQII", 56, 0, 0, -5, 0, 0, 0, 0, 0, 1024)
+    a = mem.put(0x1000, attr + bytes(64))
+    captured, line = run(cap, "sched_setattr", (0, a, 0), 0)
+    assert captured == {1: attr}  # its size field says 56
+    assert line == ("sched_setattr(0, {size=56, sched_policy=SCHED_OTHER, sched_flags=0, "
+                    "sched_nice=-5, sched_priority=0, sched_runtime=0, sched_deadline=0, "
+                    "sched_period=0, sched_util_min=0, sched_util_max=1024}, 0) = 0")
+    mem.regions[a][:4] = struct.pack("<I", 0)  # 0: SCHED_ATTR_SIZE_VER0's 48 bytes
+    captured, _ = run(cap, "sched_setattr", (0, a, 0), 0)
+    assert captured == {1: struct.pack("<I", 0) + attr[4:48]}
+    mem.regions[a][:4] = struct.pack("<I", 200)  # a newer struct: the 56 known bytes
+    captured, _ = run(cap, "sched_setattr", (0, a, 0), -7)
+    assert captured == {1: struct.pack("<I", 200) + attr[4:56]}
+    mem.regions[a][:4] = struct.pack("<I", 20)  # under the first version: 48 all the same
+    captured, _ = run(cap, "sched_setattr", (0, a, 0), -7)
+    assert captured == {1: struct.pack("<I", 20) + attr[4:48]}
+    captured, _ = run(cap, "sched_setattr", (0, 0x9999000, 0), -14)
+    assert captured is None
+    mem.regions[a][:4] = struct.pack("<I", 56)
+    captured, line = run(cap, "sched_getattr", (0, a, 56, 0), 0)
+    assert captured == {1: attr}
+    assert line.startswith("sched_getattr(0, {size=56, sched_policy=SCHED_OTHER, ")
+    captured, _ = run(cap, "sched_getattr", (0, a, 48, 0), 0)
+    assert captured == {1: attr[:48]}
+    captured, _ = run(cap, "sched_getattr", (0, a, 4096, 0), 0)
+    assert captured == {1: attr}
+    captured, line = run(cap, "sched_getattr", (0, a, 56, 0), -22)
+    assert not captured
+    assert line == "sched_getattr(0, 0x1000, 56, 0) = -1 EINVAL (Invalid argument)"
+
+
+def test_strings_and_arrays_read_one_past_strsize(mem: FakeMemory) -> None:
+    small = Capturer(T, mem, strsize=4)
+    name = mem.put(0x1000, b"hello world\0")
+    captured, line = run(small, "memfd_create", (name, 0), 3)
+    assert captured == {0: b"hello"}  # one more than shown: strace's "..." after it
+    assert line == 'memfd_create("hell"..., 0) = 3'
+    strs = [mem.put(0x2000 + 0x100 * k, b"arg%d\0" % k) for k in range(6)]
+    path = mem.put(0x3000, b"/bin/x\0")
+    argv = mem.put(0x4000, struct.pack("<7Q", *strs, 0))
+    tiny = Capturer(T, mem, strsize=2)
+    captured, line = run(tiny, "execve", (path, argv, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b"arg", None]
+    assert line == 'execve("/bin/x", ["ar"..., "ar"..., ...], NULL) = 0'
+    three = mem.put(0x5000, struct.pack("<4Q", *strs[:3], 0))
+    captured, _ = run(tiny, "execve", (path, three, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b"arg", None]
+    two = mem.put(0x6000, struct.pack("<3Q", *strs[:2], 0))
+    captured, _ = run(tiny, "execve", (path, two, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b"arg"]
+    # an argv of which not even one pointer can be read: the address
+    half = mem.put(0x7000, b"\0\1\2\3")
+    captured, line = run(tiny, "execve", (path, half, 0), 0)
+    assert captured == {0: b"/bin/x"}
+    assert line == 'execve("/bin/x", 0x7000, NULL) = 0'
+    # an unreadable string in the array: an empty one, the array goes on
+    holes = mem.put(0x8000, struct.pack("<3Q", strs[0], 0x99999000, 0))
+    captured, _ = run(tiny, "execve", (path, holes, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b""]
+
+
+def test_fd_zero_is_an_fd(mem: FakeMemory) -> None:
+    cap = Capturer(T, mem, fd_paths=True)
+    pid = os.getpid()
+    captured = cap.exit(pid, NR["dup"], (5,), 0, False, None)
+    assert captured is not None and captured[("fd", "ret")] == os.readlink("/proc/self/fd/0")
+    entry = cap.entry(pid, NR["read"], (0, 0x1000, 4))
+    assert entry is not None and entry[("fd", 0)] == os.readlink("/proc/self/fd/0")
+    assert cap.entry(pid, NR["read"], (-1 & M64, 0x1000, 4)) in (None, {})

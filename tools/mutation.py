@@ -9,7 +9,8 @@ arguments select the tests run against each mutant (files, node ids or ``-k EXPR
 mutmut runs only the selected tests that reach the mutated function, fastest first).
 ``MUTATION_CHILDREN=N`` runs N mutants at once (default 1); ``--resume NAME`` goes on
 with a stopped run in its folder (mutmut keeps each mutant's result);
-``MUTATION_ONLY="name-pattern ..."`` runs only those mutants.  mutmut is not
+``MUTATION_ONLY="name-pattern ..."`` runs only those mutants; ``--report NAME...``
+prints the per-file counts of one run, or of runs merged (a rerun of the survivors).  mutmut is not
 a project dependency: ``pip install mutmut`` first.  The score (killed / (killed +
 survived), timeouts counted as killed) is printed and written to NAME.json in the scratch
 folder; docs/hardening.md quotes the figures.
@@ -44,7 +45,54 @@ def _mutation_fresh_caches() -> None:
 """
 
 
+#: mutmut 3's exit codes (mutmut/stats.py), in the four classes the report counts
+_KILLED, _TIMEOUT, _SURVIVED, _NO_TESTS = {1, 3}, {-24, 24, 36, 152, 255}, {0}, {5, 33}
+
+
+def report(names: list[str]) -> int:
+    """Per source file: killed / timeout / survived / no test / total, and the score.
+
+    Runs are merged in order: a later run's result for a mutant replaces an earlier one
+    (a rerun of the survivors after tests were added), and an earlier run's mutants of a
+    function whose code changed since (its hash in the later run differs) are dropped.
+    """
+    root = Path(tempfile.gettempdir()) / "renacer-mutation"
+    merged: dict[str, dict[str, int | None]] = {}
+    hashes: dict[str, dict[str, str]] = {}
+    for name in names:
+        for meta in sorted((root / name / "mutants").rglob("*.py.meta")):
+            rel = str(meta.relative_to(root / name / "mutants"))[: -len(".meta")]
+            data = json.loads(meta.read_text())
+            new_hashes = data.get("hash_by_function_name", {})
+            old_hashes = hashes.get(rel, {})
+            results = merged.setdefault(rel, {})
+            for key in list(results):
+                func = key.rsplit("__mutmut_", 1)[0].rsplit(".", 1)[-1]
+                if func in old_hashes and new_hashes.get(func) != old_hashes[func]:
+                    del results[key]  # stale: that function's code changed
+            hashes[rel] = new_hashes
+            for key, code in data["exit_code_by_key"].items():
+                if code is not None or key not in results:
+                    results[key] = code
+    print("| file | mutants | killed | timeout | survived | no test | not run | score |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for rel, results in sorted(merged.items()):
+        codes = list(results.values())
+        killed = sum(c in _KILLED for c in codes)
+        timeout = sum(c in _TIMEOUT for c in codes)
+        survived = sum(c in _SURVIVED for c in codes)
+        no_test = sum(c in _NO_TESTS for c in codes)
+        not_run = sum(c is None for c in codes)
+        scored = killed + timeout + survived
+        score = f"{100 * (killed + timeout) / scored:.1f}%" if scored else "-"
+        print(f"| {rel} | {len(codes)} | {killed} | {timeout} | {survived} | {no_test} | "
+              f"{not_run} | {score} |")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--report":
+        return report(argv[1:])
     if len(argv) < 3 and not (len(argv) == 2 and argv[0] == "--resume"):
         print(__doc__, file=sys.stderr)
         return 2
