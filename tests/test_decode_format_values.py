@@ -1006,3 +1006,89 @@ def test_utime_special_values() -> None:
         "permitted=1<<CAP_BPF, inheritable=0}")
     assert dec("capset", (P, Q), {0: hdr, 1: data}, 0)[1] == {
         "effective": (1 << 63) | (1 << 39), "permitted": 1 << 39, "inheritable": 0}
+
+
+# --- whole-call printers, where strace's line differs from the positional one ------------
+
+X = 0x1000
+SPECIAL_LINES: list[tuple[str, str, tuple[int, ...], dict[Any, object] | None, int]] = [
+    # strace 6.1 on a probe making these calls (ptrace on pid 0: ESRCH)
+    ("ptrace", "PTRACE_KILL, 0", (8, 0, 0, 0), None, -3),
+    ("ptrace", "PTRACE_INTERRUPT, 0", (0x4207, 0, 0, 0), None, -3),
+    ("ptrace", "PTRACE_LISTEN, 0", (0x4208, 0, 0, 0), None, -3),
+    ("ptrace", "PTRACE_GETFPREGS, 0, 0x1000", (14, 0, 0, X), None, -3),
+    ("ptrace", "PTRACE_SETFPREGS, 0, 0x1000", (15, 0, 0, X), None, -3),
+    ("ptrace", "PTRACE_SETFPXREGS, 0, NULL, 0x1000", (19, 0, 0, X), None, -3),
+    ("ptrace", "PTRACE_GETFPXREGS, 0, 0x1000, 0x1000", (18, 0, X, X), None, -3),
+    ("ptrace", "PTRACE_SETREGSET, 0, NT_PRSTATUS, 0x1000", (0x4205, 0, 1, X), None, -3),
+    ("ptrace", "PTRACE_SETSIGMASK, 0, 5, 0x1000", (0x420B, 0, 5, X), None, -3),
+    ("ptrace", "PTRACE_SECCOMP_GET_FILTER, 0, 2, 0x1000", (0x420C, 0, 2, X), None, -3),
+    ("ptrace", "PTRACE_SECCOMP_GET_METADATA, 0, 3, 0x1000", (0x420D, 0, 3, X), None, -3),
+    ("ptrace", "PTRACE_GET_SYSCALL_INFO, 0, 4, 0x1000", (0x420E, 0, 4, X), None, -3),
+    ("ptrace", "PTRACE_GETSIGMASK, 0, 6, 0x1000", (0x420A, 0, 6, X), None, -3),
+    ("ptrace", "PTRACE_SINGLESTEP, 0, NULL, SIGUSR1", (9, 0, 0, 10), None, -3),
+    ("ptrace", "PTRACE_DETACH, 0, NULL, 0", (17, 0, 0, 0), None, -3),
+    ("ptrace", "PTRACE_SYSCALL, 0, NULL, SIGINT", (24, 0, 0, 2), None, -3),
+    ("ptrace", "PTRACE_SYSEMU, 0, NULL, 0", (31, 0, 0, 0), None, -3),
+    ("ptrace", "PTRACE_SYSEMU_SINGLESTEP, 0, NULL, SIGKILL", (32, 0, 0, 9), None, -3),
+    ("ptrace", "PTRACE_SINGLEBLOCK, 0, NULL, 0", (33, 0, 0, 0), None, -3),
+    ("ptrace", "PTRACE_SEIZE, 0, NULL, PTRACE_O_TRACESYSGOOD", (0x4206, 0, 0, 1), None, -3),
+    ("ptrace", "PTRACE_POKEUSER, 0, 8*ORIG_RAX, 0x5", (6, 0, 8 * 15, 5), None, -3),
+    # strace: mremap(NULL, 4096, 8192, MREMAP_MAYMOVE) = -1 EFAULT; the new address
+    # only with MREMAP_FIXED
+    ("mremap", "NULL, 4096, 8192, MREMAP_MAYMOVE", (0, 4096, 8192, 1, 0x200000), None, -14),
+    ("mremap", "NULL, 4096, 8192, MREMAP_MAYMOVE|MREMAP_FIXED, 0x200000",
+     (0, 4096, 8192, 3, 0x200000), None, -14),
+    # strace: the fs type of a remount or bind is not read (an address)
+    ("mount", '"none", "/nonexistent_s15", 0x7ffd5344a000, MS_RDONLY|MS_REMOUNT, NULL',
+     (P, Q, R, 0x21, 0), {0: b"none", 1: b"/nonexistent_s15", 2: b"tmpfs"}, -2),
+    ("mount", '"none", "/nonexistent_s15", 0x7ffd5344a000, MS_MGC_VAL|MS_BIND, NULL',
+     (P, Q, R, 0xC0ED1000, 0), {0: b"none", 1: b"/nonexistent_s15", 2: b"tmpfs"}, -2),
+    ("mount", '"none", "/nonexistent_s15", "tmpfs", MS_MGC_VAL, NULL',
+     (P, Q, R, 0xC0ED0000, 0), {0: b"none", 1: b"/nonexistent_s15", 2: b"tmpfs"}, -2),
+    ("mount", '"none", "/nonexistent_s15", "tmpfs", MS_RDONLY, NULL',
+     (P, Q, R, 1, 0), {0: b"none", 1: b"/nonexistent_s15", 2: b"tmpfs"}, -2),
+    # strace: clone's arguments by name, the pointers the flags use only
+    ("clone", "child_stack=NULL, flags=CLONE_SIGHAND", (0x800, 0, 0, 0, 0), None, -22),
+    ("clone", "child_stack=0x5000, flags=CLONE_THREAD|CLONE_SETTLS|CLONE_PARENT_SETTID|"
+     "CLONE_CHILD_SETTID, parent_tid=0x6000, tls=0x8000, child_tidptr=0x7000",
+     (0x1190000, 0x5000, 0x6000, 0x7000, 0x8000), None, -22),
+    ("clone", "child_stack=0x5000, flags=CLONE_THREAD|SIGCHLD", (0x10011, 0x5000, 0, 0, 0),
+     None, -22),
+    ("clone", "child_stack=NULL, flags=SIGCHLD", (17, 0, 0, 0, 0), None, 5),
+    ("clone", "child_stack=NULL, flags=0", (0, 0, 0, 0, 0), None, 5),
+    # strace: seccomp's flags decoded for SECCOMP_SET_MODE_FILTER only
+    ("seccomp", "SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|SECCOMP_FILTER_FLAG_LOG|"
+     "SECCOMP_FILTER_FLAG_SPEC_ALLOW|SECCOMP_FILTER_FLAG_NEW_LISTENER|"
+     "SECCOMP_FILTER_FLAG_TSYNC_ESRCH|SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV|0xffc0, NULL",
+     (1, 0xFFFF, 0), None, -22),
+    ("seccomp", "SECCOMP_SET_MODE_STRICT, 0x5, NULL", (0, 5, 0), None, -22),
+    # strace: a device number only for character and block devices
+    ("mknod", '"/nonexistent_s15/n", S_IFCHR|0644, makedev(0x8, 0x1)',
+     (P, 0o20644, 0x801), {0: b"/nonexistent_s15/n"}, -2),
+    ("mknod", '"/nonexistent_s15/n", S_IFIFO|0644', (P, 0o10644, 77),
+     {0: b"/nonexistent_s15/n"}, -2),
+]
+
+
+def test_whole_call_printers_like_strace() -> None:
+    wrong = []
+    for name, want, raw, cap, ret in SPECIAL_LINES:
+        got = fmt(name, raw, cap, ret)
+        if got != want:
+            wrong.append((name, got, want))
+    assert not wrong
+
+
+def test_clone_on_aarch64() -> None:
+    # arm64 passes clone's tls before child_tid (CONFIG_CLONE_BACKWARDS)
+    raw = (0x1190000, 0x5000, 0x6000, 0x8000, 0x7000)
+    assert fmt("clone", raw, None, -22, arch="aarch64") == (
+        "child_stack=0x5000, flags=CLONE_THREAD|CLONE_SETTLS|CLONE_PARENT_SETTID|"
+        "CLONE_CHILD_SETTID, parent_tid=0x6000, tls=0x8000, child_tidptr=0x7000")
+    assert fmt("clone", (0x200011, 0, 0, 0, 0x7000), None, 5, arch="aarch64") == (
+        "child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLD, child_tidptr=0x7000")
+    assert fmt("clone", (0x100011, 0, 0x6000, 0, 0), None, 5) == (
+        "child_stack=NULL, flags=CLONE_PARENT_SETTID|SIGCHLD, parent_tid=0x6000")
+    assert fmt("clone", (0x1011, 0, 0x6000, 0, 0), None, 5) == (
+        "child_stack=NULL, flags=CLONE_PIDFD|SIGCHLD, parent_tid=0x6000")
