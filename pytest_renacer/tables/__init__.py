@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from ..record import record
 
 #: strace's syscall classes (without the leading '%'); "net" is an alias of "network".
 CLASSES: frozenset[str] = frozenset(
@@ -56,7 +57,7 @@ ARG_KINDS: frozenset[str] = frozenset(
         "timespec", "timespec_out", "timeval", "timeval_out", "itimerspec",
         "iovec_in", "iovec_out", "msghdr_in", "msghdr_out", "sigset", "sigset_out",
         "sigaction", "sigaction_out", "pollfd", "fd_pair_out", "wstatus_out",
-        "rlimit", "rlimit_out", "utsname_out", "sysinfo_out", "rusage_out",
+        "rlimit", "rlimit_out", "utsname_out", "sysinfo_out", "rusage_out", "timex_out",
         "epoll_event", "epoll_events_out", "clone_args", "siginfo", "int_out",
         "dirents_out", "linux_dirent64_out", "fd_set", "rseq", "robust_list",
         "open_how", "sched_param", "siginfo_out", "stack_t", "stack_t_out", "cpu_set",
@@ -69,7 +70,7 @@ ARG_KINDS: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ArgSpec:
     """One argument of a syscall signature: its C name and decoding kind."""
 
@@ -88,7 +89,7 @@ class ArgSpec:
         return param if sep else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SyscallInfo:
     """What the tables know of one syscall."""
 
