@@ -13,7 +13,7 @@ import os
 import struct
 from typing import Any
 
-from pytest_renacer.decode import decode_args, format_args
+from pytest_renacer.decode import decode_args, format_args, format_retval
 from pytest_renacer.decode.format import call_formatter
 from pytest_renacer.tables import table_for
 
@@ -1092,3 +1092,50 @@ def test_clone_on_aarch64() -> None:
         "child_stack=NULL, flags=CLONE_PARENT_SETTID|SIGCHLD, parent_tid=0x6000")
     assert fmt("clone", (0x1011, 0, 0x6000, 0, 0), None, 5) == (
         "child_stack=NULL, flags=CLONE_PIDFD|SIGCHLD, parent_tid=0x6000")
+
+
+# strace 6.1 on a probe calling prctl and fcntl (fd 99: EBADF) with these arguments
+PRCTL_FCNTL_LINES: list[tuple[str, str, tuple[int, ...], int]] = [
+    ("prctl", "PR_SET_DUMPABLE, SUID_DUMP_USER", (4, 1, 0, 0, 0), 0),
+    ("prctl", "PR_SET_DUMPABLE, 0x7 /* SUID_DUMP_??? */", (4, 7, 0, 0, 0), -22),
+    ("prctl", "PR_GET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS", (52, 0, 0, 0, 0), 2),
+    ("prctl", "PR_SET_SPECULATION_CTRL, PR_SPEC_STORE_BYPASS, PR_SPEC_DISABLE",
+     (53, 0, 4, 0, 0), -6),
+    ("prctl", "PR_SET_SPECULATION_CTRL, PR_SPEC_INDIRECT_BRANCH, PR_SPEC_ENABLE",
+     (53, 1, 2, 0, 0), 0),
+    ("prctl", "PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_SYS_ADMIN, 0, 0", (47, 1, 21, 0, 0), 0),
+    ("prctl", "PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0", (47, 4, 0, 0, 0), 0),
+    ("prctl", "PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 0x63 /* CAP_??? */, 0, 0",
+     (47, 2, 99, 0, 0), -22),
+    ("prctl", "PR_SET_PTRACER, PR_SET_PTRACER_ANY", (0x59616D61, M64, 0, 0, 0), -22),
+    ("prctl", "PR_SET_PTRACER, 55", (0x59616D61, 55, 0, 0, 0), -22),
+    ("prctl", "PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x1000, 4096, NULL",
+     (0x53564D41, 0, 0x1000, 4096, 0), -22),
+    ("prctl", "PR_CAPBSET_READ, CAP_NET_ADMIN", (23, 12, 0, 0, 0), 1),
+    ("prctl", "PR_CAPBSET_DROP, 0x63 /* CAP_??? */", (24, 99, 0, 0, 0), -22),
+    ("prctl", "PR_SET_KEEPCAPS, 1", (8, 1, 0, 0, 0), 0),
+    ("prctl", "PR_SET_TIMERSLACK, 50000", (29, 50000, 0, 0, 0), 0),
+    ("prctl", "PR_SET_CHILD_SUBREAPER, 1", (36, 1, 0, 0, 0), 0),
+    ("prctl", "PR_MCE_KILL_GET, 0, 0, 0, 0", (34, 0, 0, 0, 0), 2),
+    ("prctl", "PR_GET_TIMING", (13, 0, 0, 0, 0), 0),
+    ("prctl", "PR_GET_ENDIAN, NULL", (19, 0, 0, 0, 0), -22),
+    ("fcntl", "99, F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK", (99, 1033, 3), -9),
+    ("fcntl", "99, F_SETLEASE, F_WRLCK", (99, 1024, 1), -9),
+    ("fcntl", "99, F_SETOWN, 1234", (99, 8, 1234), -9),
+    ("fcntl", "99, F_SETSIG, 0", (99, 10, 0), -9),
+    ("fcntl", "99, F_SETOWN_EX, NULL", (99, 15, 0), -9),
+    ("fcntl", "99, F_SETPIPE_SZ, 8192", (99, 1031, 8192), -9),
+]
+
+
+def test_prctl_and_fcntl_like_strace() -> None:
+    wrong = []
+    for name, want, raw, ret in PRCTL_FCNTL_LINES:
+        got = fmt(name, raw, None, ret)
+        if got != want:
+            wrong.append((got, want))
+    assert not wrong
+    assert format_retval(T.by_name["prctl"], 2, None, raw=(34, 0, 0, 0, 0)) == (
+        "2 (PR_MCE_KILL_DEFAULT)")
+    assert format_retval(T.by_name["prctl"], 2, None, raw=(52, 0, 0, 0, 0)) == (
+        "0x2 (PR_SPEC_ENABLE)")

@@ -1559,12 +1559,12 @@ def _sp_ioctl(c: Call) -> list[str]:
 
 
 #: options strace prints without arguments (PR_GET_DUMPABLE, PR_GET_KEEPCAPS, ...)
-_PR_NOARGS = frozenset({3, 7, 21, 27, 30, 31, 32, 46})
+_PR_NOARGS = frozenset({3, 7, 13, 21, 27, 30, 31, 32, 46})  # ... PR_GET_TIMING
 _PR_ULONG1 = frozenset({8, 29, 36})
 #: options strace prints with their four other arguments in decimal
 _PR_FOUR = frozenset({34, 38, 39, 41, 42, 58})
 #: options whose second argument the call writes: printed when it returns
-_PR_OUT = frozenset({2, 13, 16, 19, 37, 40})
+_PR_OUT = frozenset({2, 16, 19, 37, 40})
 
 
 def _sp_prctl(c: Call) -> list[str]:
@@ -1616,7 +1616,7 @@ def _sp_prctl(c: Call) -> list[str]:
             parts.append(F.hexc(c.arg(4)))
     elif opt in (23, 24):  # PR_CAPBSET_READ PR_CAPBSET_DROP
         parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
-    elif opt in (13, 19):  # PR_GET_TIMING PR_GET_ENDIAN
+    elif opt == 19:  # PR_GET_ENDIAN
         parts.append(addr_text(c.arg(1)))
     else:
         parts += [F.hexc(c.arg(k)) for k in range(1, 5)]
