@@ -10,10 +10,10 @@ mutmut runs only the selected tests that reach the mutated function, fastest fir
 ``MUTATION_CHILDREN=N`` runs N mutants at once (default 1); ``--resume NAME`` goes on
 with a stopped run in its folder (mutmut keeps each mutant's result);
 ``MUTATION_ONLY="name-pattern ..."`` runs only those mutants; ``--report NAME...``
-prints the per-file counts of one run, or of runs merged (a rerun of the survivors).  mutmut is not
-a project dependency: ``pip install mutmut`` first.  The score (killed / (killed +
-survived), timeouts counted as killed) is printed and written to NAME.json in the scratch
-folder; docs/hardening.md quotes the figures.
+prints the per-file counts of one run, or of runs merged (a rerun of the survivors).
+mutmut is not a project dependency: ``pip install mutmut`` first.  The score (killed /
+(killed + survived), timeouts counted as killed) is printed and written to NAME.json in
+the scratch folder; docs/hardening.md quotes the figures.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,17 @@ def _mutation_fresh_caches() -> None:
 _KILLED, _TIMEOUT, _SURVIVED, _NO_TESTS = {1, 3}, {-24, 24, 36, 152, 255}, {0}, {5, 33}
 
 
+def _read_meta(meta: Path) -> dict[str, Any]:
+    """A meta file, read again while a running mutmut is rewriting it."""
+    for _ in range(20):
+        try:
+            data: dict[str, Any] = json.loads(meta.read_text())
+            return data
+        except json.JSONDecodeError:
+            time.sleep(0.2)
+    raise SystemExit(f"{meta}: not JSON")
+
+
 def report(names: list[str]) -> int:
     """Per source file: killed / timeout / survived / no test / total, and the score.
 
@@ -62,7 +75,7 @@ def report(names: list[str]) -> int:
     for name in names:
         for meta in sorted((root / name / "mutants").rglob("*.py.meta")):
             rel = str(meta.relative_to(root / name / "mutants"))[: -len(".meta")]
-            data = json.loads(meta.read_text())
+            data = _read_meta(meta)
             new_hashes = data.get("hash_by_function_name", {})
             old_hashes = hashes.get(rel, {})
             results = merged.setdefault(rel, {})
