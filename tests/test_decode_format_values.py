@@ -1119,6 +1119,7 @@ PRCTL_FCNTL_LINES: list[tuple[str, str, tuple[int, ...], int]] = [
     ("prctl", "PR_MCE_KILL_GET, 0, 0, 0, 0", (34, 0, 0, 0, 0), 2),
     ("prctl", "PR_GET_TIMING", (13, 0, 0, 0, 0), 0),
     ("prctl", "PR_GET_ENDIAN, NULL", (19, 0, 0, 0, 0), -22),
+    ("fcntl", "99, F_NOTIFY, DN_ACCESS|DN_MULTISHOT", (99, 1026, 0x80000001), -9),
     ("fcntl", "99, F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK", (99, 1033, 3), -9),
     ("fcntl", "99, F_SETLEASE, F_WRLCK", (99, 1024, 1), -9),
     ("fcntl", "99, F_SETOWN, 1234", (99, 8, 1234), -9),
