@@ -27,8 +27,10 @@ from functools import partial
 from typing import Any, Protocol
 
 from ..tables import SyscallTable
+from ..tables import xlat as X
 from . import structs as S
-from .format import PARAM_INDEX, kinds_of
+from .errno import ERRNO_VALUES
+from .format import ARCH_PRCTL_GET, FCNTL_GETLK, FCNTL_LOCKS, PARAM_INDEX, kinds_of
 from .strings import PATH_MAX
 
 __all__ = ["Captured", "Capturer", "MemoryReader"]
@@ -75,7 +77,7 @@ class Capturer:
         self.strsize = max(0, strsize)
         self.fd_paths = fd_paths
         self.arch = table.arch
-        self.stat_size = S.STAT_SIZE.get(table.arch, 144)
+        self.stat_size = S.STAT_SIZE.get(table.arch, X.STAT_SIZE_X86_64)
         self.epoll_size = S.epoll_event_size(table.arch)
         self._entry: dict[int, tuple[Step, ...]] = {}
         self._exit: dict[int, tuple[Step, ...]] = {}
@@ -432,19 +434,30 @@ def _e_fd(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
         d[("fd", i)] = path
 
 
+#: the futex ops whose 4th argument is a timeout
+_FUTEX_TIMEOUT = frozenset({X.FUTEX_WAIT, X.FUTEX_LOCK_PI, X.FUTEX_WAIT_BITSET,
+                            X.FUTEX_WAIT_REQUEUE_PI, X.FUTEX_LOCK_PI2})
+
+
 def _e_futex(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
     cmd = _arg(args, 1) & 127
-    if cmd in (0, 6, 9, 11, 13):  # the ops whose 4th argument is a timeout
-        data = cap._read_exact(tid, _arg(args, 3), 16)
+    if cmd in _FUTEX_TIMEOUT:
+        data = cap._read_exact(tid, _arg(args, 3), X.KERNEL_TIMESPEC_SIZE)
         if data is not None:
             d[3] = data
 
 
-_IOCTL_IN: dict[int, int] = {0x5421: 4, 0x5452: 4, 0x5410: 4, 0x5423: 4, 0x5402: 36,
-                             0x5403: 36, 0x5404: 36, 0x5414: 8}
-_IOCTL_OUT: dict[int, int] = {0x541B: 4, 0x5411: 4, 0x540F: 4, 0x5429: 4, 0x5424: 4,
-                              0x80045430: 4, 0x5401: 36, 0x5413: 8}
+_INT = 4  # sizeof(int)
+#: the ioctl requests whose argument points to data read at entry / written by the call,
+#: and its size
+_IOCTL_IN: dict[int, int] = {
+    X.FIONBIO: _INT, X.FIOASYNC: _INT, X.TIOCSPGRP: _INT, X.TIOCSETD: _INT,
+    X.TCSETS: X.TERMIOS_SIZE, X.TCSETSW: X.TERMIOS_SIZE, X.TCSETSF: X.TERMIOS_SIZE,
+    X.TIOCSWINSZ: X.WINSIZE_SIZE}
+_IOCTL_OUT: dict[int, int] = {
+    X.FIONREAD: _INT, X.TIOCOUTQ: _INT, X.TIOCGPGRP: _INT, X.TIOCGSID: _INT, X.TIOCGETD: _INT,
+    X.TIOCGPTN: _INT, X.TCGETS: X.TERMIOS_SIZE, X.TIOCGWINSZ: X.WINSIZE_SIZE}
 
 
 def _e_ioctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -459,8 +472,9 @@ def _e_ioctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
 def _e_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
     cmd = _arg(args, 1) & 0xFFFFFFFF
-    if cmd in (5, 6, 7, 36, 37, 38, 15):  # the struct flock commands, F_SETOWN_EX
-        data = cap._read_exact(tid, _arg(args, 2), 8 if cmd == 15 else 32)
+    if cmd in FCNTL_LOCKS or cmd == X.F_SETOWN_EX:
+        data = cap._read_exact(tid, _arg(args, 2), X.F_OWNER_EX_SIZE if cmd == X.F_SETOWN_EX
+                               else X.FLOCK_SIZE)
         if data is not None:
             d[2] = data
 
@@ -468,8 +482,9 @@ def _e_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
 def _x_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured, retval: int, failed: bool) -> None:
     cmd = _arg(args, 1) & 0xFFFFFFFF
-    if not failed and cmd in (5, 36, 16):  # F_GETLK F_OFD_GETLK F_GETOWN_EX: out
-        data = cap._read_exact(tid, _arg(args, 2), 8 if cmd == 16 else 32)
+    if not failed and (cmd in FCNTL_GETLK or cmd == X.F_GETOWN_EX):  # out
+        data = cap._read_exact(tid, _arg(args, 2), X.F_OWNER_EX_SIZE if cmd == X.F_GETOWN_EX
+                               else X.FLOCK_SIZE)
         if data is not None:
             d[("out", 2)] = data
 
@@ -477,11 +492,11 @@ def _x_fcntl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
 def _e_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
              d: Captured) -> None:
     opt = _arg(args, 0) & 0xFFFFFFFF
-    if opt == 15:  # PR_SET_NAME
-        data = cap.reader.read_cstring(tid, _arg(args, 1), min(16, cap.strsize + 1))
+    if opt == X.PR_SET_NAME:
+        data = cap.reader.read_cstring(tid, _arg(args, 1), min(X.TASK_COMM_LEN, cap.strsize + 1))
         if data is not None:
             d[1] = bytes(data)
-    elif opt == 0x53564D41 and _arg(args, 1) == 0:  # PR_SET_VMA, PR_SET_VMA_ANON_NAME
+    elif opt == X.PR_SET_VMA and _arg(args, 1) == X.PR_SET_VMA_ANON_NAME:
         data = _cstring(cap, tid, _arg(args, 4), cap.strsize + 1)
         if data is not None:
             d[4] = data
@@ -658,10 +673,14 @@ def _x_ret_fd(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | N
             d[("fd", "ret")] = path
 
 
+_INTERRUPTED = frozenset(ERRNO_VALUES[n] for n in (
+    "EINTR", "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ERESTART_RESTARTBLOCK"))
+
+
 def _x_timespec_rem(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
                     d: Captured, retval: int, failed: bool) -> None:
-    if failed and -retval in (4, 512, 513, 514, 516):  # interrupted: the time left
-        data = cap._read_exact(tid, _arg(args, i), 16)
+    if failed and -retval in _INTERRUPTED:  # the time left
+        data = cap._read_exact(tid, _arg(args, i), X.KERNEL_TIMESPEC_SIZE)
         if data is not None:
             d[i] = data
 
@@ -703,19 +722,19 @@ def _x_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | No
     if failed:
         return
     opt = _arg(args, 0) & 0xFFFFFFFF
-    if opt == 16:  # PR_GET_NAME
-        data = cap.reader.read_cstring(tid, _arg(args, 1), 16)
+    if opt == X.PR_GET_NAME:
+        data = cap.reader.read_cstring(tid, _arg(args, 1), X.TASK_COMM_LEN)
         if data is not None:
             d[1] = bytes(data)
-    elif opt in (2, 37, 40):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER PR_GET_TID_ADDRESS
-        data = cap._read_exact(tid, _arg(args, 1), 8 if opt == 40 else 4)
+    elif opt in (X.PR_GET_PDEATHSIG, X.PR_GET_CHILD_SUBREAPER, X.PR_GET_TID_ADDRESS):
+        data = cap._read_exact(tid, _arg(args, 1), 8 if opt == X.PR_GET_TID_ADDRESS else _INT)
         if data is not None:
             d[1] = data
 
 
 def _x_arch_prctl(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
                   d: Captured, retval: int, failed: bool) -> None:
-    if not failed and _arg(args, 0) & 0xFFFFFFFF in (0x1003, 0x1004, 0x1021, 0x1022, 0x1024):
+    if not failed and _arg(args, 0) & 0xFFFFFFFF in ARCH_PRCTL_GET:
         data = cap._read_exact(tid, _arg(args, 1), 8)
         if data is not None:
             d[1] = data
@@ -726,11 +745,11 @@ def _x_clone3(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | N
     a = S.parse_clone_args(d.get(i))
     if failed or a is None:
         return
-    if a["flags"] & 0x1000 and a["pidfd"]:  # CLONE_PIDFD
+    if a["flags"] & X.CLONE_PIDFD and a["pidfd"]:
         data = cap._read_exact(tid, a["pidfd"], 4)
         if data is not None:
             d[("pidfd", i)] = S.i32(data)
-    if a["flags"] & 0x100000 and a["parent_tid"]:  # CLONE_PARENT_SETTID
+    if a["flags"] & X.CLONE_PARENT_SETTID and a["parent_tid"]:
         data = cap._read_exact(tid, a["parent_tid"], 4)
         if data is not None:
             d[("parent_tid", i)] = S.u32(data)
@@ -807,10 +826,10 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "msghdr_in": (_e_msghdr_in, None),
     "pollfd": (_e_pollfd, _x_pollfd),
     "fd_set": (_e_fd_set, None),
-    "clone_args": (partial(_e_sized, 88), _x_clone3),
-    "open_how": (partial(_e_sized, 24), None),
-    "sigset": (partial(_e_sized, 8), None),
-    "cpu_set": (partial(_e_sized, 128), None),
+    "clone_args": (partial(_e_sized, X.CLONE_ARGS_SIZE), _x_clone3),
+    "open_how": (partial(_e_sized, X.OPEN_HOW_SIZE), None),
+    "sigset": (partial(_e_sized, X.SIGSET_SIZE), None),
+    "cpu_set": (partial(_e_sized, X.CPU_SET_SIZE), None),
     "epoll_event": (partial(_e_fixed, _epoll_size), None),
     "buf_out": (None, _x_buf),
     "path_out": (None, _x_path),
@@ -818,8 +837,8 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "sockaddr_out": (None, _x_sockaddr),
     "sockopt_val_out": (None, _x_sockopt_val),
     "stat_out": (None, partial(_x_fixed, _stat_size)),
-    "sigset_out": (None, partial(_x_sized, 8)),
-    "cpu_set_out": (None, partial(_x_sized, 128)),
+    "sigset_out": (None, partial(_x_sized, X.SIGSET_SIZE)),
+    "cpu_set_out": (None, partial(_x_sized, X.CPU_SET_SIZE)),
     "iovec_out": (None, _x_iovec),
     "msghdr_out": (_e_msghdr_namelen, _x_msghdr),
     "epoll_events_out": (None, _x_epoll_events),
@@ -830,23 +849,27 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "timespec_rem": (None, _x_timespec_rem),
     "gid_list": (_e_gid_list, None),
     "gid_list_out": (None, _x_gid_list),
-    "loff_inout": (_e_loff_inout, partial(_x_fixed, 8)),
+    "loff_inout": (_e_loff_inout, partial(_x_fixed, X.LOFF_SIZE)),
     "pselect6_sig": (_e_pselect6_sig, None),
     "mincore_vec_out": (None, _x_mincore_vec),
     "sched_attr": (_e_sched_attr, None),
     "sched_attr_out": (None, _x_sched_attr),
 }
-for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
-                     ("itimerval", 32), ("rlimit", 16), ("sigaction", 32), ("stack_t", 24),
-                     ("sched_param", 4), ("siginfo", 128), ("loff", 8),
-                     ("timeval_pair", 32), ("timespec_pair", 32), ("time", 8),
-                     ("timezone", 8), ("tms", 32), ("sigevent", 32), ("cap_header", 8),
-                     ("cap_data", 24)):
+for _kind, _size in (
+        ("timespec", X.TIMESPEC_SIZE), ("timeval", X.TIMEVAL_SIZE),
+        ("itimerspec", X.ITIMERSPEC_SIZE), ("itimerval", X.ITIMERVAL_SIZE),
+        ("rlimit", X.RLIMIT_SIZE), ("sigaction", X.SIGACTION_SIZE), ("stack_t", X.STACK_T_SIZE),
+        ("sched_param", X.SCHED_PARAM_SIZE), ("siginfo", X.SIGINFO_SIZE), ("loff", X.LOFF_SIZE),
+        ("timeval_pair", 2 * X.TIMEVAL_SIZE), ("timespec_pair", 2 * X.TIMESPEC_SIZE),
+        ("time", X.TIME_SIZE), ("timezone", X.TIMEZONE_SIZE), ("tms", X.TMS_SIZE),
+        ("sigevent", 32),  # the part strace prints (up to sigev_notify_attributes)
+        ("cap_header", X.CAP_HEADER_SIZE), ("cap_data", X.CAP_DATA_SIZE)):
     _KIND_STEPS[_kind] = (partial(_e_fixed, _size), None)
     _KIND_STEPS[_kind + "_out"] = (None, partial(_x_fixed, _size))
 _KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
-for _kind, _size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
-                     ("sysinfo_out", 112), ("rusage_out", 144), ("timex_out", 208)):
+for _kind, _size in (("statx_out", X.STATX_SIZE), ("statfs_out", X.STATFS_SIZE),
+                     ("utsname_out", X.UTSNAME_SIZE), ("sysinfo_out", X.SYSINFO_SIZE),
+                     ("rusage_out", X.RUSAGE_SIZE), ("timex_out", X.TIMEX_SIZE)):
     _KIND_STEPS[_kind] = (None, partial(_x_fixed, _size))
 del _kind, _size
 

@@ -38,13 +38,15 @@ def _by_value(table: tuple[object, object, tuple[tuple[str, int], ...]],
 #: errno value -> name (asm-generic/errno-base.h, asm-generic/errno.h: the same on
 #: x86_64 and aarch64), plus the kernel-internal codes a tracer can see (generated).
 ERRNO_NAMES: dict[int, str] = _by_value(X.ERRNO_NAMES)
+#: errno name -> value
+ERRNO_VALUES: dict[str, int] = {name: value for value, name in ERRNO_NAMES.items()}
 
 #: strace prints these "restart" codes as "= ? NAME (message)", with its own messages.
 _RESTART_MESSAGES: dict[int, str] = {
-    512: "To be restarted if SA_RESTART is set",
-    513: "To be restarted",
-    514: "To be restarted if no handler",
-    516: "Interrupted by signal",
+    ERRNO_VALUES["ERESTARTSYS"]: "To be restarted if SA_RESTART is set",
+    ERRNO_VALUES["ERESTARTNOINTR"]: "To be restarted",
+    ERRNO_VALUES["ERESTARTNOHAND"]: "To be restarted if no handler",
+    ERRNO_VALUES["ERESTART_RESTARTBLOCK"]: "Interrupted by signal",
 }
 
 #: signal number -> name (asm/signal.h; identical on x86_64 and aarch64), the real-time
@@ -100,7 +102,7 @@ _SIGNAL_CODES: dict[int, dict[int, str]] = {
     _SIGBUS: _by_value(X.BUS_CODES), _SIGSYS: _by_value(X.SYS_CODES),
 }
 _AUDIT_ARCHES = _by_value(X.AUDIT_ARCHES)
-_CLK_TCK = 100
+_CLK_TCK = X.USER_HZ
 
 
 def _addr(v: int) -> str:
@@ -114,10 +116,14 @@ def clock_t_text(v: int) -> str:
     return f"{v} /* {v // _CLK_TCK}.{v % _CLK_TCK:02d} s */"
 
 
+#: the syscall tables (tables.table_for's names) by audit arch
+_TABLE_ARCHES = {X.AUDIT_ARCH_X86_64: "x86_64", X.AUDIT_ARCH_AARCH64: "aarch64"}
+
+
 def _syscall_name(nr: int, arch: int) -> str | None:
     from ..tables import table_for  # lazy: only SIGSYS needs it
 
-    name = {0xC000003E: "x86_64", 0xC00000B7: "aarch64"}.get(arch)
+    name = _TABLE_ARCHES.get(arch)
     if name is None:
         return None
     try:
@@ -142,7 +148,7 @@ def format_siginfo(raw: bytes | None, xlat: int = 0) -> str:
 def _format_siginfo(raw: bytes | None) -> str:
     if not raw or len(raw) < 12:
         return "{}"
-    raw = bytes(raw[:128]).ljust(128, b"\0")
+    raw = bytes(raw[:X.SIGINFO_SIZE]).ljust(X.SIGINFO_SIZE, b"\0")
     signo, err, code = struct.unpack_from("<iii", raw, 0)
     if signo == 0:
         return "{}"
@@ -154,16 +160,17 @@ def _format_siginfo(raw: bytes | None) -> str:
     parts.append(f"si_code={styled(code, cname, ctext) if cname is not None else ctext}")
     if err:
         parts.append(f"si_errno={ERRNO_NAMES.get(err, str(err))}")
-    pid, uid = struct.unpack_from("<iI", raw, 16)
-    (ptr,) = struct.unpack_from("<Q", raw, 24)
-    (sival_int,) = struct.unpack_from("<i", raw, 24)
+    pid, uid = struct.unpack_from("<iI", raw, X.SI_PID_OFFSET)
+    (ptr,) = struct.unpack_from("<Q", raw, X.SI_VALUE_OFFSET)
+    (sival_int,) = struct.unpack_from("<i", raw, X.SI_VALUE_OFFSET)
     source = [f"si_pid={pid & 0xFFFFFFFF}", f"si_uid={uid}"]
     value = [f"si_int={sival_int}", f"si_ptr={ptr:#x}" if ptr else "si_ptr=0"]
+    ucode = code & 0xFFFFFFFF
     if code <= 0:  # SI_FROMUSER
-        if code in (0, -6):  # SI_USER, SI_TKILL
+        if ucode in (X.SI_USER, X.SI_TKILL):
             parts += source
-        elif code == -2:  # SI_TIMER
-            tid, overrun = struct.unpack_from("<ii", raw, 16)
+        elif ucode == X.SI_TIMER:
+            tid, overrun = struct.unpack_from("<ii", raw, X.SI_TIMERID_OFFSET)
             parts += [f"si_timerid={tid & 0xFFFFFFFF:#x}", f"si_overrun={overrun}", *value]
         else:
             parts += source
@@ -171,20 +178,20 @@ def _format_siginfo(raw: bytes | None) -> str:
                 parts += value
     elif signo == SIGCHLD:
         parts += source
-        (status,) = struct.unpack_from("<i", raw, 24)
-        utime, stime = struct.unpack_from("<QQ", raw, 32)
-        parts.append(f"si_status={status if code == 1 else signal_name(status)}")
+        (status,) = struct.unpack_from("<i", raw, X.SI_STATUS_OFFSET)
+        utime, stime = struct.unpack_from("<QQ", raw, X.SI_UTIME_OFFSET)
+        parts.append(f"si_status={status if code == X.CLD_EXITED else signal_name(status)}")
         parts += [f"si_utime={clock_t_text(utime)}", f"si_stime={clock_t_text(stime)}"]
     elif signo in (_SIGILL, _SIGFPE, _SIGSEGV, _SIGBUS):
-        (addr,) = struct.unpack_from("<Q", raw, 16)
+        (addr,) = struct.unpack_from("<Q", raw, X.SI_ADDR_OFFSET)
         parts.append(f"si_addr={_addr(addr)}")
     elif signo == _SIGPOLL:
-        if code in (1, 2, 3):
-            (band,) = struct.unpack_from("<q", raw, 16)
+        if code in (X.POLL_IN, X.POLL_OUT, X.POLL_MSG):
+            (band,) = struct.unpack_from("<q", raw, X.SI_BAND_OFFSET)
             parts.append(f"si_band={band}")
     elif signo == _SIGSYS:
-        (call_addr,) = struct.unpack_from("<Q", raw, 16)
-        nr, arch = struct.unpack_from("<iI", raw, 24)
+        (call_addr,) = struct.unpack_from("<Q", raw, X.SI_CALL_ADDR_OFFSET)
+        nr, arch = struct.unpack_from("<iI", raw, X.SI_SYSCALL_OFFSET)
         scname = _syscall_name(nr, arch)
         parts.append(f"si_call_addr={_addr(call_addr)}")
         parts.append(f"si_syscall={'__NR_' + scname if scname else str(nr & 0xFFFFFFFF)}")
@@ -200,9 +207,7 @@ def _format_siginfo(raw: bytes | None) -> str:
 
 # --- wait status -------------------------------------------------------------------------
 
-_PTRACE_EVENTS = {1: "PTRACE_EVENT_FORK", 2: "PTRACE_EVENT_VFORK", 3: "PTRACE_EVENT_CLONE",
-                  4: "PTRACE_EVENT_EXEC", 5: "PTRACE_EVENT_VFORK_DONE",
-                  6: "PTRACE_EVENT_EXIT", 7: "PTRACE_EVENT_SECCOMP", 128: "PTRACE_EVENT_STOP"}
+_PTRACE_EVENTS = _by_value(X.PTRACE_EVENTS)
 
 
 def format_wait_status(status: int) -> str:

@@ -351,8 +351,8 @@ def personality(v: int) -> str:
     v &= 0xFFFFFFFF
     if v == 0xFFFFFFFF:
         return "0xffffffff"
-    text = xval(PERSONALITY_TYPES, v & 0xFF)
-    rest = v & ~0xFF
+    text = xval(PERSONALITY_TYPES, v & G.PER_MASK)
+    rest = v & ~G.PER_MASK
     if rest:
         text += "|" + flags(PERSONALITY_FLAGS, rest)
     return text
@@ -427,8 +427,10 @@ def ioctl_request(v: int) -> str:
     name = IOCTL_REQUESTS.by_value.get(v)
     if name is not None:
         return styled(v, name) if _STYLE[0] else name
-    return (f"_IOC({flags(IOC_DIRS, v >> 30)}, {hexc((v >> 8) & 0xFF)}, {hexc(v & 0xFF)}, "
-            f"{hexc((v >> 16) & 0x3FFF)})")
+    return (f"_IOC({flags(IOC_DIRS, (v >> G._IOC_DIRSHIFT) & G._IOC_DIRMASK)}, "
+            f"{hexc((v >> G._IOC_TYPESHIFT) & G._IOC_TYPEMASK)}, "
+            f"{hexc((v >> G._IOC_NRSHIFT) & G._IOC_NRMASK)}, "
+            f"{hexc((v >> G._IOC_SIZESHIFT) & G._IOC_SIZEMASK)})")
 
 
 # termios (asm-generic/termbits.h)
@@ -514,6 +516,9 @@ NT_TYPES = _table(G.NT_TYPES)
 #: x86_64 <sys/reg.h>: the registers PTRACE_PEEKUSER offsets name (8 * index)
 USER_REGS_X86_64 = tuple(name for name, _ in sorted(G.USER_REGS_X86_64[2], key=lambda p: p[1]))
 SCM_TYPES = _table(G.SCM_TYPES)
+IOCTL_SOUND_ALIASES = _table(G.IOCTL_SOUND_ALIASES)
+KD_MODES = _table(G.KD_MODES)
+SIG_HANDLERS = _table(G.SIG_HANDLERS)
 
 #: Every table, by name, for the header check in the tests and for introspection.
 ALL_XLATS: dict[str, Xlat] = {

@@ -21,6 +21,7 @@ from functools import partial
 from typing import Any
 
 from ..tables import SyscallInfo, host_arch
+from ..tables import xlat as X
 from . import flags as F
 from . import structs as S
 from .errno import format_errno_retval, format_siginfo, format_wait_status, signal_name
@@ -41,7 +42,6 @@ __all__ = [
 
 M64 = 0xFFFFFFFFFFFFFFFF
 M32 = 0xFFFFFFFF
-AT_FDCWD = -100
 _HOST_ARCH = host_arch()
 _EMPTY: Mapping[Any, object] = {}
 
@@ -54,6 +54,9 @@ def s32(v: int) -> int:
 def s64(v: int) -> int:
     v &= M64
     return v - (1 << 64) if v & 0x8000000000000000 else v
+
+
+AT_FDCWD = s32(X.AT_FDCWD)
 
 
 class Call:
@@ -279,7 +282,7 @@ def _dec_fd(c: Call, i: int, p: str | None) -> object:
 def _fmt_dirfd(c: Call, i: int, p: str | None) -> str:
     v = s32(c.arg(i))
     if v == AT_FDCWD:
-        text = ("-100" if c.xlat == 1 else "-100 /* AT_FDCWD */" if c.xlat == 2
+        text = (str(v) if c.xlat == 1 else f"{v} /* AT_FDCWD */" if c.xlat == 2
                 else "AT_FDCWD")
         if c.fd_paths:
             path = c.cap.get(("fd", i))
@@ -493,7 +496,7 @@ def _fmt_sockopt(c: Call, i: int, p: str | None) -> str:
     level = c.arg(i - 1) & M32 if i > 0 else -1
     x = F.SOCKOPTS_BY_LEVEL.get(level)
     v = c.arg(i) & M32
-    if v == 26 and level == F.SOL_SOCKET and c.info.name == "getsockopt":
+    if v == X.SO_ATTACH_FILTER and level == F.SOL_SOCKET and c.info.name == "getsockopt":
         return "SO_GET_FILTER"  # SO_ATTACH_FILTER's getsockopt name
     return F.xval(x, v) if x is not None else str(v)
 
@@ -629,7 +632,7 @@ def _fmt_sockopt_val(c: Call, i: int, p: str | None) -> str:
 
 def _linger(c: Call, i: int, data: bytes | None) -> str | None:
     level, opt = c.arg(i - 2) & M32, c.arg(i - 1) & M32
-    if data is not None and level == F.SOL_SOCKET and opt == 13 and len(data) >= 8:
+    if data is not None and level == F.SOL_SOCKET and opt == X.SO_LINGER and len(data) >= 8:
         return f"{{l_onoff={S.i32(data)}, l_linger={S.i32(data, 4)}}}"  # SO_LINGER
     return None
 
@@ -792,10 +795,10 @@ def _text_cmsgs(c: Call, data: bytes, controllen: int) -> str:
         payload = data[off + 16 : off + clen]
         if level == F.SOL_SOCKET:
             text += f", cmsg_type={F.xval(F.SCM_TYPES, ctype & M32)}"
-            if ctype == 1:  # SCM_RIGHTS
+            if ctype == X.SCM_RIGHTS:
                 fds = [str(S.i32(payload, k)) for k in range(0, len(payload) - 3, 4)]
                 text += f", cmsg_data=[{', '.join(fds)}]"
-            elif ctype == 2 and len(payload) >= 12:  # SCM_CREDENTIALS
+            elif ctype == X.SCM_CREDENTIALS and len(payload) >= 12:
                 text += (f", cmsg_data={{pid={S.i32(payload)}, uid={S.u32(payload, 4)}, "
                          f"gid={S.u32(payload, 8)}}}")
         else:
@@ -1462,19 +1465,21 @@ def _sp_clone(c: Call) -> list[str]:
         ftext = F.styled(sig, signal_name(sig), str(sig)) if sig else "0"
     parts = [f"child_stack={addr_text(c.arg(1))}", f"flags={ftext}"]
     ptid_i, ctid_i, tls_i = (2, 4, 3) if aarch64 else (2, 3, 4)
-    if fl & (0x100000 | 0x1000):  # CLONE_PARENT_SETTID | CLONE_PIDFD
+    if fl & (X.CLONE_PARENT_SETTID | X.CLONE_PIDFD):
         parts.append(f"parent_tid={addr_text(c.arg(ptid_i))}")
-    if fl & 0x80000:  # CLONE_SETTLS
+    if fl & X.CLONE_SETTLS:
         parts.append(f"tls={addr_text(c.arg(tls_i))}")
-    if fl & (0x1000000 | 0x200000):  # CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID
+    if fl & (X.CLONE_CHILD_SETTID | X.CLONE_CHILD_CLEARTID):
         parts.append(f"child_tidptr={addr_text(c.arg(ctid_i))}")
     return parts
 
 
-_FCNTL_NOARG = frozenset({1, 3, 9, 11, 1025, 1032, 1034})  # GETFD GETFL GETOWN GETSIG ...
-_FCNTL_LOCKS = frozenset({5, 6, 7, 36, 37, 38})
-_FCNTL_GETLK = frozenset({5, 36})  # F_GETLK F_OFD_GETLK: the lock is an in/out argument
-_FCNTL_OUT = _FCNTL_GETLK | {16}  # ... and F_GETOWN_EX's owner, written by the call
+_FCNTL_NOARG = frozenset({X.F_GETFD, X.F_GETFL, X.F_GETOWN, X.F_GETSIG, X.F_GETLEASE,
+                          X.F_GETPIPE_SZ, X.F_GET_SEALS})
+FCNTL_LOCKS = frozenset({X.F_GETLK, X.F_SETLK, X.F_SETLKW, X.F_OFD_GETLK, X.F_OFD_SETLK,
+                          X.F_OFD_SETLKW})
+FCNTL_GETLK = frozenset({X.F_GETLK, X.F_OFD_GETLK})  # the lock is an in/out argument
+_FCNTL_OUT = FCNTL_GETLK | {X.F_GETOWN_EX}  # ... and the owner, written by the call
 
 
 def _sp_fcntl(c: Call) -> list[str]:
@@ -1483,29 +1488,30 @@ def _sp_fcntl(c: Call) -> list[str]:
     arg = c.arg(2)
     if cmd in _FCNTL_NOARG:
         return parts
-    if cmd == 2:  # F_SETFD
+    if cmd == X.F_SETFD:
         parts.append(F.flags(F.FD_FLAGS, arg & M32))
-    elif cmd == 4:  # F_SETFL
+    elif cmd == X.F_SETFL:
         parts.append(F.open_flags(arg, aarch64=c.arch == "aarch64"))
-    elif cmd in (0, 8, 1030, 1031):  # F_DUPFD F_SETOWN F_DUPFD_CLOEXEC F_SETPIPE_SZ
+    elif cmd in (X.F_DUPFD, X.F_SETOWN, X.F_DUPFD_CLOEXEC, X.F_SETPIPE_SZ):
         parts.append(str(s32(arg)))
-    elif cmd == 10:  # F_SETSIG
+    elif cmd == X.F_SETSIG:
         parts.append(signal_name(s32(arg)))
-    elif cmd == 1024:  # F_SETLEASE
+    elif cmd == X.F_SETLEASE:
         parts.append(F.xval(F.LEASE_TYPES, arg & M32))
-    elif cmd == 1026:  # F_NOTIFY
+    elif cmd == X.F_NOTIFY:
         parts.append(F.flags(F.DNOTIFY_FLAGS, arg & M32))
-    elif cmd == 1033:  # F_ADD_SEALS
+    elif cmd == X.F_ADD_SEALS:
         parts.append(F.flags(F.SEAL_FLAGS, arg & M32))
-    elif cmd in _FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
+    elif cmd in FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
         st = S.parse_flock(c.cap.get(("out", 2)))  # what the kernel wrote back
         parts.append(S.text_flock(st, with_pid=True) if st is not None else addr_text(arg))
-    elif cmd in _FCNTL_LOCKS:
+    elif cmd in FCNTL_LOCKS:
         st = S.parse_flock(c.cap.get(2))
         parts.append(S.text_flock(st) if st is not None else addr_text(arg))
-    elif cmd in (15, 16):  # F_SETOWN_EX F_GETOWN_EX: struct f_owner_ex
-        data = _bytes(c.cap.get(("out", 2) if cmd == 16 else 2))
-        if data is not None and len(data) >= 8 and (cmd == 15 or c.ok):
+    elif cmd in (X.F_SETOWN_EX, X.F_GETOWN_EX):  # struct f_owner_ex
+        data = _bytes(c.cap.get(("out", 2) if cmd == X.F_GETOWN_EX else 2))
+        if data is not None and len(data) >= X.F_OWNER_EX_SIZE and (
+                cmd == X.F_SETOWN_EX or c.ok):
             owner = F.xval(F.F_OWNER_TYPES, S.u32(data))
             parts.append(f"{{type={owner}, pid={S.i32(data, 4)}}}")
         else:
@@ -1515,27 +1521,33 @@ def _sp_fcntl(c: Call) -> list[str]:
     return parts
 
 
-_IOCTL_INT_IN = frozenset({0x5421, 0x5452, 0x5410, 0x5423})  # FIONBIO FIOASYNC TIOCSPGRP TIOCSETD
-_IOCTL_INT_OUT = frozenset({0x541B, 0x5411, 0x540F, 0x5429, 0x5424, 0x80045430})
-_IOCTL_NOARG = frozenset({0x5450, 0x5451, 0x5422, 0x540C, 0x540D, 0x5437})
-_IOCTL_TERMIOS_IN = frozenset({0x5402, 0x5403, 0x5404})
-#: TCSBRK TCXONC TCFLSH TIOCSCTTY TCSBRKP: an int, not a pointer
-_IOCTL_INT_ARG = frozenset({0x5409, 0x540A, 0x540B, 0x540E, 0x5425})
-_IOCTL_NAMES_AMBIGUOUS = {0x5402: "SNDCTL_TMR_START or TCSETS",
-                          0x5403: "SNDCTL_TMR_STOP or TCSETSW",
-                          0x5404: "SNDCTL_TMR_CONTINUE or TCSETSF"}
+_IOCTL_INT_IN = frozenset({X.FIONBIO, X.FIOASYNC, X.TIOCSPGRP, X.TIOCSETD})
+_IOCTL_INT_OUT = frozenset({X.FIONREAD, X.TIOCOUTQ, X.TIOCGPGRP, X.TIOCGSID, X.TIOCGETD,
+                            X.TIOCGPTN})
+_IOCTL_NOARG = frozenset({X.FIONCLEX, X.FIOCLEX, X.TIOCNOTTY, X.TIOCEXCL, X.TIOCNXCL,
+                          X.TIOCVHANGUP})
+_IOCTL_TERMIOS_IN = frozenset({X.TCSETS, X.TCSETSW, X.TCSETSF})
+_IOCTL_INT_ARG = frozenset({X.TCSBRK, X.TCXONC, X.TCFLSH, X.TIOCSCTTY, X.TCSBRKP})  # not pointers
+
+
+def _ioctl_name(req: int) -> str:
+    """The request's name as strace prints it: ``SNDCTL_TMR_START or TCSETS`` for the
+    numbers its ioctl table gives two names (linux/soundcard.h's and asm/ioctls.h's)."""
+    alias = F.IOCTL_SOUND_ALIASES.by_value.get(req)
+    name = F.ioctl_request(req)
+    return f"{alias} or {name}" if alias is not None else name
 
 
 def _sp_ioctl(c: Call) -> list[str]:
     req = c.arg(1) & M32
-    parts = [_one(c, 0), _IOCTL_NAMES_AMBIGUOUS.get(req) or F.ioctl_request(req)]
+    parts = [_one(c, 0), _ioctl_name(req)]
     arg = c.arg(2)
     if req in _IOCTL_NOARG:
         return parts
     data = _bytes(c.cap.get(2))
     text = None
-    if req == 0x4B3A:  # KDSETMODE
-        text = {0: "KD_TEXT", 1: "KD_GRAPHICS"}.get(arg & M32)
+    if req == X.KDSETMODE:
+        text = F.KD_MODES.by_value.get(arg & M32)
     elif req in _IOCTL_INT_ARG:
         text = str(s32(arg))
     elif arg == 0:
@@ -1545,11 +1557,11 @@ def _sp_ioctl(c: Call) -> list[str]:
         text = f"[{S.i32(data)}]"
     elif c.verbose is None:  # -e verbose=none: the structures' addresses
         pass
-    elif (req == 0x5401 and c.ok) or req in _IOCTL_TERMIOS_IN:  # TCGETS, TCSETS*
+    elif (req == X.TCGETS and c.ok) or req in _IOCTL_TERMIOS_IN:
         st = S.parse_termios(data)
         text = None if st is None else (S.text_termios_full if c.verbose and len(st["c_cc"])
                                         == F.NCCS else S.text_termios)(st)
-    elif (req == 0x5413 and c.ok) or req == 0x5414:  # TIOCGWINSZ / TIOCSWINSZ
+    elif (req == X.TIOCGWINSZ and c.ok) or req == X.TIOCSWINSZ:
         ws = S.parse_winsize(data)
         text = S.text_winsize(ws) if ws is not None else None
     if text is None:
@@ -1559,12 +1571,22 @@ def _sp_ioctl(c: Call) -> list[str]:
 
 
 #: options strace prints without arguments (PR_GET_DUMPABLE, PR_GET_KEEPCAPS, ...)
-_PR_NOARGS = frozenset({3, 7, 13, 21, 27, 30, 31, 32, 46})  # ... PR_GET_TIMING
-_PR_ULONG1 = frozenset({8, 29, 36})
+_PR_NOARGS = frozenset({X.PR_GET_DUMPABLE, X.PR_GET_KEEPCAPS, X.PR_GET_SECCOMP,
+                        X.PR_GET_SECUREBITS, X.PR_GET_TIMERSLACK, X.PR_TASK_PERF_EVENTS_DISABLE,
+                        X.PR_TASK_PERF_EVENTS_ENABLE, X.PR_GET_FP_MODE,
+                        X.PR_GET_TIMING})  # strace 6.1: "prctl(PR_GET_TIMING) = 0"
+_PR_ULONG1 = frozenset({X.PR_SET_KEEPCAPS, X.PR_SET_TIMERSLACK, X.PR_SET_CHILD_SUBREAPER})
 #: options strace prints with their four other arguments in decimal
-_PR_FOUR = frozenset({34, 38, 39, 41, 42, 58})
+_PR_FOUR = frozenset({X.PR_MCE_KILL_GET, X.PR_SET_NO_NEW_PRIVS, X.PR_GET_NO_NEW_PRIVS,
+                      X.PR_SET_THP_DISABLE, X.PR_GET_THP_DISABLE, X.PR_GET_IO_FLUSHER})
 #: options whose second argument the call writes: printed when it returns
-_PR_OUT = frozenset({2, 16, 19, 37, 40})
+_PR_OUT = frozenset({X.PR_GET_PDEATHSIG, X.PR_GET_NAME, X.PR_GET_ENDIAN,
+                     X.PR_GET_CHILD_SUBREAPER, X.PR_GET_TID_ADDRESS})
+
+
+#: PR_CAP_AMBIENT's operations that name a capability
+_PR_CAP_AMBIENT_CAP = frozenset({X.PR_CAP_AMBIENT_IS_SET, X.PR_CAP_AMBIENT_RAISE,
+                                 X.PR_CAP_AMBIENT_LOWER})
 
 
 def _sp_prctl(c: Call) -> list[str]:
@@ -1572,72 +1594,78 @@ def _sp_prctl(c: Call) -> list[str]:
     parts = [F.xval(F.PRCTL_OPTIONS, opt)]
     if opt in _PR_NOARGS:
         return parts
-    if opt == 1:  # PR_SET_PDEATHSIG
+    if opt == X.PR_SET_PDEATHSIG:
         parts.append(signal_name(s32(c.arg(1))))
-    elif opt == 15:  # PR_SET_NAME
+    elif opt == X.PR_SET_NAME:
         parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize, xstyle=c.xstyle))
-    elif opt == 16:  # PR_GET_NAME
+    elif opt == X.PR_GET_NAME:
         parts.append(format_cstring(c.cap.get(1), c.arg(1), c.strsize, xstyle=c.xstyle) if c.ok
                      else addr_text(c.arg(1)))
-    elif opt in (2, 37):  # PR_GET_PDEATHSIG PR_GET_CHILD_SUBREAPER
+    elif opt in (X.PR_GET_PDEATHSIG, X.PR_GET_CHILD_SUBREAPER):
         data = _out_ready(c, 1)
         if data is None or len(data) < 4:
             parts.append(addr_text(c.arg(1)))
         else:
             v = S.i32(data)
-            parts.append(f"[{signal_name(v) if opt == 2 and v else v}]")
+            parts.append(f"[{signal_name(v) if opt == X.PR_GET_PDEATHSIG and v else v}]")
     elif opt in _PR_ULONG1:
         parts.append(str(c.arg(1)))
     elif opt in _PR_FOUR:
         parts += [str(c.arg(k)) for k in range(1, 5)]
-    elif opt == 4:  # PR_SET_DUMPABLE
+    elif opt == X.PR_SET_DUMPABLE:
         parts.append(F.xval(F.SUID_DUMP, c.arg(1)))
-    elif opt == 40:  # PR_GET_TID_ADDRESS
+    elif opt == X.PR_GET_TID_ADDRESS:
         data = _out_ready(c, 1)
         parts.append(f"[{F.hexc(S.u64(data))}]" if data is not None and len(data) >= 8
                      else addr_text(c.arg(1)))
-    elif opt in (52, 53):  # PR_GET_SPECULATION_CTRL PR_SET_SPECULATION_CTRL
+    elif opt in (X.PR_GET_SPECULATION_CTRL, X.PR_SET_SPECULATION_CTRL):
         parts.append(F.xval(F.PR_SPEC_WHICH, c.arg(1)))
-        if opt == 53:
+        if opt == X.PR_SET_SPECULATION_CTRL:
             parts.append(F.flags(F.PR_SPEC_FLAGS, c.arg(2)))
-    elif opt == 47:  # PR_CAP_AMBIENT
+    elif opt == X.PR_CAP_AMBIENT:
         parts.append(F.xval(F.PR_CAP_AMBIENT_OPS, c.arg(1)))
-        parts.append(F.xval(F.CAPABILITIES, c.arg(2) & M32) if c.arg(1) in (1, 2, 3)
+        parts.append(F.xval(F.CAPABILITIES, c.arg(2) & M32) if c.arg(1) in _PR_CAP_AMBIENT_CAP
                      else str(c.arg(2)))
         parts += [str(c.arg(3)), str(c.arg(4))]
-    elif opt == 0x59616D61:  # PR_SET_PTRACER
-        parts.append("PR_SET_PTRACER_ANY" if c.arg(1) == M64 else str(s32(c.arg(1))))
-    elif opt == 0x53564D41:  # PR_SET_VMA
+    elif opt == X.PR_SET_PTRACER:
+        parts.append("PR_SET_PTRACER_ANY" if c.arg(1) == X.PR_SET_PTRACER_ANY
+                     else str(s32(c.arg(1))))
+    elif opt == X.PR_SET_VMA:
         parts.append(F.xval(F.PR_SET_VMA_OPS, c.arg(1)))
         parts += [addr_text(c.arg(2)), str(c.arg(3))]
-        if c.arg(1) == 0:  # PR_SET_VMA_ANON_NAME
+        if c.arg(1) == X.PR_SET_VMA_ANON_NAME:
             parts.append(format_cstring(c.cap.get(4), c.arg(4), c.strsize, xstyle=c.xstyle))
         else:
             parts.append(F.hexc(c.arg(4)))
-    elif opt in (23, 24):  # PR_CAPBSET_READ PR_CAPBSET_DROP
+    elif opt in (X.PR_CAPBSET_READ, X.PR_CAPBSET_DROP):
         parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
-    elif opt == 19:  # PR_GET_ENDIAN
+    elif opt == X.PR_GET_ENDIAN:
         parts.append(addr_text(c.arg(1)))
     else:
         parts += [F.hexc(c.arg(k)) for k in range(1, 5)]
     return parts
 
 
+#: arch_prctl's codes that write a value at their address
+ARCH_PRCTL_GET = frozenset({X.ARCH_GET_FS, X.ARCH_GET_GS, X.ARCH_GET_XCOMP_SUPP,
+                            X.ARCH_GET_XCOMP_PERM, X.ARCH_GET_XCOMP_GUEST_PERM})
+
+
 def _sp_arch_prctl(c: Call) -> list[str]:
     code = c.arg(0) & M32
     parts = [F.xval(F.ARCH_PRCTL, code)]
     arg = c.arg(1)
-    if code in (0x1001, 0x1002):  # SET_GS SET_FS
+    if code in (X.ARCH_SET_GS, X.ARCH_SET_FS):
         parts.append(F.hexc(arg))
-    elif code in (0x1003, 0x1004, 0x1021, 0x1022, 0x1024):  # GET_* (pointer out)
+    elif code in ARCH_PRCTL_GET:  # a pointer out
         data = _out_ready(c, 1)
         if arg and data is not None and len(data) >= 8:
             parts.append(f"[{F.hexc(S.u64(data))}]")
         else:
             parts.append(addr_text(arg))
-    elif code == 0x1011:  # ARCH_GET_CPUID
+    elif code == X.ARCH_GET_CPUID:
         pass
-    elif code == 0x1012:  # ARCH_SET_CPUID
+    elif code == X.ARCH_SET_CPUID:
         parts.append(str(arg))
     else:
         parts.append(F.hexc(arg))
@@ -1652,6 +1680,10 @@ def _timeout(c: Call, i: int) -> str:
     return S.text_timespec(t) if t is not None else addr_text(addr)
 
 
+def _futex_bitset(v: int) -> str:
+    return "FUTEX_BITSET_MATCH_ANY" if v == X.FUTEX_BITSET_MATCH_ANY else F.hexc(v)
+
+
 def _sp_futex(c: Call) -> list[str]:
     op = c.arg(1) & M32
     cmd = op & 127 & ~F.FUTEX_PRIVATE_FLAG
@@ -1661,15 +1693,15 @@ def _sp_futex(c: Call) -> list[str]:
     uaddr2 = addr_text(c.arg(4))
     val3 = c.arg(5) & M32
     parts = [uaddr, F.futex_op(op)]
-    if cmd == 0:  # WAIT
+    if cmd == X.FUTEX_WAIT:
         parts += [val, _timeout(c, 3)]
-    elif cmd in (1, 2):  # WAKE FD
+    elif cmd in (X.FUTEX_WAKE, X.FUTEX_FD):
         parts.append(val)
-    elif cmd == 3:  # REQUEUE
+    elif cmd == X.FUTEX_REQUEUE:
         parts += [val, val2, uaddr2]
-    elif cmd in (4, 12):  # CMP_REQUEUE CMP_REQUEUE_PI
+    elif cmd in (X.FUTEX_CMP_REQUEUE, X.FUTEX_CMP_REQUEUE_PI):
         parts += [val, val2, uaddr2, str(val3)]
-    elif cmd == 5:  # WAKE_OP
+    elif cmd == X.FUTEX_WAKE_OP:
         wop = (val3 >> 28) & 7
         oparg_shift = (val3 >> 31) & 1
         text = (F.xval(F.FUTEX_WAKE_OPS, wop) + ("|FUTEX_OP_OPARG_SHIFT" if oparg_shift
@@ -1678,50 +1710,62 @@ def _sp_futex(c: Call) -> list[str]:
         text += f"|{(val3 >> 12) & 0xFFF}<<12|{F.xval(F.FUTEX_WAKE_CMPS, cmp_)}<<24"
         text += f"|{F.hexc(val3 & 0xFFF)}"
         parts += [val, val2, uaddr2, text]
-    elif cmd in (6, 13):  # LOCK_PI LOCK_PI2
+    elif cmd in (X.FUTEX_LOCK_PI, X.FUTEX_LOCK_PI2):
         parts.append(_timeout(c, 3))
-    elif cmd in (7, 8):  # UNLOCK_PI TRYLOCK_PI
+    elif cmd in (X.FUTEX_UNLOCK_PI, X.FUTEX_TRYLOCK_PI):
         pass
-    elif cmd == 9:  # WAIT_BITSET
-        parts += [val, _timeout(c, 3),
-                  "FUTEX_BITSET_MATCH_ANY" if val3 == M32 else F.hexc(val3)]
-    elif cmd == 10:  # WAKE_BITSET
-        parts += [val, "FUTEX_BITSET_MATCH_ANY" if val3 == M32 else F.hexc(val3)]
-    elif cmd == 11:  # WAIT_REQUEUE_PI
+    elif cmd == X.FUTEX_WAIT_BITSET:
+        parts += [val, _timeout(c, 3), _futex_bitset(val3)]
+    elif cmd == X.FUTEX_WAKE_BITSET:
+        parts += [val, _futex_bitset(val3)]
+    elif cmd == X.FUTEX_WAIT_REQUEUE_PI:
         parts += [val, _timeout(c, 3), uaddr2]
     else:
         parts += [val, addr_text(c.arg(3)), uaddr2, F.hexc(val3)]
     return parts
 
 
+_PTRACE_NO_ADDR = frozenset({X.PTRACE_KILL, X.PTRACE_ATTACH, X.PTRACE_INTERRUPT,
+                             X.PTRACE_LISTEN})
+_PTRACE_REGS = frozenset({X.PTRACE_GETREGS, X.PTRACE_SETREGS, X.PTRACE_GETFPREGS,
+                          X.PTRACE_SETFPREGS, X.PTRACE_GETFPXREGS, X.PTRACE_SETFPXREGS})
+_PTRACE_ADDR_NUMBER = frozenset({X.PTRACE_GETSIGMASK, X.PTRACE_SETSIGMASK,
+                                 X.PTRACE_SECCOMP_GET_FILTER, X.PTRACE_SECCOMP_GET_METADATA,
+                                 X.PTRACE_GET_SYSCALL_INFO})
+#: the requests whose data is a signal to deliver
+_PTRACE_SIGNAL = frozenset({X.PTRACE_CONT, X.PTRACE_SINGLESTEP, X.PTRACE_DETACH,
+                            X.PTRACE_SYSCALL, X.PTRACE_SYSEMU, X.PTRACE_SYSEMU_SINGLESTEP,
+                            X.PTRACE_SINGLEBLOCK})
+
+
 def _sp_ptrace(c: Call) -> list[str]:
     req = c.arg(0) & M64
     parts = [F.xval(F.PTRACE_REQUESTS, req), str(s32(c.arg(1)))]
-    if req == 0:  # TRACEME
+    if req == X.PTRACE_TRACEME:
         return parts[:1]
-    if req in (8, 16, 0x4207, 0x4208):  # KILL ATTACH INTERRUPT LISTEN
+    if req in _PTRACE_NO_ADDR:
         return parts
     addr, data = c.arg(2), c.arg(3)
-    if req in (12, 13, 14, 15, 18, 19):  # GET/SETREGS, GET/SETFPREGS, GET/SETFPXREGS
-        if req in (18, 19):
+    if req in _PTRACE_REGS:
+        if req in (X.PTRACE_GETFPXREGS, X.PTRACE_SETFPXREGS):
             parts.append(addr_text(addr))
         parts.append(addr_text(data))
         return parts
-    if req in (3, 6):  # PEEKUSER POKEUSER: an offset in struct user
+    if req in (X.PTRACE_PEEKUSR, X.PTRACE_POKEUSR):  # an offset in struct user
         regs = F.USER_REGS_X86_64
         if c.arch != "aarch64" and addr % 8 == 0 and addr // 8 < len(regs):
             parts.append(f"8*{regs[addr // 8]}")
         else:
             parts.append(F.hexc(addr))
-    elif req in (0x4204, 0x4205):  # GETREGSET SETREGSET
+    elif req in (X.PTRACE_GETREGSET, X.PTRACE_SETREGSET):
         parts.append(F.xval(F.NT_TYPES, addr & M32))
-    elif req in (0x420A, 0x420B, 0x420C, 0x420D, 0x420E):  # sizes and indexes
+    elif req in _PTRACE_ADDR_NUMBER:  # sizes and indexes
         parts.append(str(addr))
     else:
         parts.append(addr_text(addr))
-    if req in (7, 9, 17, 24, 31, 32, 33):  # CONT SINGLESTEP DETACH SYSCALL SYSEMU*
+    if req in _PTRACE_SIGNAL:
         parts.append(signal_name(s32(data)))
-    elif req in (0x4200, 0x4206):  # SETOPTIONS SEIZE
+    elif req in (X.PTRACE_SETOPTIONS, X.PTRACE_SEIZE):
         parts.append(F.flags(F.PTRACE_OPTIONS, data & M32))
     else:
         parts.append(addr_text(data))
@@ -1734,7 +1778,8 @@ def _sp_mount(c: Call) -> list[str]:
     fl = c.arg(3) & M32
     if fl & F.MS_MGC_MSK == F.MS_MGC_VAL:
         fl &= ~F.MS_MGC_MSK
-    if fl & (0x20 | 0x1000 | 0x2000 | 0x20000 | 0x40000 | 0x80000 | 0x100000):
+    if fl & (X.MS_REMOUNT | X.MS_BIND | X.MS_MOVE | X.MS_UNBINDABLE | X.MS_PRIVATE | X.MS_SLAVE
+             | X.MS_SHARED):
         parts[2] = addr_text(c.arg(2))
     return parts
 
@@ -1773,7 +1818,8 @@ def _styled_sock_type(c: Call, v: int) -> str:
 def _sp_seccomp(c: Call) -> list[str]:
     op = c.arg(0) & M32
     fl = c.arg(1) & M32
-    ftext = F.flags(F.SECCOMP_FILTER_FLAGS, fl) if op == 1 else F.hexc(fl)
+    ftext = (F.flags(F.SECCOMP_FILTER_FLAGS, fl) if op == X.SECCOMP_SET_MODE_FILTER
+             else F.hexc(fl))
     return [_one(c, 0), ftext, _one(c, 2)]
 
 
@@ -1781,7 +1827,7 @@ def _sp_mknod(c: Call) -> list[str]:
     n = len(c.info.args)
     parts = [_one(c, i) for i in range(n - 1)]
     mode = c.arg(n - 2) & F.S_IFMT
-    if mode in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if mode in (X.S_IFCHR, X.S_IFBLK):
         parts.append(S.makedev(c.arg(n - 1)))
     return parts
 
@@ -1789,7 +1835,7 @@ def _sp_mknod(c: Call) -> list[str]:
 def _sp_mremap(c: Call) -> list[str]:
     """mremap: the new address only with MREMAP_FIXED."""
     parts = [_one(c, i) for i in range(4)]
-    if c.arg(3) & 2:  # MREMAP_FIXED
+    if c.arg(3) & X.MREMAP_FIXED:
         parts.append(_one(c, 4))
     return parts
 
@@ -1813,9 +1859,13 @@ def _entry_prctl(raw: tuple[int, ...]) -> int | None:
     return 1 if raw and raw[0] & M32 in _PR_OUT else None
 
 
+#: clone flags whose arguments are printed at exit
+_CLONE_AT_EXIT = (X.CLONE_PARENT_SETTID | X.CLONE_PIDFD | X.CLONE_SETTLS | X.CLONE_CHILD_SETTID
+                  | X.CLONE_CHILD_CLEARTID)
+
+
 def _entry_clone(raw: tuple[int, ...]) -> int | None:
-    # PARENT_SETTID PIDFD SETTLS CHILD_SETTID CHILD_CLEARTID: arguments printed at exit
-    return 2 if raw and raw[0] & 0x1381000 else None
+    return 2 if raw and raw[0] & _CLONE_AT_EXIT else None
 
 
 def _entry_fcntl(raw: tuple[int, ...]) -> int | None:
@@ -1917,21 +1967,21 @@ def _ret_fcntl(c: Call, r: int) -> str | None:
 
 def _ret_fcntl_text(c: Call, r: int) -> str | None:
     cmd = c.arg(1) & M32
-    if cmd == 1:  # F_GETFD
+    if cmd == X.F_GETFD:
         return f"{F.hexc(r)} (flags {F.flags(F.FD_FLAGS, r & M32)})" if r else "0"
-    if cmd == 3:  # F_GETFL: the open modes by name whatever -X says, as strace
+    if cmd == X.F_GETFL:  # the open modes by name whatever -X says, as strace
         old = F.set_style(0)
         try:
             return f"{F.hexc(r)} (flags {F.open_flags(r, aarch64=c.arch == 'aarch64')})"
         finally:
             F.set_style(old)
-    if cmd == 1025:  # F_GETLEASE
+    if cmd == X.F_GETLEASE:
         return f"{F.hexc(r)} ({F.xval(F.LEASE_TYPES, r & M32)})"
-    if cmd == 11:  # F_GETSIG
+    if cmd == X.F_GETSIG:
         return f"{r} ({signal_name(r)})" if r else "0"
-    if cmd == 1034:  # F_GET_SEALS
+    if cmd == X.F_GET_SEALS:
         return f"{F.hexc(r)} (seals {F.flags(F.SEAL_FLAGS, r & M32)})" if r else "0"
-    if cmd in (0, 1030):  # F_DUPFD F_DUPFD_CLOEXEC: a new fd
+    if cmd in (X.F_DUPFD, X.F_DUPFD_CLOEXEC):  # a new fd
         return _ret_fd(c, r)
     return None
 
@@ -1984,13 +2034,13 @@ def _ret_select(c: Call, r: int) -> str:
 
 def _ret_prctl(c: Call, r: int) -> str | None:
     opt = c.arg(0) & M32
-    if opt == 3:  # PR_GET_DUMPABLE
+    if opt == X.PR_GET_DUMPABLE:
         name = F.SUID_DUMP.by_value.get(r)
         return f"{r} ({name})" if name else None
-    if opt == 34:  # PR_MCE_KILL_GET
+    if opt == X.PR_MCE_KILL_GET:
         name = F.PR_MCE_KILL_POLICIES.by_value.get(r)
         return f"{r} ({name})" if name else None
-    if opt == 52:  # PR_GET_SPECULATION_CTRL
+    if opt == X.PR_GET_SPECULATION_CTRL:
         if c.xlat == 1:  # strace's sprintflags() gives no note under -X raw
             return F.hexc(r)
         return f"{F.hexc(r)} ({F._flags(F.PR_SPEC_FLAGS, r, False)})"
@@ -1998,7 +2048,7 @@ def _ret_prctl(c: Call, r: int) -> str | None:
 
 
 def _ret_membarrier(c: Call, r: int) -> str | None:
-    if c.arg(0) & M32 == 0 and r:
+    if c.arg(0) & M32 == X.MEMBARRIER_CMD_QUERY and r:
         return f"{F.hexc(r)} ({F.flags(F.MEMBARRIER_CMDS, r)})"
     return None
 

@@ -52,7 +52,7 @@ def _lookup(pid: int, inode: str) -> str | None:
     return None
 
 
-_AF_UNIX = 1
+_AF_UNIX = X.AF_UNIX
 _REQUEST = struct.Struct("<IHHII BBHIIIII")  # nlmsghdr + unix_diag_req
 _HEADER = struct.Struct("<IHHII")  # nlmsghdr
 _UNIX_MSG = struct.Struct("<BBBBIII")  # unix_diag_msg

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from ..tables import xlat as X
+
 __all__ = ["format_buffer", "format_cstring", "format_path", "quote"]
 
 #: PATH_MAX: strace prints paths up to PATH_MAX - 1 bytes, whatever -s says.
-PATH_MAX = 4096
+PATH_MAX = X.PATH_MAX
 
 _SPECIAL = {0x22: '\\"', 0x5C: "\\\\", 0x09: "\\t", 0x0A: "\\n", 0x0B: "\\v", 0x0C: "\\f",
             0x0D: "\\r"}

@@ -11,6 +11,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
+from ..tables import xlat as X
 from . import flags as F
 from .errno import clock_t_text, signal_name
 from .strings import addr_text, quote
@@ -53,7 +54,7 @@ def is_bytes(data: object, size: int) -> bool:
 
 # --- stat, statx, statfs -------------------------------------------------------------------
 
-STAT_SIZE = {"x86_64": 144, "aarch64": 128}
+STAT_SIZE = {"x86_64": X.STAT_SIZE_X86_64, "aarch64": X.STAT_SIZE_AARCH64}
 _STAT_X86_64 = struct.Struct("<QQQIII4xQqqq qQ qQ qQ")
 _STAT_AARCH64 = struct.Struct("<QQIIIIQ8xqi4xq qQ qQ qQ")
 
@@ -67,7 +68,7 @@ def makedev(dev: int) -> str:
 
 def parse_stat(data: object, arch: str = "x86_64") -> dict[str, Any] | None:
     """struct stat as the kernel fills it (fstat, newfstatat; aarch64: fstat, fstatat)."""
-    if not is_bytes(data, STAT_SIZE.get(arch, 144)):
+    if not is_bytes(data, STAT_SIZE.get(arch, X.STAT_SIZE_X86_64)):
         return None
     assert isinstance(data, (bytes, bytearray))
     if arch == "aarch64":
@@ -89,22 +90,26 @@ _STAT_FIELDS = {"x86_64": (struct.Struct("<I"), 24, struct.Struct("<Qq"), 40),
                 "aarch64": (struct.Struct("<I"), 16, struct.Struct("<Q8xq"), 32)}
 
 
+#: the file types whose st_rdev strace prints instead of st_size
+_DEVICE_TYPES = (X.S_IFCHR, X.S_IFBLK)
+
+
 def stat_text(data: object, arch: str = "x86_64") -> str | None:
     """strace's abbreviated stat straight from the bytes (None when too short)."""
-    if not is_bytes(data, STAT_SIZE.get(arch, 144)):
+    if not is_bytes(data, STAT_SIZE.get(arch, X.STAT_SIZE_X86_64)):
         return None
     assert isinstance(data, (bytes, bytearray))
     mode_s, mode_off, rest_s, rest_off = _STAT_FIELDS.get(arch, _STAT_FIELDS["x86_64"])
     (mode,) = mode_s.unpack_from(data, mode_off)
     rdev, size = rest_s.unpack_from(data, rest_off)
-    if mode & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if mode & F.S_IFMT in _DEVICE_TYPES:
         return f"{{st_mode={F.stat_mode(mode)}, st_rdev={makedev(rdev)}, ...}}"
     return f"{{st_mode={F.stat_mode(mode)}, st_size={size}, ...}}"
 
 
 def text_stat(st: dict[str, Any]) -> str:
     """strace's abbreviated stat: ``{st_mode=S_IFREG|0644, st_size=1234, ...}``."""
-    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if st["_mode"] & F.S_IFMT in _DEVICE_TYPES:
         second = f"st_rdev={makedev(st['st_rdev'])}"
     else:
         second = f"st_size={st['st_size']}"
@@ -116,7 +121,7 @@ def text_stat_full(st: dict[str, Any]) -> str:
     parts = [f"st_dev={makedev(st['st_dev'])}"]
     parts += [f"{name}={st[name]}" for name in ("st_ino", "st_mode", "st_nlink", "st_uid",
                                                  "st_gid", "st_blksize", "st_blocks")]
-    if st["_mode"] & F.S_IFMT in (0o20000, 0o60000):  # S_IFCHR, S_IFBLK
+    if st["_mode"] & F.S_IFMT in _DEVICE_TYPES:
         parts.append(f"st_rdev={makedev(st['st_rdev'])}")
     else:
         parts.append(f"st_size={st['st_size']}")
@@ -129,7 +134,7 @@ def text_stat_full(st: dict[str, Any]) -> str:
 
 
 def parse_statx(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 0x100):
+    if not is_bytes(data, X.STATX_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     mask, blksize, attributes, nlink, uid, gid, mode = struct.unpack_from("<IIQIIIH", data)
@@ -152,7 +157,7 @@ _STATFS = struct.Struct("<qqQQQQQiiqqq")
 
 
 def parse_statfs(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 120):
+    if not is_bytes(data, X.STATFS_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     (ftype, bsize, blocks, bfree, bavail, files, ffree, fsid0, fsid1, namelen, frsize,
@@ -240,7 +245,7 @@ def text_utime_timeval(t: dict[str, Any]) -> str:
 
 
 def parse_timezone(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 8):
+    if not is_bytes(data, X.TIMEZONE_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {"tz_minuteswest": i32(data), "tz_dsttime": i32(data, 4)}
@@ -254,7 +259,7 @@ _TMS_FIELDS = ("tms_utime", "tms_stime", "tms_cutime", "tms_cstime")
 
 
 def parse_tms(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 32):
+    if not is_bytes(data, X.TMS_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {name: i64(data, 8 * k) for k, name in enumerate(_TMS_FIELDS)}
@@ -273,7 +278,7 @@ _SCHED_ATTR = (("size", 0, 4), ("sched_policy", 4, 4), ("sched_flags", 8, 8),
 
 
 def parse_sched_attr(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 48):
+    if not is_bytes(data, X.SCHED_ATTR_SIZE_VER0):
         return None
     assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {}
@@ -299,7 +304,7 @@ def text_sched_attr(a: dict[str, Any]) -> str:
 
 
 def parse_cap_header(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 8):
+    if not is_bytes(data, X.CAP_HEADER_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {"version": u32(data), "pid": i32(data, 4)}
@@ -315,7 +320,7 @@ _CAP_SETS = ("effective", "permitted", "inheritable")
 
 def parse_cap_data(data: object) -> dict[str, Any] | None:
     """The capability sets of _LINUX_CAPABILITY_VERSION_2/3 (two 32-bit halves)."""
-    if not is_bytes(data, 24):
+    if not is_bytes(data, X.CAP_DATA_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     return {name: u32(data, 4 * k) | u32(data, 12 + 4 * k) << 32
@@ -365,14 +370,14 @@ def text_sigevent(e: dict[str, Any]) -> str:
         v = e["sigev_value"]
         parts.append(f"sigev_value={{sival_int={i32(v.to_bytes(8, 'little'))}, "
                      f"sival_ptr={addr_text(v)}}}")
-    if notify in (0, 2, 4):  # SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID: a signal
+    if notify in (X.SIGEV_SIGNAL, X.SIGEV_THREAD, X.SIGEV_THREAD_ID):  # a signal's name
         parts.append(f"sigev_signo={signal_name(e['sigev_signo'])}")
     else:
         parts.append(f"sigev_signo={e['sigev_signo']}")
     parts.append(f"sigev_notify={F.xval(F.SIGEV_NOTIFY, notify & 0xFFFFFFFF)}")
-    if notify == 4:
+    if notify == X.SIGEV_THREAD_ID:
         parts.append(f"sigev_notify_thread_id={e['_tid']}")
-    elif notify == 2:
+    elif notify == X.SIGEV_THREAD:
         parts.append(f"sigev_notify_function={addr_text(e['_function'])}")
         parts.append(f"sigev_notify_attributes={addr_text(e['_attributes'])}")
     return "{" + ", ".join(parts) + "}"
@@ -432,11 +437,11 @@ def sigset_text(mask: int, nbits: int = 64) -> str:
 
 
 def parse_sigaction(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 32):
+    if not is_bytes(data, X.SIGACTION_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     handler, sa_flags, restorer, mask = struct.unpack_from("<QQQQ", data)
-    hname = {0: "SIG_DFL", 1: "SIG_IGN", 0xFFFFFFFFFFFFFFFF: "SIG_ERR"}.get(handler)
+    hname = F.SIG_HANDLERS.by_value.get(handler)
     out: dict[str, Any] = {
         "sa_handler": hname if hname is not None else handler,
         "sa_mask": sigset_names(mask), "sa_flags": F.flags(F.SA_FLAGS, sa_flags),
@@ -459,7 +464,7 @@ def text_sigaction(sa: dict[str, Any]) -> str:
 
 
 def parse_stack_t(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 24):
+    if not is_bytes(data, X.STACK_T_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     sp, ss_flags, size = struct.unpack_from("<Qi4xQ", data)
@@ -473,7 +478,7 @@ def text_stack_t(s: dict[str, Any]) -> str:
 
 # --- resources and system --------------------------------------------------------------------
 
-RLIM64_INFINITY = 0xFFFFFFFFFFFFFFFF
+RLIM64_INFINITY = X.RLIM64_INFINITY
 
 
 def _rlim(v: int) -> str:
@@ -485,7 +490,7 @@ def _rlim(v: int) -> str:
 
 
 def parse_rlimit(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 16):
+    if not is_bytes(data, X.RLIMIT_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     cur, mx = struct.unpack_from("<QQ", data)
@@ -500,7 +505,7 @@ _UTS_FIELDS = ("sysname", "nodename", "release", "version", "machine", "domainna
 
 
 def parse_utsname(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 390):
+    if not is_bytes(data, X.UTSNAME_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {}
@@ -585,7 +590,7 @@ _RUSAGE_LONGS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "
 
 
 def parse_rusage(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 144):
+    if not is_bytes(data, X.RUSAGE_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {"ru_utime": parse_timeval(data), "ru_stime": parse_timeval(data, 16)}
@@ -750,7 +755,9 @@ def text_revents(fds: Sequence[dict[str, Any]]) -> str:
 
 
 def epoll_event_size(arch: str) -> int:
-    return 16 if arch == "aarch64" else 12
+    # x86_64's is packed (generated); arm64's has the u64 aligned: 4 + 4 padding + 8 (the
+    # host's compiler cannot lay out the other ABI's struct)
+    return 16 if arch == "aarch64" else X.EPOLL_EVENT_SIZE_X86_64
 
 
 def parse_epoll_events(data: object, count: int, arch: str = "x86_64"
@@ -796,7 +803,7 @@ def cpu_list(data: object) -> list[int] | None:
 # --- process structs ----------------------------------------------------------------------------
 
 def parse_clone_args(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 64):
+    if not is_bytes(data, X.CLONE_ARGS_SIZE_VER0):
         return None
     assert isinstance(data, (bytes, bytearray))
     fields = ("flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack",
@@ -810,28 +817,28 @@ def parse_clone_args(data: object) -> dict[str, Any] | None:
 def text_clone_args(a: dict[str, Any]) -> str:
     fl = a["flags"]
     parts = [f"flags={F.flags(F.CLONE_FLAGS, fl)}"]
-    if fl & 0x1000:
+    if fl & X.CLONE_PIDFD:
         parts.append(f"pidfd={addr_text(a['pidfd'])}")
-    if fl & (0x1000000 | 0x200000):
+    if fl & (X.CLONE_CHILD_SETTID | X.CLONE_CHILD_CLEARTID):
         parts.append(f"child_tid={addr_text(a['child_tid'])}")
-    if fl & 0x100000:
+    if fl & X.CLONE_PARENT_SETTID:
         parts.append(f"parent_tid={addr_text(a['parent_tid'])}")
     sig = a["exit_signal"]
     parts.append(f"exit_signal={signal_name(sig) if sig else '0'}")
     parts.append(f"stack={addr_text(a['stack'])}")
     parts.append(f"stack_size={F.hexc(a['stack_size'])}")
-    if fl & 0x80000:
+    if fl & X.CLONE_SETTLS:
         parts.append(f"tls={addr_text(a['tls'])}")
     if a["set_tid"] or a["set_tid_size"]:
         parts.append(f"set_tid={addr_text(a['set_tid'])}")
         parts.append(f"set_tid_size={a['set_tid_size']}")
-    if a["_size"] > 80 and (a["cgroup"] or fl & 0x200000000):
+    if a["_size"] > X.CLONE_ARGS_SIZE_VER1 and (a["cgroup"] or fl & X.CLONE_INTO_CGROUP):
         parts.append(f"cgroup={a['cgroup']}")
     return "{" + ", ".join(parts) + "}"
 
 
 def parse_open_how(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 24):
+    if not is_bytes(data, X.OPEN_HOW_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     fl, mode, resolve = struct.unpack_from("<QQQ", data)
@@ -864,7 +871,7 @@ def count_dirents(data: object) -> int | None:
 
 
 def parse_winsize(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 8):
+    if not is_bytes(data, X.WINSIZE_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     row, col, xp, yp = struct.unpack_from("<HHHH", data)
@@ -877,7 +884,7 @@ def text_winsize(w: dict[str, Any]) -> str:
 
 
 def parse_termios(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 17):
+    if not is_bytes(data, X.TERMIOS_CC_OFFSET):
         return None
     assert isinstance(data, (bytes, bytearray))
     i, o, c, lf = struct.unpack_from("<IIII", data)
@@ -901,7 +908,7 @@ def text_termios_full(t: dict[str, Any]) -> str:
 
 
 def parse_flock(data: object) -> dict[str, Any] | None:
-    if not is_bytes(data, 32):
+    if not is_bytes(data, X.FLOCK_SIZE):
         return None
     assert isinstance(data, (bytes, bytearray))
     ltype, whence, start, length, pid = struct.unpack_from("<hh4xqqi", data)

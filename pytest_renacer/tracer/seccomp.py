@@ -11,16 +11,19 @@ import ctypes
 import struct
 from collections.abc import Iterable
 
-BPF_LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
-BPF_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
-BPF_RET_K = 0x06  # BPF_RET | BPF_K
+from . import kernel as K
 
-SECCOMP_RET_TRACE = 0x7FF00000
-SECCOMP_RET_ALLOW = 0x7FFF0000
-PR_SET_NO_NEW_PRIVS = 38
-PR_SET_SECCOMP = 22
-SECCOMP_MODE_FILTER = 2
-BPF_MAXINSNS = 4096
+# the kernel's numbers, generated from the UAPI headers (tools/tracer_constants.txt)
+BPF_LD_W_ABS = K.BPF_LD_W_ABS  # BPF_LD | BPF_W | BPF_ABS
+BPF_JEQ_K = K.BPF_JEQ_K  # BPF_JMP | BPF_JEQ | BPF_K
+BPF_RET_K = K.BPF_RET_K  # BPF_RET | BPF_K
+
+SECCOMP_RET_TRACE = K.SECCOMP_RET_TRACE
+SECCOMP_RET_ALLOW = K.SECCOMP_RET_ALLOW
+PR_SET_NO_NEW_PRIVS = K.PR_SET_NO_NEW_PRIVS
+PR_SET_SECCOMP = K.PR_SET_SECCOMP
+SECCOMP_MODE_FILTER = K.SECCOMP_MODE_FILTER
+BPF_MAXINSNS = K.BPF_MAXINSNS
 
 _insn = struct.Struct("=HBBI")
 
@@ -29,10 +32,10 @@ def build_filter(audit_arch: int, nrs: Iterable[int] | None, *, invert: bool = F
     """The BPF program as bytes: trace ``nrs`` (every other syscall when ``invert``);
     ``nrs=None`` traces every syscall (count-only mode)."""
     prog = [
-        (BPF_LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
+        (BPF_LD_W_ABS, 0, 0, K.SECCOMP_DATA_ARCH),
         (BPF_JEQ_K, 1, 0, audit_arch),
         (BPF_RET_K, 0, 0, SECCOMP_RET_TRACE),
-        (BPF_LD_W_ABS, 0, 0, 0),  # seccomp_data.nr
+        (BPF_LD_W_ABS, 0, 0, K.SECCOMP_DATA_NR),
     ]
     if nrs is None:
         prog.append((BPF_RET_K, 0, 0, SECCOMP_RET_TRACE))
@@ -48,8 +51,8 @@ def build_filter(audit_arch: int, nrs: Iterable[int] | None, *, invert: bool = F
     return b"".join(_insn.pack(*i) for i in prog)
 
 
-SECCOMP_RET_ERRNO = 0x00050000
-EPERM = 1
+SECCOMP_RET_ERRNO = K.SECCOMP_RET_ERRNO
+EPERM = K.EPERM
 
 
 def deny_filter(audit_arch: int, nr: int, first_arg: int) -> bytes:
@@ -57,12 +60,12 @@ def deny_filter(audit_arch: int, nr: int, first_arg: int) -> bytes:
     ``first_arg`` (e.g. ptrace(PTRACE_SEIZE, ...)): a testing aid that makes the kernel
     refuse what a Yama ptrace_scope of 2 or 3, or a container, would refuse."""
     prog = [
-        (BPF_LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
+        (BPF_LD_W_ABS, 0, 0, K.SECCOMP_DATA_ARCH),
         (BPF_JEQ_K, 1, 0, audit_arch),
         (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
-        (BPF_LD_W_ABS, 0, 0, 0),  # seccomp_data.nr
+        (BPF_LD_W_ABS, 0, 0, K.SECCOMP_DATA_NR),
         (BPF_JEQ_K, 0, 3, nr),
-        (BPF_LD_W_ABS, 0, 0, 16),  # seccomp_data.args[0], low 32 bits (little-endian)
+        (BPF_LD_W_ABS, 0, 0, K.SECCOMP_DATA_ARGS),  # args[0]'s low 32 bits (little-endian)
         (BPF_JEQ_K, 0, 1, first_arg),
         (BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | EPERM),
         (BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW),
