@@ -40,6 +40,8 @@ class FakeMemory:
 
     def read(self, tid: int, addr: int, size: int) -> bytes | None:
         self.reads += 1
+        if not isinstance(tid, int):  # a real reader needs the thread to read from
+            raise TypeError(tid)
         hit = self._find(addr)
         if hit is None or size <= 0:
             return None
@@ -48,6 +50,8 @@ class FakeMemory:
 
     def read_cstring(self, tid: int, addr: int, limit: int) -> bytes | None:
         self.reads += 1
+        if not isinstance(tid, int):
+            raise TypeError(tid)
         hit = self._find(addr)
         if hit is None:
             return None
@@ -522,3 +526,223 @@ def test_capture_never_raises_on_wild_arguments(data: st.DataObject) -> None:
     captured = cap.exit(TID, info.nr, args, retval & M64, -4096 < retval < 0, None)
     format_args(info, args, captured if captured is not None else entry, retval,
                 fd_paths=cap.fd_paths)
+
+
+# --- lines strace 6.1 printed for a probe program doing the same calls -----------------------
+
+def test_offsets_times_and_page_vectors(cap: Capturer, mem: FakeMemory) -> None:
+    off = mem.put(0x1000, struct.pack("<q", 5))
+
+    def sent() -> None:
+        mem.regions[off][:] = struct.pack("<q", 12)
+
+    captured, line = run(cap, "sendfile", (4, 3, off, 7), 7, sent)
+    assert line == "sendfile(4, 3, [5] => [12], 7) = 7"
+    assert captured == {("in", 2): struct.pack("<q", 5), 2: struct.pack("<q", 12)}
+    mem.regions[off][:] = struct.pack("<q", 5)
+    captured, line = run(cap, "sendfile", (4, 3, off, 7), -9)
+    assert line == "sendfile(4, 3, [5], 7) = -1 EBADF (Bad file descriptor)"
+    assert captured == {("in", 2): struct.pack("<q", 5)}
+    _, line = run(cap, "sendfile", (4, 3, 0, 7), 7)
+    assert line == "sendfile(4, 3, NULL, 7) = 7"
+    src, dst = mem.put(0x2000, struct.pack("<q", 2)), mem.put(0x2100, struct.pack("<q", 0))
+    _, line = run(cap, "copy_file_range", (3, src, 4, dst, 5, 0), 5)
+    assert line == "copy_file_range(3, [2], 4, [0], 5, 0) = 5"
+    _, line = run(cap, "splice", (3, src, 6, 0, 3, 0), 3)
+    assert line == "splice(3, [2], 6, NULL, 3, 0) = 3"
+    times = mem.put(0x3000, struct.pack("<4q", 1, 1, 2, 2))
+    path = mem.put(0x3100, b"/tmp/s15/a.txt\0")
+    _, line = run(cap, "utimensat", (AT_FDCWD, path, times, 0), 0)
+    assert line == ('utimensat(AT_FDCWD, "/tmp/s15/a.txt", [{tv_sec=1, tv_nsec=1} /* '
+                    "1970-01-01T00:00:01.000000001+0000 */, {tv_sec=2, tv_nsec=2} /* "
+                    "1970-01-01T00:00:02.000000002+0000 */], 0) = 0")
+    now = mem.put(0x4000, struct.pack("<q", 1796398812))
+    _, line = run(cap, "time", (now,), 1796398812)
+    assert line == ("time([1796398812 /* 2026-12-04T15:40:12+0000 */]) = 1796398812 "
+                    "(2026-12-04T15:40:12+0000)")
+    _, line = run(cap, "time", (0,), 1796398812)
+    assert line == "time(NULL) = 1796398812 (2026-12-04T15:40:12+0000)"
+    vec = mem.put(0x5000, b"\0\1\1\1")
+    captured, line = run(cap, "mincore", (0x7F7F36EA2000, 8192, vec), 0)
+    assert line == "mincore(0x7f7f36ea2000, 8192, [0, 1]) = 0"
+    assert captured == {2: b"\0\1"}
+    _, line = run(cap, "mincore", (0x7F7F36EA2000, 8193, vec), 0)
+    assert line == "mincore(0x7f7f36ea2000, 8193, [0, 1, 1]) = 0"
+    _, line = run(cap, "mincore", (0x7F7F36EA2000, 8192, vec), -12)
+    assert line == "mincore(0x7f7f36ea2000, 8192, 0x5000) = -1 ENOMEM (Cannot allocate memory)"
+    small = Capturer(T, mem, strsize=2)
+    captured, _ = run(small, "mincore", (0x7F7F36EA2000, 4 * 4096, vec), 0)
+    assert captured == {2: b"\0\1\1"}  # strsize + 1 pages: enough to print "..."
+
+
+def test_groups_affinity_and_sleeps(cap: Capturer, mem: FakeMemory) -> None:
+    gids = mem.put(0x1000, struct.pack("<3I", 0, 1, 4))
+    captured, line = run(cap, "setgroups", (3, gids), 0)
+    assert line == "setgroups(3, [0, 1, 4]) = 0"
+    assert captured == {1: struct.pack("<3I", 0, 1, 4)}
+    _, line = run(cap, "getgroups", (3, gids), 3)
+    assert line == "getgroups(3, [0, 1, 4]) = 3"
+    captured, line = run(cap, "getgroups", (0, 0), 3)
+    assert line == "getgroups(0, NULL) = 3"
+    _, line = run(cap, "getgroups", (2, gids), -22)
+    assert line == "getgroups(2, 0x1000) = -1 EINVAL (Invalid argument)"
+    captured, line = run(cap, "getgroups", (8, gids), 0)
+    assert captured == {1: b""} and line == "getgroups(8, []) = 0"
+    # the array runs into unmapped memory after two entries
+    cut = mem.put(0x2000, struct.pack("<2I", 7, 8))
+    _, line = run(cap, "setgroups", (3, cut), -14)
+    assert line == "setgroups(3, [7, 8, ... /* 0x2008 */]) = -1 EFAULT (Bad address)"
+    small = Capturer(T, mem, strsize=2)
+    captured, line = run(small, "setgroups", (3, gids), 0)
+    assert captured == {1: struct.pack("<3I", 0, 1, 4)} and line == "setgroups(3, [0, 1, ...]) = 0"
+    captured, _ = run(small, "getgroups", (3, gids), 3)
+    assert captured == {1: struct.pack("<3I", 0, 1, 4)}
+    mask = mem.put(0x3000, struct.pack("<Q", 3) + bytes(120))
+    captured, line = run(cap, "sched_setaffinity", (0, 8, mask), 0)
+    assert line == "sched_setaffinity(0, 8, [0 1]) = 0"
+    assert captured == {2: struct.pack("<Q", 3)}
+    captured, _ = run(cap, "sched_setaffinity", (0, 1024, mask), 0)
+    assert captured == {2: struct.pack("<Q", 3) + bytes(120)}  # at most 128 bytes read
+    captured, _ = run(cap, "sched_getaffinity", (0, 1024, mask), 128)
+    assert captured == {2: struct.pack("<Q", 3) + bytes(120)}
+    captured, _ = run(cap, "sched_getaffinity", (0, 1024, mask), -22)
+    assert captured is None or 2 not in captured
+    req = mem.put(0x4000, struct.pack("<qq", 1, 0))
+    rem = mem.put(0x4100, struct.pack("<qq", 0, 944007158))
+    _, line = run(cap, "clock_nanosleep", (0, 0, req, rem), -516)
+    assert line == ("clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=1, tv_nsec=0}, {tv_sec=0, "
+                    "tv_nsec=944007158}) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)")
+    captured, line = run(cap, "clock_nanosleep", (0, 0, req, rem), 0)
+    assert line == "clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=1, tv_nsec=0}, 0x4100) = 0"
+    assert captured == {2: struct.pack("<qq", 1, 0)}
+    captured, _ = run(cap, "clock_nanosleep", (0, 0, req, rem), -22)
+    assert captured == {2: struct.pack("<qq", 1, 0)}
+
+
+def test_signal_sets_and_infos(cap: Capturer, mem: FakeMemory) -> None:
+    sset = mem.put(0x1000, struct.pack("<Q", 1 << 11))
+    info = mem.put(0x2000, struct.pack("<iii4xii", 12, 0, 0, 3094, 0) + bytes(104))
+    ts = mem.put(0x3000, struct.pack("<qq", 1, 0))
+    captured, line = run(cap, "rt_sigtimedwait", (sset, info, ts, 8), 12)
+    assert line == ("rt_sigtimedwait([USR2], {si_signo=SIGUSR2, si_code=SI_USER, si_pid=3094, "
+                    "si_uid=0}, {tv_sec=1, tv_nsec=0}, 8) = 12 (SIGUSR2)")
+    assert captured is not None and len(captured[1]) == 128  # type: ignore[arg-type]
+    _, line = run(cap, "rt_sigtimedwait", (sset, info, ts, 8), -11)
+    assert line == ("rt_sigtimedwait([USR2], 0x2000, {tv_sec=1, tv_nsec=0}, 8) = -1 EAGAIN "
+                    "(Resource temporarily unavailable)")
+    pend = mem.put(0x4000, bytes(8))
+    _, line = run(cap, "rt_sigpending", (pend, 8), 0)
+    assert line == "rt_sigpending([], 8) = 0"
+    captured, _ = run(cap, "rt_sigpending", (pend, 8), -14)
+    assert captured is None or 0 not in captured
+    mask = mem.put(0x5000, struct.pack("<Q", 1 << 9))
+    sig = mem.put(0x5100, struct.pack("<QQ", mask, 8))
+    fds = mem.put(0x5200, struct.pack("<Q", 1 << 5))
+    tmo = mem.put(0x5300, struct.pack("<qq", 0, 1000))
+
+    def left() -> None:
+        mem.regions[tmo][:] = struct.pack("<qq", 0, 0)
+
+    captured, line = run(cap, "pselect6", (6, fds, 0, 0, tmo, sig), 1, left)
+    assert line == ("pselect6(6, [5], NULL, NULL, {tv_sec=0, tv_nsec=1000}, {sigmask=[USR1], "
+                    "sigsetsize=8}) = 1 (in [5], left {tv_sec=0, tv_nsec=0})")
+    assert captured is not None and captured[("mask", 5)] == struct.pack("<Q", 1 << 9)
+    odd = mem.put(0x5400, struct.pack("<QQ", mask, 16))
+    captured, line = run(cap, "pselect6", (6, fds, 0, 0, 0, odd), 0)
+    assert captured is not None and ("mask", 5) not in captured
+    assert line == ("pselect6(6, [5], NULL, NULL, NULL, {sigmask=0x5000, sigsetsize=16}) = 0 "
+                    "(Timeout)")
+
+
+def test_socket_options_and_failed_structs(cap: Capturer, mem: FakeMemory) -> None:
+    linger = mem.put(0x1000, struct.pack("<ii", 1, 5))
+    _, line = run(cap, "setsockopt", (7, 1, 13, linger, 8), 0)
+    assert line == "setsockopt(7, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, 8) = 0"
+    optlen = mem.put(0x2000, struct.pack("<i", 8))
+    captured, line = run(cap, "getsockopt", (7, 1, 13, linger, optlen), 0)
+    assert line == "getsockopt(7, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, [8]) = 0"
+    mem.regions[optlen][:] = struct.pack("<i", 4)
+    _, line = run(cap, "getsockopt", (7, 1, 9999, linger, optlen), -92)
+    assert line == ("getsockopt(7, SOL_SOCKET, 0x270f /* SO_??? */, 0x1000, [4]) = -1 "
+                    "ENOPROTOOPT (Protocol not available)")
+    st_ = mem.put(0x3000, bytes(144))
+    captured, line = run(cap, "fstat", (9999, st_), -9)
+    assert line == "fstat(9999, 0x3000) = -1 EBADF (Bad file descriptor)"
+    assert captured is None or 1 not in captured
+    old = mem.put(0x4000, struct.pack("<Q", 1 << 11))
+    _, line = run(cap, "rt_sigprocmask", (0, 0, old, 8), 0)
+    assert line == "rt_sigprocmask(SIG_BLOCK, NULL, [USR2], 8) = 0"
+    _, line = run(cap, "rt_sigprocmask", (0, 0, old, 8), -22)
+    assert line == "rt_sigprocmask(SIG_BLOCK, NULL, 0x4000, 8) = -1 EINVAL (Invalid argument)"
+
+
+def test_sched_attr_sizes(cap: Capturer, mem: FakeMemory) -> None:
+    attr = struct.pack("<IIQiIQQQII", 56, 0, 0, -5, 0, 0, 0, 0, 0, 1024)
+    a = mem.put(0x1000, attr + bytes(64))
+    captured, line = run(cap, "sched_setattr", (0, a, 0), 0)
+    assert captured == {1: attr}  # its size field says 56
+    assert line == ("sched_setattr(0, {size=56, sched_policy=SCHED_OTHER, sched_flags=0, "
+                    "sched_nice=-5, sched_priority=0, sched_runtime=0, sched_deadline=0, "
+                    "sched_period=0, sched_util_min=0, sched_util_max=1024}, 0) = 0")
+    mem.regions[a][:4] = struct.pack("<I", 0)  # 0: SCHED_ATTR_SIZE_VER0's 48 bytes
+    captured, _ = run(cap, "sched_setattr", (0, a, 0), 0)
+    assert captured == {1: struct.pack("<I", 0) + attr[4:48]}
+    mem.regions[a][:4] = struct.pack("<I", 200)  # a newer struct: the 56 known bytes
+    captured, _ = run(cap, "sched_setattr", (0, a, 0), -7)
+    assert captured == {1: struct.pack("<I", 200) + attr[4:56]}
+    mem.regions[a][:4] = struct.pack("<I", 20)  # under the first version: 48 all the same
+    captured, _ = run(cap, "sched_setattr", (0, a, 0), -7)
+    assert captured == {1: struct.pack("<I", 20) + attr[4:48]}
+    captured, _ = run(cap, "sched_setattr", (0, 0x9999000, 0), -14)
+    assert captured is None
+    mem.regions[a][:4] = struct.pack("<I", 56)
+    captured, line = run(cap, "sched_getattr", (0, a, 56, 0), 0)
+    assert captured == {1: attr}
+    assert line.startswith("sched_getattr(0, {size=56, sched_policy=SCHED_OTHER, ")
+    captured, _ = run(cap, "sched_getattr", (0, a, 48, 0), 0)
+    assert captured == {1: attr[:48]}
+    captured, _ = run(cap, "sched_getattr", (0, a, 4096, 0), 0)
+    assert captured == {1: attr}
+    captured, line = run(cap, "sched_getattr", (0, a, 56, 0), -22)
+    assert not captured
+    assert line == "sched_getattr(0, 0x1000, 56, 0) = -1 EINVAL (Invalid argument)"
+
+
+def test_strings_and_arrays_read_one_past_strsize(mem: FakeMemory) -> None:
+    small = Capturer(T, mem, strsize=4)
+    name = mem.put(0x1000, b"hello world\0")
+    captured, line = run(small, "memfd_create", (name, 0), 3)
+    assert captured == {0: b"hello"}  # one more than shown: strace's "..." after it
+    assert line == 'memfd_create("hell"..., 0) = 3'
+    strs = [mem.put(0x2000 + 0x100 * k, b"arg%d\0" % k) for k in range(6)]
+    path = mem.put(0x3000, b"/bin/x\0")
+    argv = mem.put(0x4000, struct.pack("<7Q", *strs, 0))
+    tiny = Capturer(T, mem, strsize=2)
+    captured, line = run(tiny, "execve", (path, argv, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b"arg", None]
+    assert line == 'execve("/bin/x", ["ar"..., "ar"..., ...], NULL) = 0'
+    three = mem.put(0x5000, struct.pack("<4Q", *strs[:3], 0))
+    captured, _ = run(tiny, "execve", (path, three, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b"arg", None]
+    two = mem.put(0x6000, struct.pack("<3Q", *strs[:2], 0))
+    captured, _ = run(tiny, "execve", (path, two, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b"arg"]
+    # an argv of which not even one pointer can be read: the address
+    half = mem.put(0x7000, b"\0\1\2\3")
+    captured, line = run(tiny, "execve", (path, half, 0), 0)
+    assert captured == {0: b"/bin/x"}
+    assert line == 'execve("/bin/x", 0x7000, NULL) = 0'
+    # an unreadable string in the array: an empty one, the array goes on
+    holes = mem.put(0x8000, struct.pack("<3Q", strs[0], 0x99999000, 0))
+    captured, _ = run(tiny, "execve", (path, holes, 0), 0)
+    assert captured is not None and captured[1] == [b"arg", b""]
+
+
+def test_fd_zero_is_an_fd(mem: FakeMemory) -> None:
+    cap = Capturer(T, mem, fd_paths=True)
+    pid = os.getpid()
+    captured = cap.exit(pid, NR["dup"], (5,), 0, False, None)
+    assert captured is not None and captured[("fd", "ret")] == os.readlink("/proc/self/fd/0")
+    entry = cap.entry(pid, NR["read"], (0, 0x1000, 4))
+    assert entry is not None and entry[("fd", 0)] == os.readlink("/proc/self/fd/0")
+    assert cap.entry(pid, NR["read"], (-1 & M64, 0x1000, 4)) in (None, {})

@@ -3,7 +3,7 @@ headers: tests/test_tables_xlat.py)."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_renacer.decode import flags as F
@@ -255,6 +255,7 @@ def _names_value(table: F.Xlat, text: str) -> int:
     return total
 
 
+@settings(deadline=None)  # loaded CI machines: no per-example deadline
 @given(value=st.integers(0, 2**64 - 1) | st.integers(0, 0xFFFF))
 def test_flags_text_stands_for_the_value(value: int) -> None:
     for table in F.ALL_XLATS.values():
@@ -263,6 +264,7 @@ def test_flags_text_stands_for_the_value(value: int) -> None:
         F.xval(table, value)  # never raises
 
 
+@settings(deadline=None)  # loaded CI machines: no per-example deadline
 @given(st.integers(0, 2**64 - 1))
 def test_special_printers_never_raise(value: int) -> None:
     for fn in (F.open_flags, F.mmap_flags, F.statx_flags, F.mount_flags, F.memfd_flags,

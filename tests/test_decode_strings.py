@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_renacer.decode.strings import (
@@ -104,6 +104,7 @@ def test_addr_text() -> None:
     assert addr_text(-1) == "0xffffffffffffffff"
 
 
+@settings(deadline=None)  # loaded CI machines: no per-example deadline
 @given(st.binary(max_size=200))
 def test_quote_round_trips(data: bytes) -> None:
     text = quote(data)
@@ -112,6 +113,7 @@ def test_quote_round_trips(data: bytes) -> None:
     assert unescape(quote(data, force_hex=True)) == data
 
 
+@settings(deadline=None)  # loaded CI machines: no per-example deadline
 @given(st.binary(max_size=100), st.integers(-5, 300), st.integers(0, 2**64 - 1),
        st.integers(0, 64))
 def test_format_buffer_never_raises(data: bytes, length: int, addr: int, strsize: int) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from ..tables import SyscallTable
@@ -262,20 +263,24 @@ def _e_envp(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | Non
     d[i] = count
 
 
-def _fixed(size: int | Callable[[Capturer], int]) -> Any:
-    """A step reading ``size`` bytes at the argument (entry or exit, same shape)."""
-    def entry(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured) -> None:
-        n = size if isinstance(size, int) else size(cap)
-        data = cap._read_exact(tid, _arg(args, i), n)
-        if data is not None:
-            d[i] = data
+# Steps that differ by a size are one function bound with functools.partial in the
+# tables below: a closure made at import would hide its body from mutation testing.
 
-    def exit_(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured, retval: int, failed: bool) -> None:
-        if not failed:
-            entry(cap, tid, args, i, p, d)
-    return entry, exit_
+def _e_fixed(size: int | Callable[[Capturer], int], cap: Capturer, tid: int,
+             args: tuple[int, ...], i: int, p: str | None, d: Captured) -> None:
+    """A step reading ``size`` bytes at the argument."""
+    n = size if isinstance(size, int) else size(cap)
+    data = cap._read_exact(tid, _arg(args, i), n)
+    if data is not None:
+        d[i] = data
+
+
+def _x_fixed(size: int | Callable[[Capturer], int], cap: Capturer, tid: int,
+             args: tuple[int, ...], i: int, p: str | None, d: Captured, retval: int,
+             failed: bool) -> None:
+    """The same at exit, when the call succeeded."""
+    if not failed:
+        _e_fixed(size, cap, tid, args, i, p, d)
 
 
 def _e_sockaddr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -287,16 +292,14 @@ def _e_sockaddr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str |
             d[i] = data
 
 
-def _e_sized(limit: int) -> Any:
+def _e_sized(limit: int, cap: Capturer, tid: int, args: tuple[int, ...], i: int,
+             p: str | None, d: Captured) -> None:
     """A struct whose size is an argument (clone_args, open_how, sigset, cpu_set)."""
-    def entry(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured) -> None:
-        length = _len(args, p)
-        if length > 0:
-            data = cap._read_exact(tid, _arg(args, i), min(length, limit))
-            if data is not None:
-                d[i] = data
-    return entry
+    length = _len(args, p)
+    if length > 0:
+        data = cap._read_exact(tid, _arg(args, i), min(length, limit))
+        if data is not None:
+            d[i] = data
 
 
 def _e_value_result(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -563,17 +566,15 @@ def _x_sockopt_val(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: st
             d[i] = val
 
 
-def _x_sized(limit: int) -> Any:
-    def exit_(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
-              d: Captured, retval: int, failed: bool) -> None:
-        if failed:
-            return
-        length = retval if p == "ret" else _len(args, p)
-        if length > 0:
-            data = cap._read_exact(tid, _arg(args, i), min(length, limit))
-            if data is not None:
-                d[i] = data
-    return exit_
+def _x_sized(limit: int, cap: Capturer, tid: int, args: tuple[int, ...], i: int,
+             p: str | None, d: Captured, retval: int, failed: bool) -> None:
+    if failed:
+        return
+    length = retval if p == "ret" else _len(args, p)
+    if length > 0:
+        data = cap._read_exact(tid, _arg(args, i), min(length, limit))
+        if data is not None:
+            d[i] = data
 
 
 def _e_gid_list(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str | None,
@@ -803,8 +804,14 @@ def _e_sched_attr(cap: Capturer, tid: int, args: tuple[int, ...], i: int, p: str
 
 # --- plans -----------------------------------------------------------------------------------
 
-_STAT_E, _STAT_X = _fixed(lambda cap: cap.stat_size)
-_EPOLL_E, _ = _fixed(lambda cap: cap.epoll_size)
+def _stat_size(cap: Capturer) -> int:
+    return cap.stat_size
+
+
+def _epoll_size(cap: Capturer) -> int:
+    return cap.epoll_size
+
+
 
 #: kind -> (entry step, exit step); either may be None.
 _KIND_STEPS: dict[str, tuple[Any, Any]] = {
@@ -819,19 +826,19 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "msghdr_in": (_e_msghdr_in, None),
     "pollfd": (_e_pollfd, _x_pollfd),
     "fd_set": (_e_fd_set, None),
-    "clone_args": (_e_sized(X.CLONE_ARGS_SIZE), _x_clone3),
-    "open_how": (_e_sized(X.OPEN_HOW_SIZE), None),
-    "sigset": (_e_sized(X.SIGSET_SIZE), None),
-    "cpu_set": (_e_sized(X.CPU_SET_SIZE), None),
-    "epoll_event": (_EPOLL_E, None),
+    "clone_args": (partial(_e_sized, X.CLONE_ARGS_SIZE), _x_clone3),
+    "open_how": (partial(_e_sized, X.OPEN_HOW_SIZE), None),
+    "sigset": (partial(_e_sized, X.SIGSET_SIZE), None),
+    "cpu_set": (partial(_e_sized, X.CPU_SET_SIZE), None),
+    "epoll_event": (partial(_e_fixed, _epoll_size), None),
     "buf_out": (None, _x_buf),
     "path_out": (None, _x_path),
     "int_out": (None, _x_int),
     "sockaddr_out": (None, _x_sockaddr),
     "sockopt_val_out": (None, _x_sockopt_val),
-    "stat_out": (None, _STAT_X),
-    "sigset_out": (None, _x_sized(X.SIGSET_SIZE)),
-    "cpu_set_out": (None, _x_sized(X.CPU_SET_SIZE)),
+    "stat_out": (None, partial(_x_fixed, _stat_size)),
+    "sigset_out": (None, partial(_x_sized, X.SIGSET_SIZE)),
+    "cpu_set_out": (None, partial(_x_sized, X.CPU_SET_SIZE)),
     "iovec_out": (None, _x_iovec),
     "msghdr_out": (_e_msghdr_namelen, _x_msghdr),
     "epoll_events_out": (None, _x_epoll_events),
@@ -842,7 +849,7 @@ _KIND_STEPS: dict[str, tuple[Any, Any]] = {
     "timespec_rem": (None, _x_timespec_rem),
     "gid_list": (_e_gid_list, None),
     "gid_list_out": (None, _x_gid_list),
-    "loff_inout": (_e_loff_inout, _fixed(X.LOFF_SIZE)[1]),
+    "loff_inout": (_e_loff_inout, partial(_x_fixed, X.LOFF_SIZE)),
     "pselect6_sig": (_e_pselect6_sig, None),
     "mincore_vec_out": (None, _x_mincore_vec),
     "sched_attr": (_e_sched_attr, None),
@@ -857,15 +864,14 @@ for _kind, _size in (
         ("time", X.TIME_SIZE), ("timezone", X.TIMEZONE_SIZE), ("tms", X.TMS_SIZE),
         ("sigevent", 32),  # the part strace prints (up to sigev_notify_attributes)
         ("cap_header", X.CAP_HEADER_SIZE), ("cap_data", X.CAP_DATA_SIZE)):
-    _e, _x = _fixed(_size)
-    _KIND_STEPS[_kind] = (_e, None)
-    _KIND_STEPS[_kind + "_out"] = (None, _x)
+    _KIND_STEPS[_kind] = (partial(_e_fixed, _size), None)
+    _KIND_STEPS[_kind + "_out"] = (None, partial(_x_fixed, _size))
 _KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
 for _kind, _size in (("statx_out", X.STATX_SIZE), ("statfs_out", X.STATFS_SIZE),
                      ("utsname_out", X.UTSNAME_SIZE), ("sysinfo_out", X.SYSINFO_SIZE),
                      ("rusage_out", X.RUSAGE_SIZE), ("timex_out", X.TIMEX_SIZE)):
-    _KIND_STEPS[_kind] = (None, _fixed(_size)[1])
-del _kind, _size, _e, _x
+    _KIND_STEPS[_kind] = (None, partial(_x_fixed, _size))
+del _kind, _size
 
 #: syscall name -> (entry step, exit step) read for the whole call (argument index -1)
 _CALL_STEPS: dict[str, tuple[Any, Any]] = {

@@ -45,12 +45,11 @@ def _step_table(cap: C.Capturer) -> dict[Any, tuple[int, int]]:
         C._x_path: (X_PATH, 0),
         C._x_int: (X_INT, 0),
         C._x_wstatus: (X_WSTATUS, 0),
-        C._STAT_E: (E_FIXED, cap.stat_size),
-        C._STAT_X: (X_FIXED, cap.stat_size),
-        C._EPOLL_E: (E_FIXED, cap.epoll_size),
+        C._KIND_STEPS["stat_out"][1]: (X_FIXED, cap.stat_size),
+        C._KIND_STEPS["epoll_event"][0]: (E_FIXED, cap.epoll_size),
     }
-    # The fixed-size and argument-sized kinds are closures made per kind: find them
-    # through the kind table, with the size each was made for.
+    # The fixed-size and argument-sized kinds are steps bound per kind (partials): find
+    # them through the kind table, with the size each was bound to.
     fixed = {"timespec": 16, "timeval": 16, "itimerspec": 32, "itimerval": 32, "rlimit": 16,
              "sigaction": 32, "stack_t": 24, "sched_param": 4, "siginfo": 128}
     for kind, size in fixed.items():

@@ -17,6 +17,7 @@ from .flags import set_style, styled
 __all__ = [
     "ERRNO_NAMES",
     "SIGNAL_NAMES",
+    "clock_t_text",
     "errno_message",
     "errno_name",
     "format_errno_retval",
@@ -108,7 +109,8 @@ def _addr(v: int) -> str:
     return "NULL" if v == 0 else f"{v:#x}"
 
 
-def _clock_t(v: int) -> str:
+def clock_t_text(v: int) -> str:
+    """A clock_t in ticks, with strace's seconds comment: ``3 /* 0.03 s */``, ``0``."""
     if v == 0:
         return "0"
     return f"{v} /* {v // _CLK_TCK}.{v % _CLK_TCK:02d} s */"
@@ -179,7 +181,7 @@ def _format_siginfo(raw: bytes | None) -> str:
         (status,) = struct.unpack_from("<i", raw, X.SI_STATUS_OFFSET)
         utime, stime = struct.unpack_from("<QQ", raw, X.SI_UTIME_OFFSET)
         parts.append(f"si_status={status if code == X.CLD_EXITED else signal_name(status)}")
-        parts += [f"si_utime={_clock_t(utime)}", f"si_stime={_clock_t(stime)}"]
+        parts += [f"si_utime={clock_t_text(utime)}", f"si_stime={clock_t_text(stime)}"]
     elif signo in (_SIGILL, _SIGFPE, _SIGSEGV, _SIGBUS):
         (addr,) = struct.unpack_from("<Q", raw, X.SI_ADDR_OFFSET)
         parts.append(f"si_addr={_addr(addr)}")

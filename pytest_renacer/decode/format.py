@@ -17,13 +17,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from ..tables import SyscallInfo, host_arch
 from ..tables import xlat as X
 from . import flags as F
 from . import structs as S
-from .errno import format_errno_retval, format_wait_status, signal_name
+from .errno import format_errno_retval, format_siginfo, format_wait_status, signal_name
 from .strings import addr_text, format_buffer, format_cstring, format_path, quote
 
 __all__ = [
@@ -227,14 +228,16 @@ def _out_ready(c: Call, i: int) -> bytes | None:
 
 # --- plain numbers --------------------------------------------------------------------------
 
-def _num(fn: Callable[[int], object]) -> tuple[Callable[[Call, int, str | None], str],
-                                               Callable[[Call, int, str | None], object]]:
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        return str(fn(c.arg(i)))
+# The kinds that differ only by a parameter (a conversion, a struct's parser, in or out)
+# share one function, bound with functools.partial when registered: a closure made at
+# import would hide its body from mutation testing, which swaps functions at call time.
 
-    def dec(c: Call, i: int, p: str | None) -> object:
-        return fn(c.arg(i))
-    return fmt, dec
+def _num_fmt(fn: Callable[[int], object], c: Call, i: int, p: str | None) -> str:
+    return str(fn(c.arg(i)))
+
+
+def _num_dec(fn: Callable[[int], object], c: Call, i: int, p: str | None) -> object:
+    return fn(c.arg(i))
 
 
 def _id(v: int) -> str | int:
@@ -409,79 +412,79 @@ def _dec_envp(c: Call, i: int, p: str | None) -> object:
 
 # --- symbolic flags and enums ------------------------------------------------------------------
 
-def _flagfn(x: F.Xlat) -> Callable[[int], str]:
-    return lambda v: F.flags(x, v & M32)
+def _flags32(x: F.Xlat, v: int) -> str:
+    return F.flags(x, v & M32)
 
 
-def _xvalfn(x: F.Xlat) -> Callable[[int], str]:
-    return lambda v: F.xval(x, v & M32)
+def _xval32(x: F.Xlat, v: int) -> str:
+    return F.xval(x, v & M32)
 
 
 _SIMPLE: dict[str, Callable[[int], str]] = {
-    "access_mode": _flagfn(F.ACCESS_MODES),
-    "at_flags": _flagfn(F.AT_FLAGS),
-    "unlinkat_flags": _flagfn(F.AT_FLAGS),
-    "faccessat_flags": _flagfn(F.FACCESSAT_FLAGS),
+    "access_mode": partial(_flags32, F.ACCESS_MODES),
+    "at_flags": partial(_flags32, F.AT_FLAGS),
+    "unlinkat_flags": partial(_flags32, F.AT_FLAGS),
+    "faccessat_flags": partial(_flags32, F.FACCESSAT_FLAGS),
     "statx_flags": F.statx_flags,
-    "mmap_prot": _flagfn(F.MMAP_PROT),
+    "mmap_prot": partial(_flags32, F.MMAP_PROT),
     "mmap_flags": F.mmap_flags,
-    "madvise": _xvalfn(F.MADVISE),
-    "mremap_flags": _flagfn(F.MREMAP_FLAGS),
-    "msync_flags": _flagfn(F.MSYNC_FLAGS),
+    "madvise": partial(_xval32, F.MADVISE),
+    "mremap_flags": partial(_flags32, F.MREMAP_FLAGS),
+    "msync_flags": partial(_flags32, F.MSYNC_FLAGS),
     "clone_flags": lambda v: F.flags(F.CLONE_FLAGS, v),
-    "socket_family": _xvalfn(F.ADDRESS_FAMILIES),
+    "socket_family": partial(_xval32, F.ADDRESS_FAMILIES),
     "socket_type": F.socket_type,
-    "socket_level": _xvalfn(F.SOCKET_LEVELS),
-    "msg_flags": _flagfn(F.MSG_FLAGS),
-    "shutdown_how": _xvalfn(F.SHUTDOWN_HOW),
+    "socket_level": partial(_xval32, F.SOCKET_LEVELS),
+    "msg_flags": partial(_flags32, F.MSG_FLAGS),
+    "shutdown_how": partial(_xval32, F.SHUTDOWN_HOW),
     "signal": lambda v: signal_name(s32(v)),
-    "sig_how": _xvalfn(F.SIG_HOW),
-    "fcntl_cmd": _xvalfn(F.FCNTL_CMDS),
+    "sig_how": partial(_xval32, F.SIG_HOW),
+    "fcntl_cmd": partial(_xval32, F.FCNTL_CMDS),
     "ioctl_req": F.ioctl_request,
-    "whence": _xvalfn(F.WHENCE),
-    "wait_options": _flagfn(F.WAIT_OPTIONS),
-    "clock_id": _xvalfn(F.CLOCK_IDS),
-    "timer_flags": _flagfn(F.TIMER_FLAGS),
-    "tfd_timer_flags": _flagfn(F.TFD_TIMER_FLAGS),
-    "tfd_flags": _flagfn(F.TFD_FLAGS),
-    "sfd_flags": _flagfn(F.SFD_FLAGS),
+    "whence": partial(_xval32, F.WHENCE),
+    "wait_options": partial(_flags32, F.WAIT_OPTIONS),
+    "clock_id": partial(_xval32, F.CLOCK_IDS),
+    "timer_flags": partial(_flags32, F.TIMER_FLAGS),
+    "tfd_timer_flags": partial(_flags32, F.TFD_TIMER_FLAGS),
+    "tfd_flags": partial(_flags32, F.TFD_FLAGS),
+    "sfd_flags": partial(_flags32, F.SFD_FLAGS),
     "futex_op": F.futex_op,
-    "prctl_option": _xvalfn(F.PRCTL_OPTIONS),
-    "arch_prctl_code": _xvalfn(F.ARCH_PRCTL),
-    "rlimit_resource": _xvalfn(F.RLIMIT_RESOURCES),
-    "rusage_who": _xvalfn(F.RUSAGE_WHO),
-    "getrandom_flags": _flagfn(F.GETRANDOM_FLAGS),
-    "pipe_flags": _flagfn(F.OPEN_MODE_FLAGS),
-    "dup3_flags": _flagfn(F.OPEN_MODE_FLAGS),
-    "eventfd_flags": _flagfn(F.EVENTFD_FLAGS),
-    "epoll_ctl_op": _xvalfn(F.EPOLL_CTL_OPS),
-    "epoll_flags": _flagfn(F.EPOLL_FLAGS),
-    "inotify_mask": _flagfn(F.INOTIFY_MASK),
-    "statx_mask": _flagfn(F.STATX_MASK),
-    "renameat_flags": _flagfn(F.RENAME_FLAGS),
+    "prctl_option": partial(_xval32, F.PRCTL_OPTIONS),
+    "arch_prctl_code": partial(_xval32, F.ARCH_PRCTL),
+    "rlimit_resource": partial(_xval32, F.RLIMIT_RESOURCES),
+    "rusage_who": partial(_xval32, F.RUSAGE_WHO),
+    "getrandom_flags": partial(_flags32, F.GETRANDOM_FLAGS),
+    "pipe_flags": partial(_flags32, F.OPEN_MODE_FLAGS),
+    "dup3_flags": partial(_flags32, F.OPEN_MODE_FLAGS),
+    "eventfd_flags": partial(_flags32, F.EVENTFD_FLAGS),
+    "epoll_ctl_op": partial(_xval32, F.EPOLL_CTL_OPS),
+    "epoll_flags": partial(_flags32, F.EPOLL_FLAGS),
+    "inotify_mask": partial(_flags32, F.INOTIFY_MASK),
+    "statx_mask": partial(_flags32, F.STATX_MASK),
+    "renameat_flags": partial(_flags32, F.RENAME_FLAGS),
     "mount_flags": F.mount_flags,
-    "seccomp_op": _xvalfn(F.SECCOMP_OPS),
+    "seccomp_op": partial(_xval32, F.SECCOMP_OPS),
     "personality": F.personality,
-    "poll_events": _flagfn(F.POLL_EVENTS),
-    "fd_flags": _flagfn(F.FD_FLAGS),
+    "poll_events": partial(_flags32, F.POLL_EVENTS),
+    "fd_flags": partial(_flags32, F.FD_FLAGS),
     "file_mode_type": F.file_mode,
     "memfd_flags": F.memfd_flags,
-    "close_range_flags": _flagfn(F.CLOSE_RANGE_FLAGS),
-    "rseq_flags": _flagfn(F.RSEQ_FLAGS),
-    "membarrier_cmd": _xvalfn(F.MEMBARRIER_CMDS),
+    "close_range_flags": partial(_flags32, F.CLOSE_RANGE_FLAGS),
+    "rseq_flags": partial(_flags32, F.RSEQ_FLAGS),
+    "membarrier_cmd": partial(_xval32, F.MEMBARRIER_CMDS),
     "ptrace_request": lambda v: F.xval(F.PTRACE_REQUESTS, v),
-    "which_timer": _xvalfn(F.ITIMER_WHICH),
-    "idtype": _xvalfn(F.IDTYPES),
-    "sched_policy": _xvalfn(F.SCHED_POLICIES),
-    "fallocate_mode": _flagfn(F.FALLOC_FLAGS),
-    "splice_flags": _flagfn(F.SPLICE_FLAGS),
-    "xattr_flags": _flagfn(F.XATTR_FLAGS),
-    "lock_op": _flagfn(F.LOCK_OPS),
-    "fadvise_advice": _xvalfn(F.FADVISE_ADVICE),
-    "mlockall_flags": _flagfn(F.MCL_FLAGS),
-    "mlock2_flags": _flagfn(F.MLOCK_FLAGS),
-    "inotify_init_flags": _flagfn(F.INOTIFY_INIT_FLAGS),
-    "prio_which": _xvalfn(F.PRIO_WHICH),
+    "which_timer": partial(_xval32, F.ITIMER_WHICH),
+    "idtype": partial(_xval32, F.IDTYPES),
+    "sched_policy": partial(_xval32, F.SCHED_POLICIES),
+    "fallocate_mode": partial(_flags32, F.FALLOC_FLAGS),
+    "splice_flags": partial(_flags32, F.SPLICE_FLAGS),
+    "xattr_flags": partial(_flags32, F.XATTR_FLAGS),
+    "lock_op": partial(_flags32, F.LOCK_OPS),
+    "fadvise_advice": partial(_xval32, F.FADVISE_ADVICE),
+    "mlockall_flags": partial(_flags32, F.MCL_FLAGS),
+    "mlock2_flags": partial(_flags32, F.MLOCK_FLAGS),
+    "inotify_init_flags": partial(_flags32, F.INOTIFY_INIT_FLAGS),
+    "prio_which": partial(_xval32, F.PRIO_WHICH),
 }
 
 
@@ -504,28 +507,26 @@ Parser = Callable[[object], "dict[str, Any] | None"]
 Printer = Callable[[dict[str, Any]], str]
 
 
-def _struct_kind(parse: Parser, text: Printer, out: bool) -> tuple[
-        Callable[[Call, int, str | None], str], Callable[[Call, int, str | None], object]]:
-    """Formatter and decoder of a fixed-size struct read at entry (in) or exit (out)."""
+def _struct_fmt(parse: Parser, text: Printer, out: bool, c: Call, i: int,
+                p: str | None) -> str:
+    """A fixed-size struct read at entry (in) or exit (out)."""
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if out and not c.ok:
+        return addr_text(addr)
+    st = parse(c.cap.get(i))
+    return text(st) if st is not None else addr_text(addr)
 
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        addr = c.arg(i)
-        if addr == 0:
-            return "NULL"
-        if out and not c.ok:
-            return addr_text(addr)
-        st = parse(c.cap.get(i))
-        return text(st) if st is not None else addr_text(addr)
 
-    def dec(c: Call, i: int, p: str | None) -> object:
-        addr = c.arg(i)
-        if addr == 0:
-            return None
-        if out and not c.ok:
-            return addr
-        st = parse(c.cap.get(i))
-        return S.public(st) if st is not None else addr
-    return fmt, dec
+def _struct_dec(parse: Parser, out: bool, c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    if out and not c.ok:
+        return addr
+    st = parse(c.cap.get(i))
+    return S.public(st) if st is not None else addr
 
 
 def _fmt_stat(c: Call, i: int, p: str | None) -> str:
@@ -846,16 +847,14 @@ def _text_msghdr(c: Call, m: dict[str, Any], out: bool) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def _fmt_msghdr(out: bool) -> Callable[[Call, int, str | None], str]:
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        addr = c.arg(i)
-        if addr == 0:
-            return "NULL"
-        if out and not c.ok:
-            return addr_text(addr)
-        m = _msghdr_fields(c, i)
-        return _text_msghdr(c, m, out) if m is not None else addr_text(addr)
-    return fmt
+def _fmt_msghdr(out: bool, c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if out and not c.ok:
+        return addr_text(addr)
+    m = _msghdr_fields(c, i)
+    return _text_msghdr(c, m, out) if m is not None else addr_text(addr)
 
 
 def _dec_msghdr(c: Call, i: int, p: str | None) -> object:
@@ -1031,79 +1030,71 @@ def _dec_fd_set(c: Call, i: int, p: str | None) -> object:
     return bits if bits is not None else addr
 
 
-def _gid_list(out: bool) -> tuple[Callable[[Call, int, str | None], str],
-                                  Callable[[Call, int, str | None], object]]:
+def _gids(out: bool, c: Call, i: int, p: str | None) -> list[int] | None:
     """getgroups/setgroups: an array of gid_t, as many as the size argument (or return)."""
-
-    def values(c: Call, i: int, p: str | None) -> list[int] | None:
-        data = _bytes(c.cap.get(i))
-        if data is None or (out and not c.ok):
-            return None
-        n = min(len(data) // 4, c.length(p))
-        return [S.u32(data, 4 * k) for k in range(n)]
-
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        addr = c.arg(i)
-        if addr == 0:
-            return "NULL"
-        gids = values(c, i, p)
-        if gids is None or (c.length(p) == 0 and not out):
-            return addr_text(addr)
-        parts = [str(g) for g in gids[: c.strsize]]
-        mark = _short_mark(c, i)
-        if mark is not None:
-            parts.append(mark)
-        elif c.length(p) > c.strsize:
-            parts.append("...")
-        return "[" + ", ".join(parts) + "]"
-
-    def dec(c: Call, i: int, p: str | None) -> object:
-        addr = c.arg(i)
-        if addr == 0:
-            return None
-        gids = values(c, i, p)
-        return gids if gids is not None else addr
-    return fmt, dec
+    data = _bytes(c.cap.get(i))
+    if data is None or (out and not c.ok):
+        return None
+    n = min(len(data) // 4, c.length(p))
+    return [S.u32(data, 4 * k) for k in range(n)]
 
 
-def _cpu_set(out: bool) -> tuple[Callable[[Call, int, str | None], str],
-                                 Callable[[Call, int, str | None], object]]:
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        addr = c.arg(i)
-        if addr == 0:
-            return "NULL"
-        if out and not c.ok:
-            return addr_text(addr)
-        cpus = S.cpu_list(c.cap.get(i))
-        if cpus is None:
-            return addr_text(addr)
-        return "[" + " ".join(map(str, cpus)) + "]"
-
-    def dec(c: Call, i: int, p: str | None) -> object:
-        addr = c.arg(i)
-        if addr == 0:
-            return None
-        if out and not c.ok:
-            return addr
-        cpus = S.cpu_list(c.cap.get(i))
-        return cpus if cpus is not None else addr
-    return fmt, dec
+def _fmt_gid_list(out: bool, c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    gids = _gids(out, c, i, p)
+    if gids is None or (c.length(p) == 0 and not out):
+        return addr_text(addr)
+    parts = [str(g) for g in gids[: c.strsize]]
+    mark = _short_mark(c, i)
+    if mark is not None:
+        parts.append(mark)
+    elif c.length(p) > c.strsize:
+        parts.append("...")
+    return "[" + ", ".join(parts) + "]"
 
 
-def _fmt_siginfo(out: bool) -> Callable[[Call, int, str | None], str]:
-    from .errno import format_siginfo
+def _dec_gid_list(out: bool, c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    gids = _gids(out, c, i, p)
+    return gids if gids is not None else addr
 
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        addr = c.arg(i)
-        if addr == 0:
-            return "NULL"
-        if out and not c.ok:
-            return addr_text(addr)
-        data = _bytes(c.cap.get(i))
-        if data is None or len(data) < 12:
-            return addr_text(addr)
-        return format_siginfo(data)
-    return fmt
+
+def _fmt_cpu_set(out: bool, c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if out and not c.ok:
+        return addr_text(addr)
+    cpus = S.cpu_list(c.cap.get(i))
+    if cpus is None:
+        return addr_text(addr)
+    return "[" + " ".join(map(str, cpus)) + "]"
+
+
+def _dec_cpu_set(out: bool, c: Call, i: int, p: str | None) -> object:
+    addr = c.arg(i)
+    if addr == 0:
+        return None
+    if out and not c.ok:
+        return addr
+    cpus = S.cpu_list(c.cap.get(i))
+    return cpus if cpus is not None else addr
+
+
+def _fmt_siginfo(out: bool, c: Call, i: int, p: str | None) -> str:
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    if out and not c.ok:
+        return addr_text(addr)
+    data = _bytes(c.cap.get(i))
+    if data is None or len(data) < 12:
+        return addr_text(addr)
+    return format_siginfo(data)
 
 
 def _dec_siginfo(c: Call, i: int, p: str | None) -> object:
@@ -1217,19 +1208,17 @@ def _fmt_pselect6_sig(c: Call, i: int, p: str | None) -> str:
     return f"{{sigmask={sig}, sigsetsize={size}}}"
 
 
-def _time_pair(parse: Callable[[object, int], dict[str, Any] | None],
-               text: Printer) -> Formatter:
+def _fmt_time_pair(parse: Callable[[object, int], dict[str, Any] | None], text: Printer,
+                   c: Call, i: int, p: str | None) -> str:
     """utimes/utimensat's two times: ``[{...}, {...}]``."""
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        addr = c.arg(i)
-        if addr == 0:
-            return "NULL"
-        data = c.cap.get(i)
-        a, b = parse(data, 0), parse(data, 16)
-        if a is None or b is None:
-            return addr_text(addr)
-        return f"[{text(a)}, {text(b)}]"
-    return fmt
+    addr = c.arg(i)
+    if addr == 0:
+        return "NULL"
+    data = c.cap.get(i)
+    a, b = parse(data, 0), parse(data, 16)
+    if a is None or b is None:
+        return addr_text(addr)
+    return f"[{text(a)}, {text(b)}]"
 
 
 def _fmt_mincore_vec(c: Call, i: int, p: str | None) -> str:
@@ -1286,7 +1275,7 @@ def _register(kind: str, fmt: Formatter, dec: Decoder) -> None:
 for _kind, _fn in (("int", s32), ("long", s64), ("ssize", s64), ("off", s64),
                    ("pid", s32), ("uint", lambda v: v & M32), ("ulong", lambda v: v & M64),
                    ("size", lambda v: v & M64)):
-    _register(_kind, *_num(_fn))
+    _register(_kind, partial(_num_fmt, _fn), partial(_num_dec, _fn))
 _register("uid", lambda c, i, p: str(_id(c.arg(i))), _dec_id)
 _register("gid", lambda c, i, p: str(_id(c.arg(i))), _dec_id)
 _register("hex", _fmt_hex, lambda c, i, p: c.arg(i))
@@ -1315,21 +1304,19 @@ def xlat_styled(c: Call, value: int, text: str) -> str:
     return text if text == raw or text.startswith(raw + " /*") else f"{raw} /* {text} */"
 
 
-def _styled(inner: Formatter) -> Formatter:
+def _fmt_text(fn: Callable[[int], str], c: Call, i: int, p: str | None) -> str:
+    return fn(c.arg(i))
+
+
+def _fmt_styled(inner: Formatter, c: Call, i: int, p: str | None) -> str:
     """``inner``'s text styled as one constant by -X (not each of its parts)."""
-    def fmt(c: Call, i: int, p: str | None) -> str:
-        if not c.xlat:
-            return inner(c, i, p)
-        old = F.set_style(0)
-        try:
-            return xlat_styled(c, c.arg(i) & M32, inner(c, i, p))
-        finally:
-            F.set_style(old)
-    return fmt
-
-
-def _styled_kind(fn: Callable[[int], str]) -> Formatter:
-    return _styled(lambda c, i, p: fn(c.arg(i)))
+    if not c.xlat:
+        return inner(c, i, p)
+    old = F.set_style(0)
+    try:
+        return xlat_styled(c, c.arg(i) & M32, inner(c, i, p))
+    finally:
+        F.set_style(old)
 
 
 def _fmt_signal(c: Call, i: int, p: str | None) -> str:
@@ -1339,12 +1326,14 @@ def _fmt_signal(c: Call, i: int, p: str | None) -> str:
 
 
 for _kind, _text in _SIMPLE.items():
-    _register(_kind, _styled_kind(_text), (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
-_register("open_flags", _styled(_fmt_open_flags), _fmt_open_flags)
+    _register(_kind, partial(_fmt_styled, partial(_fmt_text, _text)), partial(_num_dec, _text))
+_register("open_flags", partial(_fmt_styled, _fmt_open_flags), _fmt_open_flags)
 FORMATTERS["signal"] = _fmt_signal
 _register("sockopt", _fmt_sockopt, _fmt_sockopt)
-_register("sockaddr", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, False))
-_register("sockaddr_out", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, True))
+_register("sockaddr", partial(_struct_fmt, S.parse_sockaddr, S.text_sockaddr, False),
+          partial(_struct_dec, S.parse_sockaddr, False))
+_register("sockaddr_out", partial(_struct_fmt, S.parse_sockaddr, S.text_sockaddr, True),
+          partial(_struct_dec, S.parse_sockaddr, True))
 _register("int_out", _fmt_int_out, _dec_int_out)
 _register("sockopt_val", _fmt_sockopt_val, _dec_buf)
 _register("sockopt_val_out", _fmt_sockopt_val_out, _dec_buf_out)
@@ -1388,16 +1377,16 @@ for _kind, _parse, _print, _out in (
         ("cap_data", S.parse_cap_data, S.text_cap_data, False),
         ("cap_data_out", S.parse_cap_data, S.text_cap_data, True),
 ):
-    _register(_kind, *_struct_kind(_parse, _print, _out))
+    _register(_kind, partial(_struct_fmt, _parse, _print, _out), partial(_struct_dec, _parse, _out))
 FORMATTERS["clone_args"] = _fmt_clone_args
 _FMT_RUSAGE = FORMATTERS["rusage_out"]
 # wait4 writes the rusage only when it reaped a child (it returned a pid)
-_FMT_RUSAGE_FULL = _struct_kind(S.parse_rusage, S.text_rusage_full, True)[0]
+_FMT_RUSAGE_FULL = partial(_struct_fmt, S.parse_rusage, S.text_rusage_full, True)
 FORMATTERS["rusage_out"] = lambda c, i, p: (
     addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0
     else (_FMT_RUSAGE_FULL if c.verbose else _FMT_RUSAGE)(c, i, p))
 _FMT_UTSNAME = FORMATTERS["utsname_out"]
-_FMT_UTSNAME_FULL = _struct_kind(S.parse_utsname, S.text_utsname_full, True)[0]
+_FMT_UTSNAME_FULL = partial(_struct_fmt, S.parse_utsname, S.text_utsname_full, True)
 FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose
                                              else _FMT_UTSNAME)(c, i, p)
 _register("open_how", _fmt_open_how, _dec_open_how)
@@ -1405,17 +1394,19 @@ _register("timespec_rem", _fmt_timespec_rem, _dec_timespec_rem)
 _register("loff_in", _fmt_loff_in, _dec_loff_in)
 _register("loff_inout", _fmt_loff_inout, _dec_loff_inout)
 _register("pselect6_sig", _fmt_pselect6_sig, _dec_buf)
-_register("timeval_pair", _time_pair(S.parse_timeval, S.text_utime_timeval), _dec_buf)
-_register("timespec_pair", _time_pair(S.parse_timespec, S.text_utime_timespec), _dec_buf)
+_register("timeval_pair", partial(_fmt_time_pair, S.parse_timeval, S.text_utime_timeval),
+          _dec_buf)
+_register("timespec_pair", partial(_fmt_time_pair, S.parse_timespec, S.text_utime_timespec),
+          _dec_buf)
 _register("mincore_vec_out", _fmt_mincore_vec, _dec_mincore_vec)
 _register("time_out", _fmt_time_out, _dec_time_out)
-_register("time", *_num(s64))  # a time_t (time()'s return kind)
+_register("time", partial(_num_fmt, s64), partial(_num_dec, s64))  # time()'s return kind
 _register("sigset", _fmt_sigset, _dec_sigset)
 _register("sigset_out", _fmt_sigset_out, _dec_sigset_out)
 _register("iovec_in", _fmt_iovec_in, _dec_iovec)
 _register("iovec_out", _fmt_iovec_out, _dec_iovec)
-_register("msghdr_in", _fmt_msghdr(False), _dec_msghdr)
-_register("msghdr_out", _fmt_msghdr(True), _dec_msghdr)
+_register("msghdr_in", partial(_fmt_msghdr, False), _dec_msghdr)
+_register("msghdr_out", partial(_fmt_msghdr, True), _dec_msghdr)
 _register("pollfd", _fmt_pollfd, _dec_pollfd)
 _register("fd_pair_out", _fmt_fd_pair, _dec_fd_pair)
 _register("wstatus_out", _fmt_wstatus, _dec_wstatus)
@@ -1424,12 +1415,12 @@ _register("epoll_events_out", _fmt_epoll_events_out, _dec_epoll_events_out)
 _register("dirents_out", _fmt_dirents, _dec_dirents)
 _register("linux_dirent64_out", _fmt_dirents, _dec_dirents)
 _register("fd_set", _fmt_fd_set, _dec_fd_set)
-_register("gid_list", *_gid_list(False))
-_register("gid_list_out", *_gid_list(True))
-_register("cpu_set", *_cpu_set(False))
-_register("cpu_set_out", *_cpu_set(True))
-_register("siginfo", _fmt_siginfo(False), _dec_siginfo)
-_register("siginfo_out", _fmt_siginfo(True), _dec_siginfo)
+_register("gid_list", partial(_fmt_gid_list, False), partial(_dec_gid_list, False))
+_register("gid_list_out", partial(_fmt_gid_list, True), partial(_dec_gid_list, True))
+_register("cpu_set", partial(_fmt_cpu_set, False), partial(_dec_cpu_set, False))
+_register("cpu_set_out", partial(_fmt_cpu_set, True), partial(_dec_cpu_set, True))
+_register("siginfo", partial(_fmt_siginfo, False), _dec_siginfo)
+_register("siginfo_out", partial(_fmt_siginfo, True), _dec_siginfo)
 del _kind, _fn, _parse, _print, _out, _text
 
 
@@ -1582,13 +1573,14 @@ def _sp_ioctl(c: Call) -> list[str]:
 #: options strace prints without arguments (PR_GET_DUMPABLE, PR_GET_KEEPCAPS, ...)
 _PR_NOARGS = frozenset({X.PR_GET_DUMPABLE, X.PR_GET_KEEPCAPS, X.PR_GET_SECCOMP,
                         X.PR_GET_SECUREBITS, X.PR_GET_TIMERSLACK, X.PR_TASK_PERF_EVENTS_DISABLE,
-                        X.PR_TASK_PERF_EVENTS_ENABLE, X.PR_GET_FP_MODE})
+                        X.PR_TASK_PERF_EVENTS_ENABLE, X.PR_GET_FP_MODE,
+                        X.PR_GET_TIMING})  # strace 6.1: "prctl(PR_GET_TIMING) = 0"
 _PR_ULONG1 = frozenset({X.PR_SET_KEEPCAPS, X.PR_SET_TIMERSLACK, X.PR_SET_CHILD_SUBREAPER})
 #: options strace prints with their four other arguments in decimal
 _PR_FOUR = frozenset({X.PR_MCE_KILL_GET, X.PR_SET_NO_NEW_PRIVS, X.PR_GET_NO_NEW_PRIVS,
                       X.PR_SET_THP_DISABLE, X.PR_GET_THP_DISABLE, X.PR_GET_IO_FLUSHER})
 #: options whose second argument the call writes: printed when it returns
-_PR_OUT = frozenset({X.PR_GET_PDEATHSIG, X.PR_GET_TIMING, X.PR_GET_NAME, X.PR_GET_ENDIAN,
+_PR_OUT = frozenset({X.PR_GET_PDEATHSIG, X.PR_GET_NAME, X.PR_GET_ENDIAN,
                      X.PR_GET_CHILD_SUBREAPER, X.PR_GET_TID_ADDRESS})
 
 
@@ -1647,7 +1639,7 @@ def _sp_prctl(c: Call) -> list[str]:
             parts.append(F.hexc(c.arg(4)))
     elif opt in (X.PR_CAPBSET_READ, X.PR_CAPBSET_DROP):
         parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
-    elif opt in (X.PR_GET_TIMING, X.PR_GET_ENDIAN):
+    elif opt == X.PR_GET_ENDIAN:
         parts.append(addr_text(c.arg(1)))
     else:
         parts += [F.hexc(c.arg(k)) for k in range(1, 5)]
@@ -1848,8 +1840,9 @@ def _sp_mremap(c: Call) -> list[str]:
     return parts
 
 
-def _sp_first(n: int) -> Callable[[Call], list[str]]:
-    return lambda c: [_one(c, i) for i in range(min(n, len(c.info.args)))]
+def _sp_first(n: int, c: Call) -> list[str]:
+    """The first ``n`` arguments only (membarrier's third is printed by newer strace)."""
+    return [_one(c, i) for i in range(min(n, len(c.info.args)))]
 
 
 SPECIAL: dict[str, Callable[[Call], list[str]]] = {
@@ -1857,7 +1850,7 @@ SPECIAL: dict[str, Callable[[Call], list[str]]] = {
     "clone": _sp_clone, "fcntl": _sp_fcntl, "ioctl": _sp_ioctl, "prctl": _sp_prctl,
     "arch_prctl": _sp_arch_prctl, "futex": _sp_futex, "ptrace": _sp_ptrace,
     "socket": _sp_socket, "socketpair": _sp_socket, "seccomp": _sp_seccomp,
-    "mknod": _sp_mknod, "mknodat": _sp_mknod, "membarrier": _sp_first(2),
+    "mknod": _sp_mknod, "mknodat": _sp_mknod, "membarrier": partial(_sp_first, 2),
     "mount": _sp_mount, "mremap": _sp_mremap,
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..tables import xlat as X
 from . import flags as F
-from .errno import signal_name
+from .errno import clock_t_text, signal_name
 from .strings import addr_text, quote
 
 __all__ = [
@@ -266,7 +266,7 @@ def parse_tms(data: object) -> dict[str, Any] | None:
 
 
 def text_tms(t: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{name}={t[name]}" for name in _TMS_FIELDS) + "}"
+    return "{" + ", ".join(f"{name}={clock_t_text(t[name])}" for name in _TMS_FIELDS) + "}"
 
 
 #: struct sched_attr (linux/sched/types.h): (field, offset, size), the first 48 bytes
@@ -327,15 +327,27 @@ def parse_cap_data(data: object) -> dict[str, Any] | None:
             for k, name in enumerate(_CAP_SETS)}
 
 
-def _cap_set(v: int) -> str:
+def _cap_half(v: int, first: int) -> str:
+    """One 32-bit half of a set as strace's printflags: names, then the unknown rest."""
     names = []
-    bit = 0
-    while v >> bit:
-        if v >> bit & 1:
-            name = F.CAPABILITIES.by_value.get(bit)
-            names.append(f"1<<{name}" if name else f"1<<{bit}")
-        bit += 1
-    return "|".join(names) if names else "0"
+    rest = v
+    for bit in range(32):
+        name = F.CAPABILITIES.by_value.get(first + bit) if v >> bit & 1 else None
+        if name is not None:
+            names.append(f"1<<{name}")
+            rest &= ~(1 << bit)
+    if not names:
+        return f"{rest:#x} /* CAP_??? */" if rest else "0"
+    return "|".join(names) + (f"|{rest:#x}" if rest else "")
+
+
+def _cap_set(v: int) -> str:
+    """strace prints the low half (unless only the high one is set), then the high one."""
+    lo, hi = v & 0xFFFFFFFF, v >> 32
+    parts = [_cap_half(lo, 0)] if lo or not hi else []
+    if hi:
+        parts.append(_cap_half(hi, 32))
+    return "|".join(parts)
 
 
 def text_cap_data(d: dict[str, Any]) -> str:
@@ -354,11 +366,11 @@ def parse_sigevent(data: object) -> dict[str, Any] | None:
 def text_sigevent(e: dict[str, Any]) -> str:
     parts = []
     notify = e["sigev_notify"]
-    if e["sigev_value"] and notify in (X.SIGEV_SIGNAL, X.SIGEV_THREAD, X.SIGEV_THREAD_ID):
+    if e["sigev_value"]:  # strace 6.1 prints a non-zero value whatever the notification
         v = e["sigev_value"]
         parts.append(f"sigev_value={{sival_int={i32(v.to_bytes(8, 'little'))}, "
                      f"sival_ptr={addr_text(v)}}}")
-    if notify in (X.SIGEV_SIGNAL, X.SIGEV_THREAD_ID):
+    if notify in (X.SIGEV_SIGNAL, X.SIGEV_THREAD, X.SIGEV_THREAD_ID):  # a signal's name
         parts.append(f"sigev_signo={signal_name(e['sigev_signo'])}")
     else:
         parts.append(f"sigev_signo={e['sigev_signo']}")

@@ -321,7 +321,7 @@ CAPABILITIES = ("CAP_???", None, (
 # not in the headers: SUID_DUMP_DISABLE: kernel include/linux/sched/coredump.h
 # not in the headers: SUID_DUMP_USER: kernel include/linux/sched/coredump.h
 # not in the headers: SUID_DUMP_ROOT: kernel include/linux/sched/coredump.h
-SUID_DUMP = (None, None, (
+SUID_DUMP = ("SUID_DUMP_???", None, (
     ("SUID_DUMP_DISABLE", 0), ("SUID_DUMP_USER", 1), ("SUID_DUMP_ROOT", 2),
 ))
 
