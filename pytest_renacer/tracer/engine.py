@@ -397,7 +397,9 @@ class Engine:
             if self.attached:
                 self._detach_all_now()
             else:
+                strays = _strays(set(self.tasks), threading.get_native_id())
                 self.kill_all()
+                self._kill_strays(strays)
                 self._reap_all()
             raise
         finally:
@@ -421,6 +423,22 @@ class Engine:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass  # reaped by the loop already
+
+    def _kill_strays(self, strays: tuple[set[int], set[int]]) -> None:
+        """Kill what an interrupted loop had not counted yet: a child auto-attached at a
+        fork whose event was not handled (stopped, traced by us, in no task) and its
+        descendants; collect the exits of those we trace, so none stays stopped."""
+        traced, untraced = strays
+        for pid in traced | untraced:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in traced:
+            try:
+                os.waitpid(pid, pt.WALL)
+            except ChildProcessError:
+                pass
 
     def _reap_all(self) -> None:
         while self.tasks:
@@ -878,6 +896,44 @@ class Engine:
         except Exception:  # pragma: no cover - last-resort cleanup
             for tid in list(self.tasks):
                 self._detach_one(tid, 0)
+
+
+def _strays(known: set[int], tracer_tid: int) -> tuple[set[int], set[int]]:
+    """Processes outside ``known`` that ``tracer_tid`` traces, and the untraced descendants
+    of ``known`` ones (a fork whose child the loop had not seen): read from /proc, before
+    their parents are killed and they are reparented away from the tree."""
+    traced: set[int] = set()
+    parent: dict[int, int] = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return set(), set()
+    for name in names:
+        if not name.isdigit():
+            continue
+        pid = int(name)
+        try:
+            with open(f"/proc/{pid}/status", "rb") as f:
+                status = f.read()
+        except OSError:
+            continue
+        fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
+        try:
+            parent[pid] = int(fields.get(b"PPid", b"0"))
+            if int(fields.get(b"TracerPid", b"0")) == tracer_tid and pid not in known:
+                traced.add(pid)
+        except ValueError:
+            continue
+    untraced: set[int] = set()
+    for pid in parent:
+        ancestor, hops = parent[pid], 0
+        while ancestor > 1 and hops < 64:
+            if ancestor in known:
+                if pid not in known and pid not in traced:
+                    untraced.add(pid)
+                break
+            ancestor, hops = parent.get(ancestor, 0), hops + 1
+    return traced, untraced
 
 
 def _no_entry_capture(tid: int, nr: int, args: tuple[int, ...]) -> None:
