@@ -9,12 +9,10 @@ the same directory, then ``os.replace``-d over the destination.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import platform
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Iterable
@@ -31,6 +29,8 @@ def safe_name(text: str) -> str:
     """``text`` as one file name: odd characters replaced, long names shortened + hashed."""
     name = _UNSAFE.sub("_", text).strip("._") or "_"
     if len(name) > _MAX_NAME:
+        import hashlib  # here: it loads OpenSSL, and most sessions never need it
+
         digest = hashlib.sha1(text.encode()).hexdigest()[:10]
         name = f"{name[: _MAX_NAME - 11]}-{digest}"
     return name
@@ -88,7 +88,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str, *,
     else:
         dir_fd = _open_below(Path(root), dest.parent.relative_to(root).parts)
     try:
-        tmp = f".{dest.name}.{secrets.token_hex(6)}.tmp"
+        tmp = f".{dest.name}.{os.urandom(6).hex()}.tmp"  # not secrets: it loads OpenSSL
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                      0o600, dir_fd=dir_fd)
         try:
