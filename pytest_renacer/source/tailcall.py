@@ -21,6 +21,8 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
+from .limits import check
+
 if TYPE_CHECKING:
     from .symbolizer import ModuleDebug
 
@@ -68,7 +70,10 @@ def _got_names(dbg: ModuleDebug) -> dict[int, str]:
     if img.elfclass == 64 and dynsym and types:
         for sec in (".rela.dyn", ".rela.plt"):
             data = img.section(sec) or b""
-            for off, info, _add in struct.iter_unpack("<QQq", data[: len(data) // 24 * 24]):
+            for k, (off, info, _add) in enumerate(
+                    struct.iter_unpack("<QQq", data[: len(data) // 24 * 24])):
+                if not k & 0xFFF:
+                    check()
                 if info & 0xFFFFFFFF in types:
                     idx = info >> 32
                     if 24 * idx + 24 <= len(dynsym):
@@ -95,7 +100,11 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
         base = sec[0]
         if img.machine == "EM_X86_64":
             i = data.find(b"\xff\x25")
+            k = 0
             while i >= 0:
+                k += 1
+                if not k & 0xFFF:
+                    check()
                 if i + 6 <= len(data):
                     slot = base + i + 6 + struct.unpack_from("<i", data, i + 2)[0]
                     if slot in got:
@@ -104,6 +113,8 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
         elif img.machine == "EM_AARCH64":
             # adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17
             for i in range(0, len(data) - 8, 4):
+                if not i & 0x3FFF:
+                    check()
                 w0, w1 = struct.unpack_from("<II", data, i)
                 if w0 & 0x9F00001F == 0x90000010 and w1 & 0xFFC003FF == 0xF9400211:
                     pc = base + i

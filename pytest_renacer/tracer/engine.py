@@ -175,6 +175,7 @@ class Engine:
         self.root_status: int | None = None
         self.attached = False
         self.timed_out = False
+        self._loop_thread: int | None = None  # the thread that runs run()
         self._started = False  # the spawned child reached its execve
         self._exec_seen = False  # ... and an execve of the spawned child succeeded
         self._errpipe: int | None = None
@@ -374,12 +375,25 @@ class Engine:
                 pass
 
     def timeout_expired(self) -> None:
+        """From any thread (the timeout's timer): SIGKILL every traced process, and stop
+        the unwinder's parsing of a module if the loop is in it (a hostile file may take
+        long to parse, at a stop: the loop must come back to reap its processes)."""
         self.timed_out = True
         self.kill_all()
+        self._interrupt_unwinder()
+
+    def _interrupt_unwinder(self) -> None:
+        interrupt = getattr(self.unwinder, "interrupt", None)
+        thread = self._loop_thread
+        if interrupt is not None and thread is not None:
+            interrupt(thread)  # undone by its close(), at the end of run()
 
     # -- the loop -------------------------------------------------------------------
     def run(self) -> None:
         """Process stops until every tracee has exited (or we detached)."""
+        self._loop_thread = threading.get_ident()
+        if self.timed_out:  # the timer fired before the loop started
+            self._interrupt_unwinder()
         try:
             if self._core_module is not None:
                 self._loop_core(self._core_module)
