@@ -756,6 +756,9 @@ class DwarfInfo:
         while pos + 11 <= n:
             if pos >= mark:
                 check()
+                if len(self.units) * _UNIT_BYTES > module_budget():  # 12-byte units
+                    raise OverBudget(f"over {len(self.units)} units: over the source "
+                                     f"budget ({module_budget() >> 20} MB)")
                 mark = pos + CHECK_EVERY
             start = pos
             length, off_size, pos = initial_length(data, pos)
@@ -1126,6 +1129,8 @@ def _join(d: str, name: str) -> str:
     return os.path.normpath(os.path.join(d, name))
 
 
+#: Bytes a CompUnit takes (its header read, nothing else).
+_UNIT_BYTES = 600
 #: Bytes a line-table row takes while decoded (16) and in the table (17).
 _ROW_BYTES = 33
 

@@ -90,6 +90,13 @@ class ModuleDebug:
                     self.problem = f"debug file {path}: {dbg.problem or 'no .debug_info'}"
             elif img.path != "[vdso]":
                 self.problem = why
+        # the symbols first: a module whose DWARF runs out of time keeps its names
+        try:
+            self._load_symbols(source if source.has(".symtab") else img)
+        except (Cancelled, OverTime):
+            raise
+        except Exception as e:
+            self.problem = self.problem or f"unreadable symbol table: {e}"
         if source.has_debug_info():
             try:
                 sections = {n: source.debug_section(n) for n in _DWARF_SECTIONS}
@@ -106,12 +113,6 @@ class ModuleDebug:
             except Exception as e:
                 self.problem = f"unreadable DWARF: {type(e).__name__}: {e}"
                 self.dwarf = None
-        try:
-            self._load_symbols(source if source.has(".symtab") else img)
-        except (Cancelled, OverTime):
-            raise
-        except Exception as e:
-            self.problem = self.problem or f"unreadable symbol table: {e}"
 
     def _load_symbols(self, img: ElfImage) -> None:
         for tab, strtab in ((".symtab", ".strtab"), (".dynsym", ".dynstr")):
@@ -168,17 +169,18 @@ class ModuleDebug:
                         self._unload()
                         return
                     except OverTime as e:
-                        self._over_time(e)
+                        self._over_budget(e)
                     except Exception as e:  # pragma: no cover - belt and braces
                         self.problem = f"{type(e).__name__}: {e}"
                     self._loaded = True
 
-    def _over_time(self, e: OverTime) -> None:
-        """Parsing this module took its whole time budget: no more DWARF (the symbols
-        read so far stay)."""
+    def _over_budget(self, e: OverBudget) -> None:
+        """Parsing this module took its whole time (or memory) budget: no more DWARF (the
+        symbols read so far stay)."""
         self.problem = f"{e}: no file:line"
         self.dwarf = None
-        self.image.debug_clock.over = True
+        if isinstance(e, OverTime):
+            self.image.debug_clock.over = True
 
     # -- lookups ------------------------------------------------------------------------
     def names_at(self, addr: int) -> set[str]:
@@ -213,8 +215,8 @@ class ModuleDebug:
             with self.image.debug_clock:
                 cu = dw.unit_for_pc(start) if dw is not None else None
                 chain = cu.function_chain(start) if cu is not None else []
-        except OverTime as e:
-            self._over_time(e)
+        except OverBudget as e:
+            self._over_budget(e)
             chain = []
         except Exception:
             chain = []
@@ -248,8 +250,8 @@ class ModuleDebug:
                 out = self._frames(pc)
         except Cancelled:
             return ((None, None, self.symbol(pc)),)  # not kept: the trace was stopped
-        except OverTime as e:
-            self._over_time(e)
+        except OverBudget as e:
+            self._over_budget(e)
             out = ((None, None, self.symbol(pc)),)
         except Exception as e:
             if self.problem is None:
