@@ -286,16 +286,21 @@ def _replace_sections(binary: Path, dest: Path, sections: dict[str, bytes],
     """A copy of ``binary`` with these sections' contents, debug sections compressed
     (a small file that unpacks to the sizes given)."""
     cmd = ["objcopy"]
+    scratch = [dest.with_name(dest.name + ".plain")]
     for name, payload in sections.items():
         blob = dest.with_name(dest.name + name)
         blob.write_bytes(payload)
+        scratch.append(blob)
         cmd += ["--update-section", f"{name}={blob}"]
     for name in remove:
         cmd += ["--remove-section", name]
-    plain = dest.with_name(dest.name + ".plain")
-    subprocess.run([*cmd, str(binary), str(plain)], check=True, capture_output=True)
-    subprocess.run(["objcopy", "--compress-debug-sections=zlib", str(plain), str(dest)],
-                   check=True, capture_output=True)
+    try:  # (objcopy would not compress the sections it updates: two runs)
+        subprocess.run([*cmd, str(binary), str(scratch[0])], check=True, capture_output=True)
+        subprocess.run(["objcopy", "--compress-debug-sections=zlib", str(scratch[0]),
+                        str(dest)], check=True, capture_output=True)
+    finally:
+        for path in scratch:
+            path.unlink(missing_ok=True)
     return dest
 
 

@@ -382,6 +382,7 @@ class CFITable:
         e = self.e
         track = pc >= 0
         mark = CHECK_EVERY
+        copied = 0  # register rules copied by remember/restore_state since the last check
         while pos < n:
             if pos >= mark:
                 check()
@@ -435,15 +436,22 @@ class CFITable:
                 state[r] = (REGISTER, r2)
                 continue
             elif op == 0x0A:  # remember_state
-                check()  # (copies the state: its cost is not bounded by the bytes)
+                # a copy of the state: a cost the bytes do not bound, counted apart
+                copied += len(state) + 1
+                if copied > CHECK_EVERY:
+                    check()
+                    copied = 0
                 if len(stack) >= MAX_REMEMBERED:  # each copy costs memory: bounded
                     raise CFIError("DW_CFA_remember_state nested too deep")
                 stack.append((dict(state), list(cfa)))
                 continue
             elif op == 0x0B:  # restore_state
-                check()
                 if stack:
                     saved, scfa = stack.pop()
+                    copied += len(saved) + 1
+                    if copied > CHECK_EVERY:
+                        check()
+                        copied = 0
                     state.clear()
                     state.update(saved)
                     cfa[:] = scfa

@@ -356,8 +356,10 @@ class Engine:
 
     # -- stopping -------------------------------------------------------------------
     def request_stop(self) -> None:
-        """From any thread: detach (attach mode) at the next chance."""
+        """From any thread: detach (attach mode) at the next chance (a module's parsing
+        in progress at a stop is cut short: the next chance comes at once)."""
         self._stop_requested = True
+        self._interrupt_unwinder()
         if self._waker is not None:
             try:
                 os.write(self._waker[1], b"x")
@@ -365,7 +367,9 @@ class Engine:
                 pass
 
     def kill_all(self) -> None:
-        """From any thread: SIGKILL every traced process (timeout, or an error)."""
+        """From any thread: SIGKILL every traced process (timeout, or an error), and stop
+        the unwinder's parsing of a module if the loop is in it (a hostile file may take
+        long to parse, at a stop: the loop must come back to reap its processes)."""
         with self._lock:
             pids = {t.pid for t in self.tasks.values()}
         for pid in pids:
@@ -373,16 +377,16 @@ class Engine:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-
-    def timeout_expired(self) -> None:
-        """From any thread (the timeout's timer): SIGKILL every traced process, and stop
-        the unwinder's parsing of a module if the loop is in it (a hostile file may take
-        long to parse, at a stop: the loop must come back to reap its processes)."""
-        self.timed_out = True
-        self.kill_all()
         self._interrupt_unwinder()
 
+    def timeout_expired(self) -> None:
+        """From any thread (the timeout's timer): :meth:`kill_all`, as a timeout."""
+        self.timed_out = True
+        self.kill_all()
+
     def _interrupt_unwinder(self) -> None:
+        """Make the loop's thread stop parsing (limits.Cancelled in source/), until the
+        unwinder's close() at the end of run()."""
         interrupt = getattr(self.unwinder, "interrupt", None)
         thread = self._loop_thread
         if interrupt is not None and thread is not None:
