@@ -522,3 +522,36 @@ def test_a_line_table_header_claiming_2_64_entries_is_refused(
     with pytest.raises(DwarfError, match="entries"):
         info.line_program(Unit(), 0)  # type: ignore[arg-type]
     assert measure().peak < 16 * MB  # was: empty entries until memory ran out
+
+
+@pytest.fixture
+def budget_mb() -> Iterator[Callable[[float], None]]:
+    yield limits.set_module_budget
+    limits.set_module_budget(None)
+
+
+def test_units_count_against_the_memory_budget(budget_mb: Callable[[float], None]) -> None:
+    """A unit header is 12 bytes of .debug_info and ~600 bytes once read."""
+    from pytest_renacer.source.dwarf import DwarfInfo
+
+    tiny_abbrev = b"\x01\x11\x00\x11\x01\x12\x06\x00\x00\x00"
+    sections: dict[str, bytes | None] = {".debug_info": _tiny_units(20_000, 0),
+                                         ".debug_abbrev": tiny_abbrev}
+    assert len(DwarfInfo(sections).units) == 20_000
+    budget_mb(8)  # 8 MB: 20,000 units of 24 bytes (480 KB) are over it
+    with pytest.raises(limits.OverBudget, match="units: over the source budget"):
+        DwarfInfo(sections)
+
+
+def test_line_rows_count_against_the_memory_budget(budget_mb: Callable[[float], None]) -> None:
+    """A special opcode is one byte of .debug_line and a row of ~33 bytes once decoded."""
+    from pytest_renacer.source.dwarf import _run_line_program
+
+    # set_address 0x1000, 400,000 rows one byte apart (special opcode 32), end_sequence
+    program = b"\x00\x09\x02" + struct.pack("<Q", 0x1000) + b"\x20" * 400_000 + b"\x00\x01\x01"
+    args = (8, 1, 1, -5, 14, 13, [0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1], ["a.c"], "/")
+    table = _run_line_program(program, 0, len(program), *args)  # type: ignore[arg-type]
+    assert len(table.addrs) == 400_000 + 1  # and the row ending the sequence
+    budget_mb(8)
+    with pytest.raises(limits.OverBudget, match="rows: over the source budget"):
+        _run_line_program(program, 0, len(program), *args)  # type: ignore[arg-type]

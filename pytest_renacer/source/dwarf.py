@@ -24,7 +24,14 @@ from typing import Any
 from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
-from .limits import Interrupted, OverBudget, ParseError, check, module_budget
+from .limits import (
+    Interrupted,
+    OverBudget,
+    ParseError,
+    check,
+    module_budget,
+    over_memory_note,
+)
 
 __all__ = ["CompUnit", "DwarfError", "DwarfInfo", "FuncNode", "LineTable"]
 
@@ -757,8 +764,7 @@ class DwarfInfo:
             if pos >= mark:
                 check()
                 if len(self.units) * _UNIT_BYTES > module_budget():  # 12-byte units
-                    raise OverBudget(f"over {len(self.units)} units: over the source "
-                                     f"budget ({module_budget() >> 20} MB)")
+                    raise OverBudget(f"over {len(self.units)} units: {over_memory_note()}")
                 mark = pos + CHECK_EVERY
             start = pos
             length, off_size, pos = initial_length(data, pos)
@@ -1159,7 +1165,7 @@ def _run_line_program(data: bytes, pos: int, end: int, addr_size: int, min_inst:
             # a row per byte of opcodes is ~33 bytes of arrays: bounded like the sections
             if (rows_before + len(addrs)) * _ROW_BYTES > module_budget():
                 raise OverBudget(f"a line table of over {rows_before + len(addrs)} rows: "
-                                 f"over the source budget ({module_budget() >> 20} MB)")
+                                 f"{over_memory_note()}")
             mark = pos + CHECK_EVERY
         op = data[pos]
         pos += 1

@@ -21,7 +21,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from .limits import Cancelled, Clock, Interrupted, OverBudget, ParseError, check, module_budget
+from .limits import (
+    Cancelled,
+    Clock,
+    Interrupted,
+    OverBudget,
+    ParseError,
+    check,
+    module_budget,
+    over_memory_note,
+)
 
 __all__ = ["DEBUG_DIRS", "ElfImage", "debug_dirs", "find_debug_file", "find_symbols",
            "load_image", "open_regular"]
@@ -274,8 +283,7 @@ class ElfImage:
         """Count ``size`` more bytes against the module budget (OverBudget past it)."""
         budget = module_budget()
         if self.unpacked + size > budget:
-            self.problem = (f"over the source budget ({budget >> 20} MB unpacked; "
-                            f"RENACER_SOURCE_BUDGET_MB raises it): no file:line")
+            self.problem = f"{over_memory_note()}: no file:line"
             self.over_budget = True
             raise OverBudget(self.problem)
         self.unpacked += size

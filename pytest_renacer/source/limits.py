@@ -104,6 +104,11 @@ def set_module_time_budget(seconds: float | None) -> None:
     _time_budget = seconds
 
 
+def over_memory_note() -> str:
+    return (f"over the source budget ({module_budget() >> 20} MB unpacked; "
+            "RENACER_SOURCE_BUDGET_MB raises it)")
+
+
 def over_time_note() -> str:
     return (f"over the source time budget ({module_time_budget():g} s of parsing; "
             "RENACER_SOURCE_BUDGET_S raises it)")

@@ -109,7 +109,7 @@ class ModuleDebug:
             except (Cancelled, OverTime):
                 raise
             except OverBudget as e:
-                self.problem, self.dwarf = str(e), None
+                self._over_budget(e)
             except Exception as e:
                 self.problem = f"unreadable DWARF: {type(e).__name__}: {e}"
                 self.dwarf = None
@@ -177,7 +177,8 @@ class ModuleDebug:
     def _over_budget(self, e: OverBudget) -> None:
         """Parsing this module took its whole time (or memory) budget: no more DWARF (the
         symbols read so far stay)."""
-        self.problem = f"{e}: no file:line"
+        note = str(e)
+        self.problem = note if note.endswith("no file:line") else f"{note}: no file:line"
         self.dwarf = None
         if isinstance(e, OverTime):
             self.image.debug_clock.over = True
