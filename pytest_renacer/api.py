@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import IO, Any
 
 from .decode import Capturer
@@ -29,6 +28,7 @@ from .errors import (
 from .filters import SyscallSet
 from .filters import selector as make_selector
 from .model import Trace, TraceRecorder, returncode_of
+from .record import record
 from .tables import SyscallTable, table_for
 from .tracer import Engine, MemoryReader, Sink, resolve_command
 from .tracer.sink import IgnoringSink, syscall_fanout
@@ -36,7 +36,7 @@ from .tracer.sink import IgnoringSink, syscall_fanout
 Selector = str | Iterable[str] | SyscallSet | None
 
 
-@dataclass
+@record
 class TraceOptions:
     """How to trace: the keywords ``trace()``, ``attach()`` and the plugin share."""
 

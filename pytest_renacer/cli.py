@@ -18,7 +18,6 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from .errors import (
 )
 from .filters import StatusFilter, SyscallSet, parse_e_option, parse_status, parse_trace
 from .model import Frame
+from .record import field, record
 from .tables import table_for
 from .tracer.sink import IgnoringSink, syscall_fanout
 from .tracer.spawn import as_command_line
@@ -116,7 +116,7 @@ class UsageError(Exception):
     """A bad flag or expression: reported on stderr with exit status 2."""
 
 
-@dataclass
+@record
 class Config:
     """The parsed command line."""
 

@@ -34,11 +34,11 @@ import re
 import string
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import FilterError
 from .linear_regex import LinearRegex, UnsupportedRegex
+from .record import record
 from .tables import SyscallTable, table_for
 
 __all__ = [
@@ -146,7 +146,7 @@ def _or_list(items: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- tables
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Index:
     """What parsing needs of one table, computed once."""
 
@@ -519,7 +519,7 @@ def selector(
 # ------------------------------------------------------------------------ status=
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StatusFilter:
     """Which syscall outcomes a ``status=`` expression selects."""
 

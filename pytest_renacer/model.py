@@ -13,12 +13,12 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, overload
 
 from . import decode
 from .filters import SyscallSet
 from .filters import selector as make_selector
+from .record import field, record
 from .tables import SyscallInfo, SyscallTable
 from .types import Frame as Frame  # re-exported: the frames of SyscallEvent.stack
 
@@ -32,7 +32,7 @@ _MAX_INTERNED = 1 << 16  # distinct captures shared per trace, at most
 _NAN = math.nan
 
 
-@dataclass
+@record
 class Process:
     """A process (thread group) seen during the trace."""
 
@@ -43,7 +43,7 @@ class Process:
     exe: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SyscallStat:
     """Aggregate of one syscall name over a trace (strace -c's row)."""
 
@@ -59,7 +59,7 @@ class SyscallStat:
         return self.total_s / self.calls if self.calls else 0.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SignalEvent:
     """A signal delivered to a traced thread (strace's ``--- SIGCHLD {...} ---``)."""
 

@@ -26,12 +26,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO, Any
 
 from .. import decode
 from ..filters import StatusFilter
 from ..model import Frame
+from ..record import record
 from ..tables import SyscallTable
 
 __all__ = [
@@ -46,7 +46,7 @@ ACOLUMN = 40  # strace's default -a
 DUMP_LIMIT = 1 << 16  # the bytes of a buffer captured for -e read= / -e write= dumps
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FdSet:
     """strace's ``-e read=`` / ``-e write=`` set: fd numbers, or all but them."""
 
@@ -79,7 +79,7 @@ StackFunc = Callable[[int, "dict[Any, object] | None"], "tuple[Frame, ...]"]
 SourceFunc = Callable[["tuple[Frame, ...]"], "Frame | None"]
 
 
-@dataclass
+@record
 class TextOptions:
     """What the text output shows; the CLI's flags."""
 

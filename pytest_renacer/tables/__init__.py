@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from ..record import record
 
 #: strace's syscall classes (without the leading '%'); "net" is an alias of "network".
 CLASSES: frozenset[str] = frozenset(
@@ -69,7 +70,7 @@ ARG_KINDS: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ArgSpec:
     """One argument of a syscall signature: its C name and decoding kind."""
 
@@ -88,7 +89,7 @@ class ArgSpec:
         return param if sep else None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SyscallInfo:
     """What the tables know of one syscall."""
 
