@@ -29,9 +29,9 @@ import threading
 import time
 
 __all__ = ["Cancelled", "Clock", "Interrupted", "OverBudget", "OverTime", "ParseError",
-           "ThreadInterrupts",
-           "check", "interrupt_thread", "module_budget", "module_time_budget",
-           "resume_thread", "set_module_budget", "set_module_time_budget"]
+           "ThreadInterrupts", "check", "interrupt_thread", "module_budget",
+           "module_time_budget", "over_memory_note", "over_time_note", "resume_thread",
+           "set_module_budget", "set_module_time_budget"]
 
 #: Default of :func:`module_budget`, in bytes.
 DEFAULT_MODULE_BUDGET = 256 << 20
@@ -133,9 +133,9 @@ class Clock:
 
     ``with clock:`` runs parsing on its account: :func:`check` raises :class:`OverTime`
     once ``spent`` passes :func:`module_time_budget`, and so does every later ``with``.
-    Entering the clock already running on this thread counts nothing twice; another
-    module's clock inside it runs on its own account.  Entering and leaving cost well
-    under a microsecond (no budget is read then): the parsers' loops are where the
+    Entering the clock that runs innermost on this thread again counts nothing twice;
+    another module's clock inside it runs on its own account.  Entering and leaving
+    cost about a microsecond (no budget is read then): the parsers' loops are where the
     time goes, and they call :func:`check`."""
 
     __slots__ = ("over", "spent")
