@@ -449,13 +449,16 @@ def _endless_cfi(image: ElfImage) -> object:
         time.sleep(0.01)
 
 
+@pytest.mark.parametrize("engine", ["compiled", "pure"])
 def test_a_trace_timeout_stops_a_parse_at_a_stop(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        budget_s: Callable[[float], None]) -> None:
+        budget_s: Callable[[float], None], engine: str) -> None:
     """The parse runs while the tracee is stopped; the timeout kills the tracee and
     interrupts the parse, and the trace ends within a second of it."""
     binary = _writer(tmp_path)
     budget_s(600)
+    if engine == "pure":
+        monkeypatch.setenv("RENACER_PURE_PYTHON", "1")
     monkeypatch.setattr(unwind, "_build_cfi", _endless_cfi)
     t0 = time.monotonic()
     with pytest.raises(pytest_renacer.TraceTimeout) as info:
