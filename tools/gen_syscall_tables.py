@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.machinery
 import importlib.util
 import re
 import shutil
@@ -74,15 +75,23 @@ class HeaderInfo:
 
 def load_vocabulary(path: Path = TABLES_API) -> tuple[frozenset[str], frozenset[str]]:
     """ARG_KINDS and CLASSES of the tables API module."""
-    spec = importlib.util.spec_from_file_location("_renacer_tables_api", path)
+    # It imports ``..record``: it is loaded as ``tables`` of a stand-in package whose
+    # path is the package's directory (record.py imports nothing of ours).
+    parent = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(
+        "_renacer_pkg", None, is_package=True))
+    parent.__path__ = [str(path.parent.parent)]
+    spec = importlib.util.spec_from_file_location("_renacer_pkg.tables", path)
     if spec is None or spec.loader is None:
         raise GenError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["_renacer_pkg"] = parent
     sys.modules[spec.name] = module
     try:
         spec.loader.exec_module(module)
     finally:
-        del sys.modules[spec.name]
+        for name in [n for n in sys.modules if n == "_renacer_pkg" or
+                     n.startswith("_renacer_pkg.")]:
+            del sys.modules[name]
     kinds: object = module.ARG_KINDS
     classes: object = module.CLASSES
     if not isinstance(kinds, frozenset) or not isinstance(classes, frozenset):
