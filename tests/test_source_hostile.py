@@ -558,3 +558,22 @@ def test_line_rows_count_against_the_memory_budget(budget_mb: Callable[[float], 
     budget_mb(8)
     with pytest.raises(limits.OverBudget, match="rows: over the source budget"):
         _run_line_program(program, 0, len(program), *args)  # type: ignore[arg-type]
+
+
+def test_structures_the_bytes_do_not_bound_are_bounded() -> None:
+    from pytest_renacer.source import dwarf
+    from pytest_renacer.source.cfi import MAX_REGISTERS
+
+    # an abbreviation of 2,000 attributes that take no bytes (flag_present)
+    abbrev = b"\x01\x2e\x00" + b"\x3f\x19" * 2000 + b"\x00\x00\x00"
+    with pytest.raises(dwarf.DwarfError, match="over 1024 attributes"):
+        dwarf._AbbrevTable(abbrev, 0).get(1)
+    # a string-table entry of 1 MB without its NUL: read up to 64 KiB
+    assert dwarf._table_str(b"x" * MB, 10) == b"x" * dwarf.MAX_STRING
+    assert dwarf._table_str(b"ab\0cd\0", 3) == b"cd"
+    # a CFA program giving rules for 16,000 registers (offset_extended r, 1), 68 KB
+    ops = b"".join(b"\x05" + bytes([0x80 | (r & 0x7F), (r % 16_000) >> 7]) + b"\x01"
+                   for r in range(17_000))
+    assert len(ops) > 64 * 1024 and MAX_REGISTERS < 16_000
+    assert _fde_table(ops).rule_for(0x1000) is None  # refused, nothing raised
+    assert _fde_table(ops[: 4 * 100]).rule_for(0x1000) is not None  # 100 registers: fine
