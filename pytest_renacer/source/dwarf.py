@@ -24,14 +24,7 @@ from typing import Any
 from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
-from .limits import (
-    Interrupted,
-    OverBudget,
-    ParseError,
-    check,
-    module_budget,
-    over_memory_note,
-)
+from .limits import Interrupted, OverBudget, ParseError, check, module_budget, over_memory_note
 
 __all__ = ["CompUnit", "DwarfError", "DwarfInfo", "FuncNode", "LineTable"]
 
