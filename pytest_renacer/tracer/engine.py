@@ -175,7 +175,8 @@ class Engine:
         self.root_status: int | None = None
         self.attached = False
         self.timed_out = False
-        self._loop_thread: int | None = None  # the thread that runs run()
+        self._loop_thread: int | None = None  # the thread in run(), while it is
+        self._interrupt_lock = threading.Lock()
         self._started = False  # the spawned child reached its execve
         self._exec_seen = False  # ... and an execve of the spawned child succeeded
         self._errpipe: int | None = None
@@ -386,16 +387,20 @@ class Engine:
 
     def _interrupt_unwinder(self) -> None:
         """Make the loop's thread stop parsing (limits.Cancelled in source/), until the
-        unwinder's close() at the end of run()."""
+        unwinder's close() at the end of run(); only while run() runs (a thread's ident
+        is reused once it ends: an interruption left behind would hit another)."""
         interrupt = getattr(self.unwinder, "interrupt", None)
-        thread = self._loop_thread
-        if interrupt is not None and thread is not None:
-            interrupt(thread)  # undone by its close(), at the end of run()
+        if interrupt is None:
+            return
+        with self._interrupt_lock:
+            if self._loop_thread is not None:
+                interrupt(self._loop_thread)
 
     # -- the loop -------------------------------------------------------------------
     def run(self) -> None:
         """Process stops until every tracee has exited (or we detached)."""
-        self._loop_thread = threading.get_ident()
+        with self._interrupt_lock:
+            self._loop_thread = threading.get_ident()
         if self.timed_out:  # the timer fired before the loop started
             self._interrupt_unwinder()
         try:
@@ -411,6 +416,8 @@ class Engine:
                 self._reap_all()
             raise
         finally:
+            with self._interrupt_lock:  # no interruption after close() could undo it
+                self._loop_thread = None
             self._close_waker()
             close = getattr(self.unwinder, "close", None)
             if close is not None:  # it keeps /proc/PID/mem files open between stops
