@@ -62,6 +62,13 @@ def _got_names(dbg: ModuleDebug) -> dict[int, str]:
     cached = dbg.extra.get("got")
     if cached is not None:
         return cached  # type: ignore[return-value]
+    with dbg.image.debug_clock:  # (the module's time budget: its relocations are its)
+        out = _read_got_names(dbg)
+    dbg.extra["got"] = out
+    return out
+
+
+def _read_got_names(dbg: ModuleDebug) -> dict[int, str]:
     img = dbg.image
     out: dict[int, str] = {}
     types = _GOT_RELOCS.get(img.machine, ())
@@ -80,7 +87,6 @@ def _got_names(dbg: ModuleDebug) -> dict[int, str]:
                         name_off = struct.unpack_from("<I", dynsym, 24 * idx)[0]
                         end = dynstr.find(b"\0", name_off)
                         out[off] = dynstr[name_off:end].decode("utf-8", "replace")
-    dbg.extra["got"] = out
     return out
 
 
@@ -89,8 +95,15 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
     cached = dbg.extra.get("plt")
     if cached is not None:
         return cached  # type: ignore[return-value]
-    img = dbg.image
     got = _got_names(dbg)
+    with dbg.image.debug_clock:
+        out = _read_plt_names(dbg, got)
+    dbg.extra["plt"] = out
+    return out
+
+
+def _read_plt_names(dbg: ModuleDebug, got: dict[int, str]) -> dict[int, str]:
+    img = dbg.image
     out: dict[int, str] = {}
     for name in _PLT_SECTIONS:
         sec = img.sections.get(name)
@@ -127,7 +140,6 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
                     slot = page + ((w1 >> 10) & 0xFFF) * 8
                     if slot in got:
                         out[pc] = got[slot]
-    dbg.extra["plt"] = out
     return out
 
 
