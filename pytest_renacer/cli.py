@@ -39,6 +39,7 @@ from .tracer.spawn import as_command_line
 
 if TYPE_CHECKING:
     from .output.text import FdSet
+    from .tables import SyscallTable
 
 __all__ = ["USAGE", "Config", "UsageError", "console", "main", "parse_args"]
 
@@ -68,14 +69,18 @@ Filtering:
 Output:
   -o FILE, --output=FILE write the trace to FILE instead of stderr
   -s N, --string-limit=N print at most N bytes of each string (default 32)
-  -y, --decode-fds       print the paths of file descriptors
-  -yy                    and the protocols and addresses of TCP and UDP sockets
+  -y                     print the paths of file descriptors
+  -yy                    and sockets' protocols and addresses (TCP, UDP, UNIX: its peer
+                         and path), devices' numbers, pidfds' processes
+  --decode-fds[=SET]     what -y / -yy print, of path (the default), socket, dev, pidfd
+                         (all, none; !SET: all but)
   -a N, --columns=N      align the return values at column N (default 40)
   -x                     print non-ASCII strings in hex; -xx: every string in hex
-  -v, --no-abbrev        print structures in full (-e verbose=none: as addresses)
+  -v, --no-abbrev        print structures in full (-e abbrev=none); -e abbrev=SET:
+                         abbreviate only these syscalls' structures; -e verbose=SET:
+                         read only these syscalls' structures (the others': addresses)
   -X STYLE               constants by name (abbrev, the default), as numbers (raw) or
-                         both (verbose); applies to the flag and constant arguments,
-                         not yet to those inside structures and command arguments
+                         both (verbose)
   -P PATH, --trace-path=PATH
                          trace only the syscalls on PATH (by name or open fd; repeatable)
   -e read=SET, -e write=SET
@@ -104,7 +109,7 @@ Miscellaneous:
 _SHORT = "cCfhkqrtTvVwxyzZa:e:o:p:P:s:S:X:"
 _LONG = [
     "attach=", "follow-forks", "output-separately", "trace=", "status=", "signal=",
-    "successful-only", "failed-only", "output=", "string-limit=", "decode-fds",
+    "successful-only", "failed-only", "output=", "string-limit=", "decode-fds=",
     "columns=", "strings-in-hex=", "no-abbrev", "verbose=", "const-print-style=",
     "trace-path=", "read=", "write=",
     "syscall-times", "stack-trace", "source", "quiet", "format=", "summary-only",
@@ -130,9 +135,13 @@ class Config:
     relative: bool = False
     fd_paths: bool = False
     fd_sockets: bool = False  # -yy
+    fd_kinds: frozenset[str] | None = None  # --decode-fds=SET (None: as -y / -yy say)
     strsize: int = 32
     acolumn: int = 40  # -a
-    verbose: bool | None = False  # -v, -e verbose=all, -e abbrev=none; None: verbose=none
+    #: -e abbrev=SET (-v: none): the syscalls whose structures are abbreviated ("...")
+    abbrev_expr: str = "all"
+    #: -e verbose=SET: the syscalls whose structures are read at all (others: addresses)
+    verbose_expr: str = "all"
     xlat: int = 0  # -X abbrev|raw|verbose
     trace_paths: list[str] = field(default_factory=list)  # -P
     read_fds: FdSet | None = None  # -e read=
@@ -234,22 +243,87 @@ def _qualify(cfg: Config, arg: str) -> None:
             cfg.signals = _signal_set(value)
         elif qual in ("read", "write"):
             setattr(cfg, f"{qual}_fds", _fd_set(qual, value))
-        elif (qual, value) in (("verbose", "all"), ("abbrev", "none")):
-            cfg.verbose = True  # structures in full, for every syscall
-        elif (qual, value) == ("verbose", "none"):
-            cfg.verbose = None  # structures as their addresses
-        elif (qual, value) == ("abbrev", "all"):
-            cfg.verbose = False
+        elif qual in ("abbrev", "verbose"):
+            parse_trace(value)  # validated now; the text output applies it per syscall
+            setattr(cfg, f"{qual}_expr", value)
         else:
             raise UsageError(f"-e {qual}=...: not supported by renacer")
     except FilterError as e:
         raise UsageError(str(e)) from None
 
 
+def _verbosity(cfg: Config, table: SyscallTable) -> dict[str, Any]:
+    """TextOptions' verbose, abbrev_set and verbose_set for -v, -e abbrev= and -e verbose=."""
+    plain = {"all", "none"}
+    if cfg.abbrev_expr in plain and cfg.verbose_expr in plain:  # no set: nothing to parse
+        return {"verbose": None if cfg.verbose_expr == "none" else cfg.abbrev_expr == "none",
+                "verbose_set": None, "abbrev_set": None}
+    abbrev = parse_trace(cfg.abbrev_expr, table)
+    deref = parse_trace(cfg.verbose_expr, table)
+
+    def uniform(sel: SyscallSet) -> bool:  # "all" or "none": one answer for every syscall
+        return sel.is_all or (not sel.listed and not sel.inverted)
+
+    def none(sel: SyscallSet) -> bool:
+        return not sel.listed and not sel.inverted
+
+    return {
+        "verbose": None if none(deref) else none(abbrev),
+        "verbose_set": None if uniform(deref) else deref,
+        "abbrev_set": None if uniform(abbrev) else abbrev,
+    }
+
+
+#: --decode-fds' kinds (strace 6.1)
+_FD_KINDS = ("path", "socket", "dev", "pidfd")
+
+
+def _fd_kinds(value: str) -> frozenset[str]:
+    """A --decode-fds set: ``path,socket``, ``all``, ``none``, ``!dev``."""
+    body = value.lstrip("!")
+    invert = (len(value) - len(body)) % 2 == 1
+    chosen: set[str] = set()
+    for token in body.split(","):
+        if token == "all":
+            chosen.update(_FD_KINDS)
+        elif token in _FD_KINDS:
+            chosen.add(token)
+        elif token != "none" or "," in body:
+            raise UsageError(f"invalid --decode-fds argument: '{value}' "
+                             f"(expected {', '.join(_FD_KINDS)}, all or none)")
+    return frozenset(_FD_KINDS) - chosen if invert else frozenset(chosen)
+
+
+def _getopt(argv: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """getopt, with --decode-fds' argument optional as in strace (``--decode-fds`` alone is
+    ``--decode-fds=path``): that token is rewritten among the options, not after them."""
+    argv = list(argv)
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--" or not a.startswith("-") or a == "-":
+            break
+        if a.startswith("--"):
+            name = a[2:]
+            if name == "decode-fds":
+                argv[i] = "--decode-fds=path"
+            elif "=" not in name and any(o.startswith(name) and o.endswith("=")
+                                         for o in _LONG):
+                i += 1  # its argument
+        else:
+            for j, ch in enumerate(a[1:], 1):
+                k = _SHORT.find(ch)
+                if k >= 0 and _SHORT[k + 1:k + 2] == ":":
+                    i += j == len(a) - 1  # the argument is the next token
+                    break
+        i += 1
+    return getopt.getopt(argv, _SHORT, _LONG)
+
+
 def parse_args(argv: Sequence[str]) -> Config:
     """The command line as a :class:`Config`; :class:`UsageError` when it is wrong."""
     try:
-        opts, rest = getopt.getopt(list(argv), _SHORT, _LONG)
+        opts, rest = _getopt(list(argv))
     except getopt.GetoptError as e:
         raise UsageError(str(e)) from None
     cfg = Config(command=list(rest))
@@ -278,7 +352,8 @@ def parse_args(argv: Sequence[str]) -> Config:
             cfg.fd_sockets = cfg.fd_paths  # -yy
             cfg.fd_paths = True
         elif opt == "--decode-fds":
-            cfg.fd_paths = True
+            cfg.fd_kinds = _fd_kinds(value or "path")
+            cfg.fd_paths = bool(cfg.fd_kinds)
         elif opt in ("-s", "--string-limit"):
             cfg.strsize = _int_arg("-s", value)
         elif opt in ("-a", "--columns"):
@@ -291,7 +366,7 @@ def parse_args(argv: Sequence[str]) -> Config:
                 raise UsageError(f"invalid --strings-in-hex argument: '{value}'")
             cfg.xstyle = styles[value]
         elif opt in ("-v", "--no-abbrev"):
-            _qualify(cfg, "verbose=all")
+            _qualify(cfg, "abbrev=none")
         elif opt == "--verbose":
             _qualify(cfg, "verbose=" + value)
         elif opt in ("-X", "--const-print-style"):
@@ -483,8 +558,8 @@ class _Runner:
                 stack_fn = self._stack_fn() if first_own is not None else None
                 options = TextOptions(
                     strsize=cfg.strsize, fd_paths=cfg.fd_paths, acolumn=cfg.acolumn,
-                    fd_sockets=cfg.fd_sockets,
-                    xstyle=cfg.xstyle, verbose=cfg.verbose, xlat=cfg.xlat,
+                    fd_sockets=cfg.fd_sockets, fd_kinds=cfg.fd_kinds,
+                    xstyle=cfg.xstyle, xlat=cfg.xlat, **_verbosity(cfg, self.table),
                     trace_paths=_path_set(cfg.trace_paths) if cfg.trace_paths else None,
                     read_fds=cfg.read_fds, write_fds=cfg.write_fds,
                     syscall_times=cfg.syscall_times, timestamps=cfg.timestamps,

@@ -16,7 +16,9 @@ A row matches when the two logs, the program's stdout and the exit statuses are 
 and, in the ``{tracer}`` rows, the tracers' own stderr messages (their names replaced;
 elsewhere a usage error still shows as a different exit status).  Only what is not the
 tracer's doing is normalized: the address of execve's environment (in the tracer's own
-memory) and the wall clock (time()'s value and date: the runs are seconds apart).
+memory), the wall clock (time()'s value and date: the runs are seconds apart) and the
+inode numbers of sockets and pipes (``socket:[1600246]``, ``UNIX-STREAM:[1600246->...``:
+numbered by first appearance, so that a peer still names the same socket).
 
 ``python tests/fidelity_suite.py [-v] [--strace-itself] [FAMILY...]`` prints the
 per-family table (rows whose every line equals strace's / rows); ``-v`` shows the
@@ -46,6 +48,8 @@ _CASE = re.compile(r"^//@\s*([\w-]+)\s*((?:\|.*)+)$")
 _ENVP = re.compile(r"(execve\(.*\]), 0x[0-9a-f]+ (/\* \d+ vars \*/\))")
 #: The wall clock (time()'s value and its date): the two runs happen seconds apart.
 _EPOCH = re.compile(r"\b1[7-9]\d{8}\b")
+#: an inode number of a socket or pipe, in <socket:[N]>, <pipe:[N]>, <UNIX...:[N->M,...]>
+_INODE = re.compile(r"((?:socket|pipe|UNIX[-A-Z]*):\[|->)(\d{4,})\b")
 _DATE = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}\b")
 #: How long one traced case may run (they take milliseconds).
 TIMEOUT = 60
@@ -105,6 +109,10 @@ class Outcome:
         """The lines compared; the tracer's own messages only with ``messages``."""
         log = [_DATE.sub("DATE", _EPOCH.sub("EPOCH", _ENVP.sub(r"\1, ENVP \2", line)))
                for line in self.log.splitlines()]
+        inodes: dict[str, str] = {}
+        log = [_INODE.sub(lambda m: m.group(1) + inodes.setdefault(m.group(2),
+                                                                   f"INODE{len(inodes)}"), line)
+               for line in log]
         err = [line.replace(tracer + ":", "TRACER:", 1) for line in self.stderr.splitlines()
                if messages or not line.startswith(tracer + ":")]
         return [*log, "--- stdout", *self.stdout.splitlines(), "--- stderr", *err,

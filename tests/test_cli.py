@@ -105,6 +105,32 @@ def test_ff_without_output_is_f():
     assert parse_args(["-ff", "true"]).follow == 1
 
 
+@pytest.mark.parametrize(("argv", "verbose", "deref", "full"), [
+    # strace's verbose(tcp) (structures read at all) and abbrev(tcp), per syscall
+    ([], False, {"uname", "fstat"}, set()),
+    (["-v"], True, {"uname", "fstat"}, {"uname", "fstat"}),
+    (["-e", "abbrev=none"], True, {"uname", "fstat"}, {"uname", "fstat"}),
+    (["-e", "verbose=none", "-v"], None, set(), set()),
+    (["-v", "-e", "verbose=all"], True, {"uname", "fstat"}, {"uname", "fstat"}),
+    (["-e", "verbose=uname"], False, {"uname"}, set()),
+    (["-e", "verbose=!uname", "-v"], True, {"fstat"}, {"fstat"}),
+    (["-e", "verbose=%desc"], False, {"fstat"}, set()),
+    (["-e", "abbrev=uname"], False, {"uname", "fstat"}, {"fstat"}),
+    (["-e", "abbrev=!uname"], False, {"uname", "fstat"}, {"uname"}),
+    (["-v", "-e", "abbrev=all"], False, {"uname", "fstat"}, set()),
+])
+def test_verbose_and_abbrev_sets(argv, verbose, deref, full):
+    from pytest_renacer.output.text import TextOptions, TextSink
+
+    table = cli.table_for()
+    options = TextOptions(**cli._verbosity(parse_args([*argv, "true"]), table))
+    sink = TextSink(table, options, io.StringIO())
+    per_call = {name: sink._verbose(table.by_name[name].nr) for name in ("uname", "fstat")}
+    assert {n for n, v in per_call.items() if v is not None} == deref
+    assert {n for n, v in per_call.items() if v} == full
+    assert options.verbose == verbose
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     ([], "must have PROG [ARGS] or -p PID"),
     (["-j", "true"], "option -j not recognized"),
@@ -118,6 +144,8 @@ def test_ff_without_output_is_f():
     (["-e", "signal=SIGNOPE", "true"], "invalid signal 'SIGNOPE'"),
     (["-e", "inject=openat:error=ENOENT", "true"], "not supported"),
     (["-e", "bogus=1", "true"], "bogus"),
+    (["-e", "verbose=unmae", "true"], "unmae"),
+    (["-e", "abbrev=%nosuchclass", "true"], "nosuchclass"),
     (["-p", "abc"], "Invalid process id: 'abc'"),
     (["-p", "0"], "Invalid process id: '0'"),
     (["-p", "12", "true"], "cannot be combined"),
@@ -790,3 +818,23 @@ def test_signals_ignored_at_start_stay_ignored_for_the_command(tmp_path):
                          capture_output=True, text=True, preexec_fn=ignore,
                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert api.stdout == plain, api.stderr
+
+
+@pytest.mark.parametrize(("argv", "kinds"), [
+    (["--decode-fds", "-o", "x", "true"], {"path"}),
+    (["--decode-fds=socket,dev", "true"], {"socket", "dev"}),
+    (["--decode-fds=all", "true"], {"path", "socket", "dev", "pidfd"}),
+    (["--decode-fds=!path", "true"], {"socket", "dev", "pidfd"}),
+    (["--decode-fds=none", "true"], set()),
+    (["-o", "--decode-fds", "true"], None),  # a file named --decode-fds
+    (["-e", "trace=none", "--", "prog", "--decode-fds"], None),  # the command's argument
+])
+def test_decode_fds_sets(argv, kinds):
+    cfg = parse_args(argv)
+    assert cfg.fd_kinds == (frozenset(kinds) if kinds is not None else None)
+    assert cfg.fd_paths == bool(kinds)
+
+
+def test_decode_fds_bad_set():
+    with pytest.raises(UsageError, match="invalid --decode-fds argument: 'sockets'"):
+        parse_args(["--decode-fds=sockets", "true"])

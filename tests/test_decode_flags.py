@@ -1,18 +1,12 @@
-"""Flag and enum tables: values checked against this machine's headers, text against strace."""
+"""Flag and enum printers: their text against strace's (the values are generated from the
+headers: tests/test_tables_xlat.py)."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_renacer.decode import flags as F
-from pytest_renacer.tables import host_arch
 
 ALL = 0xFFFFFFFF
 
@@ -290,116 +284,3 @@ def test_flag_names_are_unique_per_table() -> None:
     for name, table in F.ALL_XLATS.items():
         names = [n for n, _ in table.names()]
         assert len(names) == len(set(names)), name
-
-
-# --- the values against the system headers -------------------------------------------------
-
-#: The UAPI headers that define the tables' constants (they coexist in one file).
-_UAPI = (
-    "linux/fcntl.h", "linux/fs.h", "linux/stat.h", "linux/xattr.h", "linux/falloc.h",
-    "linux/mount.h", "linux/inotify.h", "linux/openat2.h", "linux/close_range.h",
-    "linux/memfd.h", "linux/magic.h", "linux/mman.h", "linux/sched.h", "linux/wait.h",
-    "linux/prctl.h", "asm/prctl.h", "linux/resource.h", "linux/personality.h",
-    "linux/ptrace.h", "linux/seccomp.h", "linux/membarrier.h", "linux/rseq.h",
-    "linux/signal.h", "linux/time.h", "linux/futex.h", "linux/poll.h", "linux/eventpoll.h",
-    "linux/random.h", "asm/termbits.h", "asm/ioctls.h", "linux/sockios.h", "linux/kd.h",
-    "linux/vt.h", "asm/ioctl.h", "linux/netlink.h", "linux/if_ether.h", "linux/in.h",
-    "linux/in6.h", "linux/tcp.h", "linux/udp.h", "linux/if_packet.h", "linux/fadvise.h",
-    "linux/elf.h", "linux/capability.h",
-)
-#: headers that clash with the others, each tried alone last
-_APART = (("linux/icmp.h",),)
-#: glibc headers tried for the names the UAPI headers above do not define
-_GLIBC = ("sys/socket.h", "netinet/in.h", "sys/mman.h", "sys/statvfs.h", "sys/eventfd.h",
-          "sys/timerfd.h", "sys/signalfd.h", "fcntl.h", "unistd.h", "sched.h", "signal.h",
-          "sys/ptrace.h", "netinet/tcp.h", "netinet/udp.h")
-#: Tables whose values cannot be checked here (another architecture's headers).
-_OTHER_ARCH = {"OPEN_MODE_FLAGS_AARCH64"}
-#: Names strace prints that no UAPI or glibc header defines: kernel-internal constants
-#: (include/linux/...) or numbers strace itself names (decode/ keeps strace's spelling).
-_NOT_IN_HEADERS = {
-    "SUID_DUMP_DISABLE", "SUID_DUMP_USER", "SUID_DUMP_ROOT",  # linux/sched/coredump.h
-    "ST_VALID", "ST_NOSYMFOLLOW",  # include/linux/statfs.h
-    # include/linux/socket.h (kernel-internal message flags and socket levels)
-    "MSG_CMSG_COMPAT", "MSG_NO_SHARED_FRAGS", "MSG_PROBE", "MSG_SENDPAGE_NOTLAST",
-    "SCM_SECURITY", "SOL_ATALK", "SOL_AX25", "SOL_IPX", "SOL_NETROM", "SOL_ROSE",
-    "SOL_SCTP", "SOL_UDPLITE",
-    "FUTEX_FD_PRIVATE",  # FUTEX_FD | FUTEX_PRIVATE_FLAG (FUTEX_FD left the headers)
-    "TCP_COOKIE_TRANSACTIONS",  # 15, removed from linux/tcp.h; strace still names it
-    "FUSE_SUPER_MAGIC",  # fs/fuse/inode.c
-    "SO_RCVMARK",  # Linux 6.2
-    "IPV6_RECVERR_RFC4884",  # linux/in6.h of newer kernels
-    "F_SEAL_FUTURE_WRITE",
-    "TIOCGRS485", "TIOCSRS485",
-    "PR_SET_VMA", "PR_SME_SET_VL", "PR_SME_GET_VL",
-    "MFD_HUGE_SHIFT",
-}
-
-
-#: asm-generic/fcntl.h defines these (12, 13, 14) for 32-bit ABIs only, glibc's 64-bit
-#: values differ (5, 6, 7); strace 6.1 on x86_64 names the 32-bit ones, as we do.
-_ABI32_ONLY = {"F_GETLK64", "F_SETLK64", "F_SETLKW64"}
-
-
-def _c_source(names: list[str], headers: tuple[str, ...]) -> str:
-    """One global per constant; ``gcc -S`` turns each into ``v_NAME: .quad VALUE``."""
-    lines = ["#define _GNU_SOURCE", "#include <stddef.h>"] + [f"#include <{h}>" for h in headers]
-    lines += [f"unsigned long long v_{n} = (unsigned long long)({n});" for n in names]
-    return "\n".join(lines) + "\n"
-
-
-def _compile_values(tmp: Path, headers: tuple[str, ...], names: list[str]) -> dict[str, int]:
-    """The constants as ``headers`` define them (the names they lack left out)."""
-    cc = shutil.which("gcc") or shutil.which("cc")
-    assert cc is not None
-    src, asm = tmp / "values.c", tmp / "values.s"
-    first = len(headers) + 3  # the source line of the first name
-    for _round in range(3):
-        src.write_text(_c_source(names, headers))
-        res = subprocess.run([cc, "-w", "-S", "-o", str(asm), str(src)], capture_output=True,
-                             text=True)
-        if res.returncode == 0:
-            return {name: int(value) & (2**64 - 1) if kind == "quad" else 0
-                    for name, kind, value in re.findall(
-                        r"^v_(\w+):\s*\n\s*\.(quad|zero)\s+(-?\d+)", asm.read_text(),
-                        re.MULTILINE)}
-        bad = {int(n) - first for n in re.findall(r"values\.c:(\d+):\d+: error", res.stderr)}
-        assert bad, res.stderr[-2000:]
-        names = [n for i, n in enumerate(names) if i not in bad]
-    raise AssertionError("could not compile the constants")
-
-
-@pytest.mark.skipif(shutil.which("gcc") is None and shutil.which("cc") is None,
-                    reason="no C compiler to read the system headers with")
-@pytest.mark.skipif(host_arch() != "x86_64",
-                    reason="compares the x86_64 tables with this host's headers (asm/prctl.h...)")
-def test_constants_match_the_system_headers(tmp_path: Path) -> None:
-    ours: dict[str, tuple[str, int]] = {}
-    for tname, table in F.ALL_XLATS.items():
-        if tname in _OTHER_ARCH:
-            continue
-        for name, value in table.names():
-            if name.startswith("__O") or "<<" in name:
-                continue
-            ours.setdefault(name, (tname, value))
-    # the kernel's spelling first, glibc's for what the UAPI headers leave out
-    values = _compile_values(tmp_path, _UAPI, sorted(ours))
-    for headers in (_GLIBC, *_APART):
-        values.update(_compile_values(tmp_path, headers, sorted(set(ours) - set(values))))
-    still = set(ours) - set(values)
-    mismatches = []
-    for name, value in values.items():
-        tname, ours_value = ours[name]
-        if name in _ABI32_ONLY:
-            continue
-        width = 64 if ours_value > 0xFFFFFFFF or (
-            value > 0xFFFFFFFF and (value >> 32) != 0xFFFFFFFF) else 32
-        mask = (1 << width) - 1
-        if tname == "PERSONALITY_TYPES":  # strace names the PER_MASK part of the value
-            value &= 0xFF
-        if ours_value & mask != value & mask:
-            mismatches.append(f"{tname}.{name}: ours {ours_value:#x}, headers {value:#x}")
-    assert not mismatches
-    assert still <= _NOT_IN_HEADERS, sorted(still - _NOT_IN_HEADERS)
-    assert len(values) > 0.9 * len(ours)
-

@@ -989,3 +989,67 @@ def test_every_syscall_with_patterned_values() -> None:
                     assert isinstance(text, str)
                     decode_args(info, raw, captured, retval, arch=arch)
                     format_retval(info, retval, None, captured, raw=raw, arch=arch)
+
+
+def test_xlat_styles_constants_inside_structures_and_whole_call_printers() -> None:
+    """-X raw|verbose reach clone's flags and signal, a sigaction's fields, fcntl's and
+    ioctl's constants, a siginfo (strace 6.1's lines); prctl's return note keeps its name."""
+    from pytest_renacer.decode import format_siginfo
+    from pytest_renacer.decode.format import call_formatter
+
+    def args(name: str, raw: tuple[int, ...], cap: dict[Any, object], ret: int,
+             xlat: int) -> str:
+        return ", ".join(call_formatter(T.by_name[name], arch="x86_64", xlat=xlat)
+                         .arg_list(raw, cap, ret))
+
+    clone = (0x1200011, 0, 0, 0x7F00, 0)
+    assert args("clone", clone, {}, 5, 1).startswith("child_stack=NULL, flags=0x1200000|17")
+    assert args("clone", clone, {}, 5, 2).startswith(
+        "child_stack=NULL, flags=0x1200000 /* CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID */"
+        "|17 /* SIGCHLD */")
+    sa = struct.pack("<QQQQ", 1, 0x14000000, 0x7F0000001000, 0)
+    assert args("rt_sigaction", (10, 0x1000, 0, 8), {1: sa}, 0, 2) == (
+        "10 /* SIGUSR1 */, {sa_handler=0x1 /* SIG_IGN */, sa_mask=[], "
+        "sa_flags=0x14000000 /* SA_RESTORER|SA_RESTART */, sa_restorer=0x7f0000001000}, "
+        "NULL, 8")
+    assert args("rt_sigaction", (10, 0x1000, 0, 8), {1: sa}, 0, 1) == (
+        "10, {sa_handler=0x1, sa_mask=[], sa_flags=0x14000000, sa_restorer=0x7f0000001000}, "
+        "NULL, 8")
+    assert args("fcntl", (3, 2, 1), {}, 0, 1) == "3, 0x2, 0x1"
+    assert args("fcntl", (3, 2, 1), {}, 0, 0) == "3, F_SETFD, FD_CLOEXEC"  # unchanged
+    getfd = call_formatter(T.by_name["fcntl"], arch="x86_64", xlat=2)
+    assert getfd.retval((3, 1), {}, 1, None) == "0x1 (flags 0x1 /* FD_CLOEXEC */)"
+    dumpable = call_formatter(T.by_name["prctl"], arch="x86_64", xlat=1)
+    assert dumpable.arg_list((3, 0, 0, 0, 0), {}, 1) == ["0x3"]
+    assert dumpable.retval((3, 0, 0, 0, 0), {}, 1, None) == "1 (SUID_DUMP_USER)"
+    info = struct.pack("<iii4xiIi", 17, 0, 1, 42, 0, 3)
+    assert format_siginfo(info, 2).startswith(
+        "{si_signo=17 /* SIGCHLD */, si_code=0x1 /* CLD_EXITED */, si_pid=42")
+    assert format_siginfo(info).startswith("{si_signo=SIGCHLD, si_code=CLD_EXITED,")
+
+
+def test_xlat_styles_socket_addresses_as_strace() -> None:
+    """-X raw|verbose: a sockaddr's family as a number, its port and address as their bytes
+    (strace 6.1's lines for AF_INET and AF_INET6; AF_UNIX keeps its path)."""
+    from pytest_renacer.decode.format import call_formatter
+
+    def args(addr: bytes, xlat: int) -> str:
+        f = call_formatter(T.by_name["connect"], arch="x86_64", xlat=xlat)
+        return f.arg_list((3, 0x1000, len(addr)), {1: addr}, 0)[1]
+
+    inet = struct.pack("<H", 2) + bytes([0x10, 0x92, 127, 0, 0, 1]) + bytes(8)
+    assert args(inet, 1) == (
+        '{sa_family=0x2, sin_port="\\x10\\x92", sin_addr="\\x7f\\x00\\x00\\x01"}')
+    assert args(inet, 2) == (
+        '{sa_family=0x2 /* AF_INET */, sin_port="\\x10\\x92" /* htons(4242) */, '
+        'sin_addr="\\x7f\\x00\\x00\\x01" /* inet_addr("127.0.0.1") */}')
+    inet6 = (struct.pack("<H", 10) + bytes([0x10, 0x93, 0, 0, 0, 5]) + bytes(15) + b"\x01"
+             + bytes(4))
+    assert args(inet6, 2) == (
+        '{sa_family=0xa /* AF_INET6 */, sin6_port="\\x10\\x93" /* htons(4243) */, '
+        'sin6_flowinfo="\\x00\\x00\\x00\\x05" /* htonl(5) */, sin6_addr="' + "\\x00" * 15
+        + '\\x01" /* inet_pton(AF_INET6, "::1") */, sin6_scope_id=0}')
+    unix = struct.pack("<H", 1) + b"/nonexistent\0"
+    assert args(unix, 1) == '{sa_family=0x1, sun_path="/nonexistent"}'
+    assert args(inet, 0) == (
+        '{sa_family=AF_INET, sin_port=htons(4242), sin_addr=inet_addr("127.0.0.1")}')

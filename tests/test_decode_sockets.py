@@ -31,7 +31,37 @@ def test_bound_udp_and_connected_tcp_sockets():
 
 def test_other_links_are_left_alone():
     assert socket_text(os.getpid(), "/etc/passwd") == "/etc/passwd"
-    unbound = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    unbound = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # in no /proc/net table
     with unbound:
         link = os.readlink(f"/proc/self/fd/{unbound.fileno()}")
         assert socket_text(os.getpid(), link) == link
+
+
+def test_unix_sockets_with_their_peers_and_paths(tmp_path) -> None:
+    """-yy's UNIX-STREAM:[ino->peer,"path"], as strace 6.1 prints it (NETLINK_SOCK_DIAG)."""
+    so = socket
+
+    def ino(s: so.socket) -> int:
+        return os.fstat(s.fileno()).st_ino
+
+    def text(s: so.socket) -> str:
+        return socket_text(os.getpid(), os.readlink(f"/proc/self/fd/{s.fileno()}"))
+
+    a, b = so.socketpair()
+    listener = so.socket(so.AF_UNIX, so.SOCK_STREAM)
+    listener.bind(str(tmp_path / "s"))
+    listener.listen()
+    client = so.socket(so.AF_UNIX, so.SOCK_STREAM)
+    client.connect(str(tmp_path / "s"))
+    server, _ = listener.accept()
+    dgram = so.socket(so.AF_UNIX, so.SOCK_DGRAM)
+    abstract = so.socket(so.AF_UNIX, so.SOCK_SEQPACKET)
+    abstract.bind(b"\0renacer-test")
+    with a, b, listener, client, server, dgram, abstract:
+        assert text(a) == f"UNIX-STREAM:[{ino(a)}->{ino(b)}]"
+        path = f'"{tmp_path / "s"}"'
+        assert text(listener) == f"UNIX-STREAM:[{ino(listener)},{path}]"
+        assert text(server) == f"UNIX-STREAM:[{ino(server)}->{ino(client)},{path}]"
+        assert text(client) == f"UNIX-STREAM:[{ino(client)}->{ino(server)}]"
+        assert text(dgram) == f"UNIX:[{ino(dgram)}]"
+        assert text(abstract) == f'UNIX:[{ino(abstract)},"@renacer-test"]'

@@ -443,3 +443,47 @@ def test_parsers_never_raise(raw: bytes) -> None:
         S.text_sockaddr(sa)
     S.count_dirents(raw)
     S.fd_set_bits(raw, 100)
+
+
+def test_termios_and_rusage_in_full_with_v() -> None:
+    """-v: c_line and c_cc of a termios, every field of an rusage (strace -v's lines)."""
+    cc = bytes([3, 0x1C, 0x7F, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1A, 0, 0x12, 0xF, 0x17, 0x16, 0,
+                0, 0])
+    data = struct.pack("<IIII", 0o400 | 0o2000, 5, 0o277, 0o105073) + b"\0" + cc
+    t = S.parse_termios(data)
+    assert t is not None
+    assert S.text_termios_full(t) == (
+        "{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, "
+        "c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, "
+        "c_line=N_TTY, c_cc=[[VINTR]=0x3, [VQUIT]=0x1c, [VERASE]=0x7f, [VKILL]=0x15, "
+        "[VEOF]=0x4, [VTIME]=0, [VMIN]=0x1, [VSWTC]=0, [VSTART]=0x11, [VSTOP]=0x13, "
+        "[VSUSP]=0x1a, [VEOL]=0, [VREPRINT]=0x12, [VDISCARD]=0xf, [VWERASE]=0x17, "
+        "[VLNEXT]=0x16, [VEOL2]=0, [17]=0, [18]=0]}")
+    ru = struct.pack("<4q", 0, 0, 0, 981) + struct.pack("<14q", 1200, 0, 0, 0, 61, 0, 0, 0, 0,
+                                                          0, 0, 0, 86, 0)
+    r = S.parse_rusage(ru)
+    assert r is not None
+    assert S.text_rusage_full(r) == (
+        "{ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=981}, ru_maxrss=1200, "
+        "ru_ixrss=0, ru_idrss=0, ru_isrss=0, ru_minflt=61, ru_majflt=0, ru_nswap=0, "
+        "ru_inblock=0, ru_oublock=0, ru_msgsnd=0, ru_msgrcv=0, ru_nsignals=0, ru_nvcsw=86, "
+        "ru_nivcsw=0}")
+
+
+def test_timex_and_the_clock_state() -> None:
+    """clock_adjtime's struct timex and its return value, as strace 6.1 printed them."""
+    from pytest_renacer.decode import format_retval
+
+    raw = struct.pack("<I4x4qi4x3q2q3qi4x5qi", 0, 0, 0, 16000000, 16000000, 0x40, 2, 1,
+                      32768000, 1796399485, 663630, 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    t = S.parse_timex(raw.ljust(208, b"\0"))
+    assert t is not None
+    assert S.text_timex(t) == (
+        "{modes=0, offset=0, freq=0, maxerror=16000000, esterror=16000000, "
+        "status=STA_UNSYNC, constant=2, precision=1, tolerance=32768000, "
+        "time={tv_sec=1796399485, tv_usec=663630}, tick=10000, ppsfreq=0, jitter=0, shift=0, "
+        "stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}")
+    from pytest_renacer.tables import table_for
+
+    info = table_for("x86_64").by_name["clock_adjtime"]
+    assert format_retval(info, 5, None, {}, raw=(0, 0x1000)) == "5 (TIME_ERROR)"

@@ -21,7 +21,9 @@ import fidelity_suite as suite
 UNMATCHED: dict[str, str] = {
     "setup:ignored[sh -c 'trap \"\" INT QUIT TERM USR1 PIPE; exec {tracer} -o {log} "
     "-e trace=none {prog} ignored']":
-        "Python ignores SIGPIPE at start-up: whether renacer's caller ignored it is lost",
+        "Python ignores SIGPIPE at start-up, before any Python code runs, and discards the "
+        "old disposition: SigIgn on python -S's first line is the same whether the caller "
+        "ignored SIGPIPE or not (docs/cli.md); only a non-Python launcher could keep it",
 }
 
 _WHY = suite.available()

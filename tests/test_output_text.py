@@ -56,7 +56,7 @@ class PlainFormatter:
 @pytest.fixture(autouse=True)
 def plain_decoding(monkeypatch):
     monkeypatch.setattr(text_mod.decode, "call_formatter", PlainFormatter)
-    monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b: "{si_signo=X}")
+    monkeypatch.setattr(text_mod.decode, "format_siginfo", lambda b, xlat=0: "{si_signo=X}")
 
 
 def sink(**options):
@@ -400,3 +400,24 @@ def test_source_location_of_each_stack():
     assert [line.split("= 10")[1] for line in out.getvalue().splitlines()] == [
         " [/src/prog.c:12 in main]", " [/src/prog.c:12 in main]",
         " [/src/prog.c:20 in helper]", " [/src/prog.c:12 in main]", ""]
+
+
+def test_decode_fds_kinds(tmp_path) -> None:
+    """--decode-fds=SET: a pidfd's process, a device's numbers, paths only when asked."""
+    from pytest_renacer.output.text import _fd_text
+
+    pid = os.getpid()
+    all_kinds = frozenset({"path", "socket", "dev", "pidfd"})
+    pidfd = os.pidfd_open(pid)
+    null = os.open("/dev/null", os.O_RDONLY)
+    try:
+        assert _fd_text(pid, pidfd, "anon_inode:[pidfd]", all_kinds, 0) == f"pid:{pid}"
+        assert _fd_text(pid, pidfd, "anon_inode:[pidfd]", frozenset({"path"}), 0) == (
+            "anon_inode:[pidfd]")
+        assert _fd_text(pid, pidfd, "anon_inode:[pidfd]", frozenset({"dev"}), 0) is None
+        assert _fd_text(pid, null, "/dev/null", frozenset({"dev"}), 0) == "/dev/null<char 1:3>"
+        assert _fd_text(pid, null, "/dev/null", frozenset({"socket"}), 0) is None
+        assert _fd_text(pid, -100, str(tmp_path), all_kinds, 0) == str(tmp_path)
+    finally:
+        os.close(pidfd)
+        os.close(null)

@@ -17,9 +17,8 @@ asm/unistd.h defines; the C preprocessor (gcc -E -dM) resolves them.
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
-import importlib.machinery
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -74,29 +73,29 @@ class HeaderInfo:
 
 
 def load_vocabulary(path: Path = TABLES_API) -> tuple[frozenset[str], frozenset[str]]:
-    """ARG_KINDS and CLASSES of the tables API module."""
-    # It imports ``..record``: it is loaded as ``tables`` of a stand-in package whose
-    # path is the package's directory (record.py imports nothing of ours).
-    parent = importlib.util.module_from_spec(importlib.machinery.ModuleSpec(
-        "_renacer_pkg", None, is_package=True))
-    parent.__path__ = [str(path.parent.parent)]
-    spec = importlib.util.spec_from_file_location("_renacer_pkg.tables", path)
-    if spec is None or spec.loader is None:
-        raise GenError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["_renacer_pkg"] = parent
-    sys.modules[spec.name] = module
+    """ARG_KINDS and CLASSES of the tables API module, read from its source (executing it
+    alone would fail: it imports its package's siblings)."""
     try:
-        spec.loader.exec_module(module)
-    finally:
-        for name in [n for n in sys.modules if n == "_renacer_pkg" or
-                     n.startswith("_renacer_pkg.")]:
-            del sys.modules[name]
-    kinds: object = module.ARG_KINDS
-    classes: object = module.CLASSES
-    if not isinstance(kinds, frozenset) or not isinstance(classes, frozenset):
+        tree = ast.parse(path.read_text(), str(path))
+    except (OSError, SyntaxError) as exc:
+        raise GenError(f"cannot load {path}: {exc}") from exc
+    found: dict[str, frozenset[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, value = node.target.id, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name):
+            name, value = node.targets[0].id, node.value
+        else:
+            continue
+        if name in ("ARG_KINDS", "CLASSES"):
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id == "frozenset" and len(value.args) == 1):
+                raise GenError(f"{path}: {name} must be frozenset({{...}}) of literals")
+            found[name] = frozenset(str(k) for k in ast.literal_eval(value.args[0]))
+    if set(found) != {"ARG_KINDS", "CLASSES"}:
         raise GenError(f"{path}: ARG_KINDS and CLASSES must be frozensets")
-    return frozenset(str(k) for k in kinds), frozenset(str(c) for c in classes)
+    return found["ARG_KINDS"], found["CLASSES"]
 
 
 # --------------------------------------------------------------------------------------

@@ -840,7 +840,7 @@ for _kind, _size in (("timespec", 16), ("timeval", 16), ("itimerspec", 32),
     _KIND_STEPS[_kind + "_out"] = (None, _x)
 _KIND_STEPS["loff_in"] = _KIND_STEPS.pop("loff")  # splice's offsets: read, not written back
 for _kind, _size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
-                     ("sysinfo_out", 112), ("rusage_out", 144)):
+                     ("sysinfo_out", 112), ("rusage_out", 144), ("timex_out", 208)):
     _KIND_STEPS[_kind] = (None, _fixed(_size)[1])
 del _kind, _size, _e, _x
 

@@ -57,7 +57,7 @@ def _step_table(cap: C.Capturer) -> dict[Any, tuple[int, int]]:
         table[C._KIND_STEPS[kind][0]] = (E_FIXED, size)
         table[C._KIND_STEPS[kind + "_out"][1]] = (X_FIXED, size)
     for kind, size in (("statx_out", 256), ("statfs_out", 120), ("utsname_out", 390),
-                       ("sysinfo_out", 112), ("rusage_out", 144)):
+                       ("sysinfo_out", 112), ("rusage_out", 144), ("timex_out", 208)):
         table[C._KIND_STEPS[kind][1]] = (X_FIXED, size)
     for kind, size in (("open_how", 24), ("sigset", 8), ("cpu_set", 128)):
         table[C._KIND_STEPS[kind][0]] = (E_SIZED, size)

@@ -1,14 +1,18 @@
 """Error numbers, signals, siginfo_t and wait statuses, printed as strace 6.1 prints them.
 
-Values come from the Linux UAPI headers (``asm-generic/errno*.h``, ``asm/signal.h``,
-``asm-generic/siginfo.h``); the kernel-internal restart codes (512 and up) come from the
-kernel's ``include/linux/errno.h``, which strace knows too.
+The names and values are generated into ``tables/xlat.py`` (tools/gen_flag_tables.py) from
+the Linux UAPI headers (``asm-generic/errno*.h``, ``asm/signal.h``, ``asm/siginfo.h``,
+``linux/audit.h``); the kernel-internal restart codes (512 and up) are the kernel's
+``include/linux/errno.h``, which strace knows too.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+
+from ..tables import xlat as X
+from .flags import set_style, styled
 
 __all__ = [
     "ERRNO_NAMES",
@@ -21,42 +25,18 @@ __all__ = [
     "signal_name",
 ]
 
+def _by_value(table: tuple[object, object, tuple[tuple[str, int], ...]],
+              signed: bool = False) -> dict[int, str]:
+    """value -> name of a generated table of tables/xlat.py (the first name of a value)."""
+    out: dict[int, str] = {}
+    for name, value in table[2]:
+        out.setdefault(value - (value >> 31 << 32) if signed else value, name)
+    return out
+
+
 #: errno value -> name (asm-generic/errno-base.h, asm-generic/errno.h: the same on
-#: x86_64 and aarch64), plus the kernel-internal codes a tracer can see.
-ERRNO_NAMES: dict[int, str] = {
-    1: "EPERM", 2: "ENOENT", 3: "ESRCH", 4: "EINTR", 5: "EIO", 6: "ENXIO", 7: "E2BIG",
-    8: "ENOEXEC", 9: "EBADF", 10: "ECHILD", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES",
-    14: "EFAULT", 15: "ENOTBLK", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV", 19: "ENODEV",
-    20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 23: "ENFILE", 24: "EMFILE", 25: "ENOTTY",
-    26: "ETXTBSY", 27: "EFBIG", 28: "ENOSPC", 29: "ESPIPE", 30: "EROFS", 31: "EMLINK",
-    32: "EPIPE", 33: "EDOM", 34: "ERANGE", 35: "EDEADLK", 36: "ENAMETOOLONG",
-    37: "ENOLCK", 38: "ENOSYS", 39: "ENOTEMPTY", 40: "ELOOP", 42: "ENOMSG", 43: "EIDRM",
-    44: "ECHRNG", 45: "EL2NSYNC", 46: "EL3HLT", 47: "EL3RST", 48: "ELNRNG", 49: "EUNATCH",
-    50: "ENOCSI", 51: "EL2HLT", 52: "EBADE", 53: "EBADR", 54: "EXFULL", 55: "ENOANO",
-    56: "EBADRQC", 57: "EBADSLT", 59: "EBFONT", 60: "ENOSTR", 61: "ENODATA", 62: "ETIME",
-    63: "ENOSR", 64: "ENONET", 65: "ENOPKG", 66: "EREMOTE", 67: "ENOLINK", 68: "EADV",
-    69: "ESRMNT", 70: "ECOMM", 71: "EPROTO", 72: "EMULTIHOP", 73: "EDOTDOT",
-    74: "EBADMSG", 75: "EOVERFLOW", 76: "ENOTUNIQ", 77: "EBADFD", 78: "EREMCHG",
-    79: "ELIBACC", 80: "ELIBBAD", 81: "ELIBSCN", 82: "ELIBMAX", 83: "ELIBEXEC",
-    84: "EILSEQ", 85: "ERESTART", 86: "ESTRPIPE", 87: "EUSERS", 88: "ENOTSOCK",
-    89: "EDESTADDRREQ", 90: "EMSGSIZE", 91: "EPROTOTYPE", 92: "ENOPROTOOPT",
-    93: "EPROTONOSUPPORT", 94: "ESOCKTNOSUPPORT", 95: "EOPNOTSUPP", 96: "EPFNOSUPPORT",
-    97: "EAFNOSUPPORT", 98: "EADDRINUSE", 99: "EADDRNOTAVAIL", 100: "ENETDOWN",
-    101: "ENETUNREACH", 102: "ENETRESET", 103: "ECONNABORTED", 104: "ECONNRESET",
-    105: "ENOBUFS", 106: "EISCONN", 107: "ENOTCONN", 108: "ESHUTDOWN",
-    109: "ETOOMANYREFS", 110: "ETIMEDOUT", 111: "ECONNREFUSED", 112: "EHOSTDOWN",
-    113: "EHOSTUNREACH", 114: "EALREADY", 115: "EINPROGRESS", 116: "ESTALE",
-    117: "EUCLEAN", 118: "ENOTNAM", 119: "ENAVAIL", 120: "EISNAM", 121: "EREMOTEIO",
-    122: "EDQUOT", 123: "ENOMEDIUM", 124: "EMEDIUMTYPE", 125: "ECANCELED", 126: "ENOKEY",
-    127: "EKEYEXPIRED", 128: "EKEYREVOKED", 129: "EKEYREJECTED", 130: "EOWNERDEAD",
-    131: "ENOTRECOVERABLE", 132: "ERFKILL", 133: "EHWPOISON",
-    # kernel-internal (include/linux/errno.h): seen by tracers, never by programs
-    512: "ERESTARTSYS", 513: "ERESTARTNOINTR", 514: "ERESTARTNOHAND", 515: "ENOIOCTLCMD",
-    516: "ERESTART_RESTARTBLOCK", 517: "EPROBE_DEFER", 518: "EOPENSTALE", 519: "ENOPARAM",
-    521: "EBADHANDLE", 522: "ENOTSYNC", 523: "EBADCOOKIE", 524: "ENOTSUPP",
-    525: "ETOOSMALL", 526: "ESERVERFAULT", 527: "EBADTYPE", 528: "EJUKEBOX",
-    529: "EIOCBQUEUED", 530: "ERECALLCONFLICT", 531: "ENOGRACE",
-}
+#: x86_64 and aarch64), plus the kernel-internal codes a tracer can see (generated).
+ERRNO_NAMES: dict[int, str] = _by_value(X.ERRNO_NAMES)
 
 #: strace prints these "restart" codes as "= ? NAME (message)", with its own messages.
 _RESTART_MESSAGES: dict[int, str] = {
@@ -66,22 +46,17 @@ _RESTART_MESSAGES: dict[int, str] = {
     516: "Interrupted by signal",
 }
 
-#: signal number -> name (asm/signal.h; identical on x86_64 and aarch64).
-SIGNAL_NAMES: dict[int, str] = {
-    1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT",
-    7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2",
-    13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 16: "SIGSTKFLT", 17: "SIGCHLD",
-    18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP", 21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG",
-    24: "SIGXCPU", 25: "SIGXFSZ", 26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH",
-    29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS", 32: "SIGRTMIN",
-}
-for _n in range(33, 65):
-    SIGNAL_NAMES[_n] = f"SIGRT_{_n - 32}"
+#: signal number -> name (asm/signal.h; identical on x86_64 and aarch64), the real-time
+#: ones after SIGRTMIN as strace names them (SIGRT_1...)
+SIGNAL_NAMES: dict[int, str] = _by_value(X.SIGNAL_NAMES)
+_SIG = {name: n for n, name in SIGNAL_NAMES.items()}
+for _n in range(_SIG["SIGRTMIN"] + 1, X._NSIG + 1):
+    SIGNAL_NAMES[_n] = f"SIGRT_{_n - _SIG['SIGRTMIN']}"
 del _n
 
-SIGCHLD = 17
-_SIGILL, _SIGTRAP, _SIGBUS, _SIGFPE, _SIGSEGV, _SIGPOLL, _SIGSYS = 4, 5, 7, 8, 11, 29, 31
-
+SIGCHLD = _SIG["SIGCHLD"]
+_SIGILL, _SIGTRAP, _SIGBUS, _SIGFPE, _SIGSEGV, _SIGPOLL, _SIGSYS = (
+    _SIG[n] for n in ("SIGILL", "SIGTRAP", "SIGBUS", "SIGFPE", "SIGSEGV", "SIGIO", "SIGSYS"))
 
 def errno_name(n: int) -> str:
     """``ENOENT`` for 2; ``E1234`` for a number no header names."""
@@ -116,32 +91,14 @@ def signal_name(n: int) -> str:
 
 # --- siginfo_t -------------------------------------------------------------------------
 
-_SI_CODES: dict[int, str] = {  # asm-generic/siginfo.h, the codes that do not depend on the signal
-    0: "SI_USER", 0x80: "SI_KERNEL", -1: "SI_QUEUE", -2: "SI_TIMER", -3: "SI_MESGQ",
-    -4: "SI_ASYNCIO", -5: "SI_SIGIO", -6: "SI_TKILL", -7: "SI_DETHREAD", -60: "SI_ASYNCNL",
-}
+_SI_CODES: dict[int, str] = _by_value(X.SI_CODES, signed=True)  # whatever the signal
 _SIGNAL_CODES: dict[int, dict[int, str]] = {
-    _SIGTRAP: {1: "TRAP_BRKPT", 2: "TRAP_TRACE", 3: "TRAP_BRANCH", 4: "TRAP_HWBKPT",
-               5: "TRAP_UNK", 6: "TRAP_PERF"},
-    SIGCHLD: {1: "CLD_EXITED", 2: "CLD_KILLED", 3: "CLD_DUMPED", 4: "CLD_TRAPPED",
-              5: "CLD_STOPPED", 6: "CLD_CONTINUED"},
-    _SIGPOLL: {1: "POLL_IN", 2: "POLL_OUT", 3: "POLL_MSG", 4: "POLL_ERR", 5: "POLL_PRI",
-               6: "POLL_HUP"},
-    _SIGILL: {1: "ILL_ILLOPC", 2: "ILL_ILLOPN", 3: "ILL_ILLADR", 4: "ILL_ILLTRP",
-              5: "ILL_PRVOPC", 6: "ILL_PRVREG", 7: "ILL_COPROC", 8: "ILL_BADSTK",
-              9: "ILL_BADIADDR"},
-    _SIGFPE: {1: "FPE_INTDIV", 2: "FPE_INTOVF", 3: "FPE_FLTDIV", 4: "FPE_FLTOVF",
-              5: "FPE_FLTUND", 6: "FPE_FLTRES", 7: "FPE_FLTINV", 8: "FPE_FLTSUB",
-              14: "FPE_FLTUNK", 15: "FPE_CONDTRAP"},
-    _SIGSEGV: {1: "SEGV_MAPERR", 2: "SEGV_ACCERR", 3: "SEGV_BNDERR", 4: "SEGV_PKUERR",
-               5: "SEGV_ACCADI", 6: "SEGV_ADIDERR", 7: "SEGV_ADIPERR", 8: "SEGV_MTEAERR",
-               9: "SEGV_MTESERR", 10: "SEGV_CPERR"},
-    _SIGBUS: {1: "BUS_ADRALN", 2: "BUS_ADRERR", 3: "BUS_OBJERR", 4: "BUS_MCEERR_AR",
-              5: "BUS_MCEERR_AO"},
-    _SIGSYS: {1: "SYS_SECCOMP", 2: "SYS_USER_DISPATCH"},
+    _SIGTRAP: _by_value(X.TRAP_CODES), SIGCHLD: _by_value(X.CLD_CODES),
+    _SIGPOLL: _by_value(X.POLL_CODES), _SIGILL: _by_value(X.ILL_CODES),
+    _SIGFPE: _by_value(X.FPE_CODES), _SIGSEGV: _by_value(X.SEGV_CODES),
+    _SIGBUS: _by_value(X.BUS_CODES), _SIGSYS: _by_value(X.SYS_CODES),
 }
-_AUDIT_ARCHES = {0xC000003E: "AUDIT_ARCH_X86_64", 0x40000003: "AUDIT_ARCH_I386",
-                 0xC00000B7: "AUDIT_ARCH_AARCH64", 0x40000028: "AUDIT_ARCH_ARM"}
+_AUDIT_ARCHES = _by_value(X.AUDIT_ARCHES)
 _CLK_TCK = 100
 
 
@@ -168,19 +125,31 @@ def _syscall_name(nr: int, arch: int) -> str | None:
     return info.name if info is not None else None
 
 
-def format_siginfo(raw: bytes | None) -> str:
-    """strace's ``{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}`` of a siginfo_t."""
+def format_siginfo(raw: bytes | None, xlat: int = 0) -> str:
+    """strace's ``{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=..., ...}`` of a siginfo_t;
+    ``xlat``: -X (1 raw: ``si_signo=17, si_code=0x1``, 2 verbose: both)."""
+    if xlat:
+        old = set_style(xlat)
+        try:
+            return _format_siginfo(raw)
+        finally:
+            set_style(old)
+    return _format_siginfo(raw)
+
+
+def _format_siginfo(raw: bytes | None) -> str:
     if not raw or len(raw) < 12:
         return "{}"
     raw = bytes(raw[:128]).ljust(128, b"\0")
     signo, err, code = struct.unpack_from("<iii", raw, 0)
     if signo == 0:
         return "{}"
-    parts = [f"si_signo={signal_name(signo)}"]
+    parts = [f"si_signo={styled(signo, signal_name(signo), str(signo))}"]
     cname = _SI_CODES.get(code)
     if cname is None:
         cname = _SIGNAL_CODES.get(signo, {}).get(code)
-    parts.append(f"si_code={cname if cname is not None else f'{code & 0xFFFFFFFF:#x}'}")
+    ctext = f"{code & 0xFFFFFFFF:#x}"
+    parts.append(f"si_code={styled(code, cname, ctext) if cname is not None else ctext}")
     if err:
         parts.append(f"si_errno={ERRNO_NAMES.get(err, str(err))}")
     pid, uid = struct.unpack_from("<iI", raw, 16)

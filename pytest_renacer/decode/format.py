@@ -64,7 +64,7 @@ class Call:
     def __init__(self, info: SyscallInfo, raw: tuple[int, ...],
                  captured: Mapping[Any, object] | None, retval: int | None, strsize: int,
                  fd_paths: bool, arch: str | None, kinds: Kinds | None = None,
-                 xstyle: int = 0, verbose: bool = False, xlat: int = 0) -> None:
+                 xstyle: int = 0, verbose: bool | None = False, xlat: int = 0) -> None:
         self.info = info
         self.raw = raw
         self.cap: Mapping[Any, object] = captured if captured is not None else _EMPTY
@@ -77,7 +77,8 @@ class Call:
         self.arch = arch or _HOST_ARCH
         self.kinds = kinds if kinds is not None else kinds_of(info)
         self.xstyle = xstyle  # strings in hex: 1 with -x (non-ASCII ones), 2 with -xx (all)
-        self.verbose = verbose  # -v: structures unabbreviated
+        #: -v: structures unabbreviated (True); -e verbose=none: as addresses (None)
+        self.verbose = verbose
         self.xlat = xlat  # -X: constants by name (0), as numbers (1: raw), both (2: verbose)
 
     def arg(self, i: int) -> int:
@@ -171,8 +172,17 @@ def _bytes(v: object) -> bytes | None:
     return bytes(v) if isinstance(v, (bytes, bytearray)) else None
 
 
+class FdText(str):
+    """An fd's text made for printing as it is (``UNIX-STREAM:[1->2,"/tmp/s"]``,
+    ``/dev/null<char 1:3>``, ``pid:42``): not escaped again like a path."""
+
+    __slots__ = ()
+
+
 def fd_path_text(path: object, xstyle: int = 0) -> str:
     """The ``<...>`` part of ``-y`` output: escaped like strace, without quotes."""
+    if isinstance(path, FdText):
+        return "<" + path + ">"
     if isinstance(path, str):
         path = os.fsencode(path)
     if not isinstance(path, (bytes, bytearray)):
@@ -1302,14 +1312,33 @@ def xlat_styled(c: Call, value: int, text: str) -> str:
     return text if text == raw or text.startswith(raw + " /*") else f"{raw} /* {text} */"
 
 
+def _styled(inner: Formatter) -> Formatter:
+    """``inner``'s text styled as one constant by -X (not each of its parts)."""
+    def fmt(c: Call, i: int, p: str | None) -> str:
+        if not c.xlat:
+            return inner(c, i, p)
+        old = F.set_style(0)
+        try:
+            return xlat_styled(c, c.arg(i) & M32, inner(c, i, p))
+        finally:
+            F.set_style(old)
+    return fmt
+
+
 def _styled_kind(fn: Callable[[int], str]) -> Formatter:
-    return lambda c, i, p: xlat_styled(c, c.arg(i) & M32, fn(c.arg(i)))
+    return _styled(lambda c, i, p: fn(c.arg(i)))
+
+
+def _fmt_signal(c: Call, i: int, p: str | None) -> str:
+    """A signal number: ``SIGUSR1``; -X raw: ``10``, -X verbose: ``10 /* SIGUSR1 */``."""
+    n = s32(c.arg(i))
+    return F.styled(n, signal_name(n), str(n)) if c.xlat else signal_name(n)
 
 
 for _kind, _text in _SIMPLE.items():
     _register(_kind, _styled_kind(_text), (lambda fn: lambda c, i, p: fn(c.arg(i)))(_text))
-_register("open_flags", lambda c, i, p: xlat_styled(c, c.arg(i) & M32, _fmt_open_flags(c, i, p)),
-          _fmt_open_flags)
+_register("open_flags", _styled(_fmt_open_flags), _fmt_open_flags)
+FORMATTERS["signal"] = _fmt_signal
 _register("sockopt", _fmt_sockopt, _fmt_sockopt)
 _register("sockaddr", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, False))
 _register("sockaddr_out", *_struct_kind(S.parse_sockaddr, S.text_sockaddr, True))
@@ -1333,6 +1362,7 @@ for _kind, _parse, _print, _out in (
         ("utsname_out", S.parse_utsname, S.text_utsname, True),
         ("sysinfo_out", S.parse_sysinfo, S.text_sysinfo, True),
         ("rusage_out", S.parse_rusage, S.text_rusage, True),
+        ("timex_out", S.parse_timex, S.text_timex, True),
         ("sigaction", S.parse_sigaction, S.text_sigaction, False),
         ("sigaction_out", S.parse_sigaction, S.text_sigaction, True),
         ("stack_t", S.parse_stack_t, S.text_stack_t, False),
@@ -1359,8 +1389,10 @@ for _kind, _parse, _print, _out in (
 FORMATTERS["clone_args"] = _fmt_clone_args
 _FMT_RUSAGE = FORMATTERS["rusage_out"]
 # wait4 writes the rusage only when it reaped a child (it returned a pid)
+_FMT_RUSAGE_FULL = _struct_kind(S.parse_rusage, S.text_rusage_full, True)[0]
 FORMATTERS["rusage_out"] = lambda c, i, p: (
-    addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0 else _FMT_RUSAGE(c, i, p))
+    addr_text(c.arg(i)) if c.info.name == "wait4" and c.retval == 0
+    else (_FMT_RUSAGE_FULL if c.verbose else _FMT_RUSAGE)(c, i, p))
 _FMT_UTSNAME = FORMATTERS["utsname_out"]
 _FMT_UTSNAME_FULL = _struct_kind(S.parse_utsname, S.text_utsname_full, True)[0]
 FORMATTERS["utsname_out"] = lambda c, i, p: (_FMT_UTSNAME_FULL if c.verbose
@@ -1434,9 +1466,9 @@ def _sp_clone(c: Call) -> list[str]:
     if fl:
         ftext = F.flags(F.CLONE_FLAGS_CLONE, fl)
         if sig:
-            ftext += "|" + signal_name(sig)
+            ftext += "|" + F.styled(sig, signal_name(sig), str(sig))
     else:
-        ftext = signal_name(sig) if sig else "0"
+        ftext = F.styled(sig, signal_name(sig), str(sig)) if sig else "0"
     parts = [f"child_stack={addr_text(c.arg(1))}", f"flags={ftext}"]
     ptid_i, ctid_i, tls_i = (2, 4, 3) if aarch64 else (2, 3, 4)
     if fl & (0x100000 | 0x1000):  # CLONE_PARENT_SETTID | CLONE_PIDFD
@@ -1520,9 +1552,12 @@ def _sp_ioctl(c: Call) -> list[str]:
     elif (req in _IOCTL_INT_IN or (req in _IOCTL_INT_OUT and c.ok)) and (
             data is not None and len(data) >= 4):
         text = f"[{S.i32(data)}]"
+    elif c.verbose is None:  # -e verbose=none: the structures' addresses
+        pass
     elif (req == 0x5401 and c.ok) or req in _IOCTL_TERMIOS_IN:  # TCGETS, TCSETS*
         st = S.parse_termios(data)
-        text = S.text_termios(st) if st is not None else None
+        text = None if st is None else (S.text_termios_full if c.verbose and len(st["c_cc"])
+                                        == F.NCCS else S.text_termios)(st)
     elif (req == 0x5413 and c.ok) or req == 0x5414:  # TIOCGWINSZ / TIOCSWINSZ
         ws = S.parse_winsize(data)
         text = S.text_winsize(ws) if ws is not None else None
@@ -1879,11 +1914,25 @@ def paths(info: SyscallInfo, raw: tuple[int, ...],
 # --- return values -------------------------------------------------------------------------
 
 def _ret_fcntl(c: Call, r: int) -> str | None:
+    if not c.xlat:
+        return _ret_fcntl_text(c, r)
+    old = F.set_style(c.xlat)  # sprintflags() honours -X, unlike the notes of the others
+    try:
+        return _ret_fcntl_text(c, r)
+    finally:
+        F.set_style(old)
+
+
+def _ret_fcntl_text(c: Call, r: int) -> str | None:
     cmd = c.arg(1) & M32
     if cmd == 1:  # F_GETFD
         return f"{F.hexc(r)} (flags {F.flags(F.FD_FLAGS, r & M32)})" if r else "0"
-    if cmd == 3:  # F_GETFL
-        return f"{F.hexc(r)} (flags {F.open_flags(r, aarch64=c.arch == 'aarch64')})"
+    if cmd == 3:  # F_GETFL: the open modes by name whatever -X says, as strace
+        old = F.set_style(0)
+        try:
+            return f"{F.hexc(r)} (flags {F.open_flags(r, aarch64=c.arch == 'aarch64')})"
+        finally:
+            F.set_style(old)
     if cmd == 1025:  # F_GETLEASE
         return f"{F.hexc(r)} ({F.xval(F.LEASE_TYPES, r & M32)})"
     if cmd == 11:  # F_GETSIG
@@ -1950,7 +1999,9 @@ def _ret_prctl(c: Call, r: int) -> str | None:
         name = F.PR_MCE_KILL_POLICIES.by_value.get(r)
         return f"{r} ({name})" if name else None
     if opt == 52:  # PR_GET_SPECULATION_CTRL
-        return f"{F.hexc(r)} ({F.flags(F.PR_SPEC_FLAGS, r, comment=False)})"
+        if c.xlat == 1:  # strace's sprintflags() gives no note under -X raw
+            return F.hexc(r)
+        return f"{F.hexc(r)} ({F._flags(F.PR_SPEC_FLAGS, r, False)})"
     return None
 
 
@@ -1960,9 +2011,16 @@ def _ret_membarrier(c: Call, r: int) -> str | None:
     return None
 
 
+def _ret_clock_state(c: Call, r: int) -> str | None:
+    """adjtimex, clock_adjtime: the clock state, ``5 (TIME_ERROR)``."""
+    name = F.TIME_STATES.by_value.get(r)
+    return f"{r} ({name})" if name is not None else None
+
+
 _RET_SPECIAL: dict[str, Callable[[Call, int], str | None]] = {
     "fcntl": _ret_fcntl, "poll": _ret_poll, "ppoll": _ret_poll, "select": _ret_select,
     "pselect6": _ret_select, "prctl": _ret_prctl, "membarrier": _ret_membarrier,
+    "adjtimex": _ret_clock_state, "clock_adjtime": _ret_clock_state,
 }
 
 
@@ -2073,7 +2131,7 @@ class CallFormatter:
     def call(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
              retval: int | None) -> Call:
         return Call(self.info, raw, captured, retval, self.strsize, self.fd_paths, self.arch,
-                    self.kinds, self.xstyle, bool(self.verbose), self.xlat)
+                    self.kinds, self.xstyle, self.verbose, self.xlat)
 
     def arg_list(self, raw: tuple[int, ...], captured: Mapping[Any, object] | None,
                  retval: int | None) -> list[str]:
@@ -2082,6 +2140,15 @@ class CallFormatter:
 
     def args(self, c: Call) -> list[str]:
         """Each argument's text (a special syscall may print fewer or named ones)."""
+        if c.xlat:  # -X: the constants inside structures and whole-call printers too
+            old = F.set_style(c.xlat)
+            try:
+                return self._args(c)
+            finally:
+                F.set_style(old)
+        return self._args(c)
+
+    def _args(self, c: Call) -> list[str]:
         special = self._special
         if special is not None:
             try:

@@ -428,7 +428,7 @@ def parse_sigaction(data: object) -> dict[str, Any] | None:
     out: dict[str, Any] = {
         "sa_handler": hname if hname is not None else handler,
         "sa_mask": sigset_names(mask), "sa_flags": F.flags(F.SA_FLAGS, sa_flags),
-        "_mask": mask,
+        "_mask": mask, "_handler": handler,
     }
     if sa_flags & F.SA_RESTORER:
         out["sa_restorer"] = restorer
@@ -437,6 +437,8 @@ def parse_sigaction(data: object) -> dict[str, Any] | None:
 
 def text_sigaction(sa: dict[str, Any]) -> str:
     handler = sa["sa_handler"]
+    if isinstance(handler, str):
+        handler = F.styled(sa.get("_handler", 0), handler)
     text = (f"{{sa_handler={handler if isinstance(handler, str) else addr_text(handler)}, "
             f"sa_mask={sigset_text(sa['_mask'])}, sa_flags={sa['sa_flags']}")
     if "sa_restorer" in sa:
@@ -523,6 +525,38 @@ def parse_sysinfo(data: object) -> dict[str, Any] | None:
             "mem_unit": unit}
 
 
+#: struct __kernel_timex (linux/timex.h): modes, 4 longs, status, 3 longs, time, 3 longs,
+#: shift, 5 longs, tai
+_TIMEX = struct.Struct("<I4x4qi4x3q2q3qi4x5qi")
+_TIMEX_LONGS1 = ("offset", "freq", "maxerror", "esterror")
+_TIMEX_LONGS2 = ("constant", "precision", "tolerance")
+_TIMEX_LONGS3 = ("tick", "ppsfreq", "jitter")
+_TIMEX_LONGS4 = ("stabil", "jitcnt", "calcnt", "errcnt", "stbcnt")
+
+
+def parse_timex(data: object) -> dict[str, Any] | None:
+    if not is_bytes(data, _TIMEX.size):
+        return None
+    assert isinstance(data, (bytes, bytearray))
+    v = _TIMEX.unpack_from(data)
+    out: dict[str, Any] = {"modes": F.flags(F.ADJ_MODES, v[0])}
+    out.update(zip(_TIMEX_LONGS1, v[1:5], strict=True))
+    out["status"] = F.flags(F.STA_FLAGS, v[5] & 0xFFFFFFFF)
+    out.update(zip(_TIMEX_LONGS2, v[6:9], strict=True))
+    out["time"] = {"tv_sec": v[9], "tv_usec": v[10]}
+    out.update(zip(_TIMEX_LONGS3, v[11:14], strict=True))
+    out["shift"] = v[14]
+    out.update(zip(_TIMEX_LONGS4, v[15:20], strict=True))
+    out["tai"] = v[20]
+    return out
+
+
+def text_timex(t: dict[str, Any]) -> str:
+    """strace's ``{modes=0, offset=0, ..., time={tv_sec=..., tv_usec=...}, ..., tai=0}``."""
+    return "{" + ", ".join(f"{k}={text_timeval(v) if k == 'time' else v}"
+                           for k, v in t.items()) + "}"
+
+
 def text_sysinfo(s: dict[str, Any]) -> str:
     loads = s["loads"]
     return (f"{{uptime={s['uptime']}, loads=[{loads[0]}, {loads[1]}, {loads[2]}], "
@@ -553,6 +587,12 @@ def text_rusage(r: dict[str, Any]) -> str:
             f"ru_stime={text_timeval(r['ru_stime'])}, ...}}")
 
 
+def text_rusage_full(r: dict[str, Any]) -> str:
+    """-v: every field."""
+    return (text_rusage(r)[:-len(", ...}")] + ", "
+            + ", ".join(f"{name}={r[name]}" for name in _RUSAGE_LONGS) + "}")
+
+
 # --- sockets ----------------------------------------------------------------------------------
 
 def parse_sockaddr(data: object) -> dict[str, Any] | None:
@@ -562,7 +602,7 @@ def parse_sockaddr(data: object) -> dict[str, Any] | None:
     data = bytes(data[:128])
     fam = struct.unpack_from("<H", data)[0]
     fname = F.ADDRESS_FAMILIES.by_value.get(fam)
-    out: dict[str, Any] = {"sa_family": fname if fname is not None else fam}
+    out: dict[str, Any] = {"sa_family": fname if fname is not None else fam, "_raw": data}
     n = len(data)
     if n == 2:
         return out
@@ -603,8 +643,42 @@ def _c_hex08(v: int) -> str:
     return f"{v:#08x}" if v else "00000000"
 
 
+def _hex_bytes(data: bytes) -> str:
+    """``"\\x10\\x92"``: how strace prints a port or an address under -X raw|verbose."""
+    return '"' + "".join(f"\\x{b:02x}" for b in data) + '"'
+
+
+def _text_sockaddr_styled(sa: dict[str, Any], raw: bytes) -> str | None:
+    """-X raw|verbose: the family as a number, ports and addresses as their bytes (with
+    the usual text in a comment under verbose), as strace 6.1; None: not an INET one."""
+    fam = struct.unpack_from("<H", raw)[0]
+    parts = [f"sa_family={F.xval(F.ADDRESS_FAMILIES, fam)}"]
+    if "sin_addr" in sa:
+        parts.append("sin_port=" + F.styled(0, f"htons({sa['sin_port']})", _hex_bytes(raw[2:4])))
+        parts.append("sin_addr=" + F.styled(0, f"inet_addr(\"{sa['sin_addr']}\")",
+                                            _hex_bytes(raw[4:8])))
+    elif "sin6_addr" in sa:
+        parts.append("sin6_port=" + F.styled(0, f"htons({sa['sin6_port']})",
+                                             _hex_bytes(raw[2:4])))
+        parts.append("sin6_flowinfo=" + F.styled(0, f"htonl({sa['sin6_flowinfo']})",
+                                                 _hex_bytes(raw[4:8])))
+        parts.append("sin6_addr=" + F.styled(0, f"inet_pton(AF_INET6, \"{sa['sin6_addr']}\")",
+                                             _hex_bytes(raw[8:24])))
+        if "sin6_scope_id" in sa:
+            parts.append(f"sin6_scope_id={sa['sin6_scope_id']}")
+    else:
+        return None
+    return "{" + ", ".join(parts) + "}"
+
+
 def text_sockaddr(sa: dict[str, Any]) -> str:
     fam = sa["sa_family"]
+    raw = sa.get("_raw")
+    if F.current_style() and isinstance(raw, bytes) and len(raw) >= 2:
+        styled = _text_sockaddr_styled(sa, raw)
+        if styled is not None:
+            return styled
+        fam = struct.unpack_from("<H", raw)[0]  # the family styled, the rest as usual
     parts = [f"sa_family={fam if isinstance(fam, str) else F.xval(F.ADDRESS_FAMILIES, fam)}"]
     if "sin_addr" in sa:
         parts.append(f"sin_port=htons({sa['sin_port']})")
@@ -795,7 +869,8 @@ def parse_termios(data: object) -> dict[str, Any] | None:
         return None
     assert isinstance(data, (bytes, bytearray))
     i, o, c, lf = struct.unpack_from("<IIII", data)
-    return {"c_iflag": i, "c_oflag": o, "c_cflag": c, "c_lflag": lf, "c_line": data[16]}
+    return {"c_iflag": i, "c_oflag": o, "c_cflag": c, "c_lflag": lf, "c_line": data[16],
+            "c_cc": bytes(data[17:17 + F.NCCS])}
 
 
 def text_termios(t: dict[str, Any]) -> str:
@@ -803,6 +878,14 @@ def text_termios(t: dict[str, Any]) -> str:
             f"c_oflag={F.termios_oflag(t['c_oflag'])}, "
             f"c_cflag={F.termios_cflag(t['c_cflag'])}, "
             f"c_lflag={F.flags(F.TC_LFLAGS, t['c_lflag'])}, ...}}")
+
+
+def text_termios_full(t: dict[str, Any]) -> str:
+    """-v: the line discipline and the control characters too."""
+    cc = ", ".join(f"[{F.TC_CC_INDEXES.by_value.get(i, i)}]={F.hexc(b)}"
+                   for i, b in enumerate(t["c_cc"]))
+    return (text_termios(t)[:-len(", ...}")]
+            + f", c_line={F.xval(F.TTY_LDISCS, t['c_line'])}, c_cc=[{cc}]}}")
 
 
 def parse_flock(data: object) -> dict[str, Any] | None:

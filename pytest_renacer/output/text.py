@@ -24,12 +24,13 @@ same), so no line is ever left unfinished.
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable
 from typing import IO, Any
 
 from .. import decode
-from ..filters import StatusFilter
+from ..filters import StatusFilter, SyscallSet
 from ..model import Frame
 from ..record import record
 from ..tables import SyscallTable
@@ -88,6 +89,10 @@ class TextOptions:
     xstyle: int = 0  # 1: -x (non-ASCII strings in hex), 2: -xx (every string in hex)
     #: -v: structures unabbreviated; None (-e verbose=none): structures as addresses
     verbose: bool | None = False
+    #: -e verbose=SET: only these syscalls' structures are read (the others': addresses)
+    verbose_set: SyscallSet | None = None
+    #: -e abbrev=SET: only these syscalls' structures are abbreviated (unless verbose None)
+    abbrev_set: SyscallSet | None = None
     xlat: int = 0  # -X: 0 abbrev (constants by name), 1 raw (numbers), 2 verbose (both)
     #: -P: only the syscalls whose path arguments or fd arguments' files are these (the
     #: engine must capture fd paths for it)
@@ -98,6 +103,8 @@ class TextOptions:
     write_fds: FdSet | None = None
     fd_paths: bool = False  # -y
     fd_sockets: bool = False  # -yy: a socket's protocol and addresses for its path
+    #: --decode-fds=SET: of "path", "socket", "dev", "pidfd" (None: -y's path, -yy's all)
+    fd_kinds: frozenset[str] | None = None
     syscall_times: bool = False  # -T
     timestamps: int = 0  # 1: -t, 2: -tt, 3: -ttt
     relative: bool = False  # -r
@@ -136,16 +143,68 @@ def exit_line(status: int, signame: Callable[[int], str]) -> str:
     return f"+++ killed by {signame(status & 0x7F)} {core}+++"
 
 
-def _with_sockets(pid: int, captured: dict[Any, object]) -> dict[Any, object]:
-    """-yy: the captured fd paths with their sockets described."""
+#: What -yy decodes (strace's --decode-fds=all)
+FD_KINDS_ALL = frozenset({"path", "socket", "dev", "pidfd"})
+
+
+def _pidfd_pid(pid: int, fd: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+            for line in f:
+                if line.startswith("Pid:"):
+                    return line.split()[1]
+    except (OSError, IndexError):
+        pass
+    return None
+
+
+def _fd_text(pid: int, fd: int | None, link: str, kinds: frozenset[str],
+             xstyle: int) -> str | None:
+    """An fd's ``<...>`` text for --decode-fds=``kinds`` (None: none)."""
+    if link.startswith("socket:["):
+        if "socket" in kinds:
+            text = decode.socket_text(pid, link)
+            if text != link:
+                return decode.FdText(text)
+    elif link == "anon_inode:[pidfd]":
+        if "pidfd" in kinds and fd is not None:
+            target = _pidfd_pid(pid, fd)
+            if target is not None:
+                return decode.FdText(f"pid:{target}")
+    elif "dev" in kinds and fd is not None and fd >= 0 and link.startswith("/"):
+        try:
+            st = os.stat(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISCHR(st.st_mode) | stat.S_ISBLK(st.st_mode):
+            kind = "char" if stat.S_ISCHR(st.st_mode) else "block"
+            return decode.FdText(decode.fd_path_text(link, xstyle)[1:-1]
+                                 + f"<{kind} {os.major(st.st_rdev)}:{os.minor(st.st_rdev)}>")
+    return link if "path" in kinds else None
+
+
+def _decorate_fds(pid: int, captured: dict[Any, object], args: tuple[int, ...],
+                  retval: int | None, kinds: frozenset[str],
+                  xstyle: int) -> dict[Any, object]:
+    """-yy / --decode-fds=SET: the captured fd paths as the set asks (the fds it leaves
+    out dropped: they print bare)."""
     out = None
     for key, value in captured.items():
-        if isinstance(key, tuple) and key[0] in ("fd", "fdn") and isinstance(value, str) \
-                and value.startswith("socket:["):
-            text = decode.socket_text(pid, value)
-            if text != value:
-                if out is None:
-                    out = dict(captured)
+        if not (isinstance(key, tuple) and key[0] in ("fd", "fdn")) or not isinstance(
+                value, str) or isinstance(value, decode.FdText):
+            continue
+        where = key[1]
+        fd = (where if key[0] == "fdn" else retval if where == "ret"
+              else args[where] if isinstance(where, int) and where < len(args) else None)
+        if fd is not None:
+            fd = (fd & 0xFFFFFFFF) - ((fd & 0x80000000) << 1)  # an int argument
+        text = _fd_text(pid, fd, value, kinds, xstyle)
+        if text is not value:
+            if out is None:
+                out = dict(captured)
+            if text is None:
+                del out[key]
+            else:
                 out[key] = text
     return out if out is not None else captured
 
@@ -213,6 +272,10 @@ class TextSink:
             raise ValueError("TextSink needs a stream or open_file")
         self.table = table
         self.opts = options
+        kinds = (options.fd_kinds if options.fd_kinds is not None
+                 else FD_KINDS_ALL if options.fd_sockets else None)
+        #: the --decode-fds set when it is more than -y's paths (None: paths as captured)
+        self._fd_kinds = kinds if kinds is not None and kinds != {"path"} else None
         self._shared = _Channel(stream) if stream is not None else None
         self._open_file = open_file
         self._files: set[IO[str]] = set()  # the -ff files still open
@@ -324,11 +387,20 @@ class TextSink:
         if tid not in self._tasks:
             self._task(tid)
 
+    def _verbose(self, nr: int) -> bool | None:
+        """strace's verbose(tcp) and abbrev(tcp) for syscall ``nr``."""
+        opts = self.opts
+        if opts.verbose_set is not None and not opts.verbose_set.contains_nr(nr):
+            return None
+        if opts.verbose is not None and opts.abbrev_set is not None:
+            return not opts.abbrev_set.contains_nr(nr)
+        return opts.verbose
+
     def _formatter(self, nr: int) -> decode.CallFormatter | None:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
                                   fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
-                                  verbose=self.opts.verbose, xlat=self.opts.xlat)
+                                  verbose=self._verbose(nr), xlat=self.opts.xlat)
             if nr in self.table.by_nr else None)
         return f
 
@@ -357,8 +429,9 @@ class TextSink:
         if self.opts.trace_paths is not None and not self._on_paths(nr, captured):
             task.pending = None
             return _SKIPPED  # type: ignore[no-any-return]
-        if self.opts.fd_sockets and captured:
-            captured = _with_sockets(pid, captured)
+        if self._fd_kinds is not None and captured:
+            captured = _decorate_fds(pid, captured, args, None, self._fd_kinds,
+                                     self.opts.xstyle)
         fmt = self._formatters.get(nr, _UNSET)
         if fmt is _UNSET:
             fmt = self._formatter(nr)
@@ -402,8 +475,8 @@ class TextSink:
         o = self.opts
         cap = captured if not p.captured else ({**p.captured, **captured} if captured
                                                else p.captured)
-        if o.fd_sockets and cap:
-            cap = _with_sockets(pid, cap)
+        if self._fd_kinds is not None and cap:
+            cap = _decorate_fds(pid, cap, p.args, retval, self._fd_kinds, o.xstyle)
         fmt = p.fmt
         args = p.formatted
         if args is None:
@@ -521,7 +594,7 @@ class TextSink:
         if self.opts.signals is not None and signo not in self.opts.signals:
             return
         task = self._task(tid)
-        info = decode.format_siginfo(siginfo) if siginfo else ""
+        info = decode.format_siginfo(siginfo, self.opts.xlat) if siginfo else ""
         name = decode.signal_name(signo)
         self._line(tid, task, t, f"--- {name} {info} ---" if info else f"--- {name} ---")
 

@@ -57,7 +57,7 @@ ARG_KINDS: frozenset[str] = frozenset(
         "timespec", "timespec_out", "timeval", "timeval_out", "itimerspec",
         "iovec_in", "iovec_out", "msghdr_in", "msghdr_out", "sigset", "sigset_out",
         "sigaction", "sigaction_out", "pollfd", "fd_pair_out", "wstatus_out",
-        "rlimit", "rlimit_out", "utsname_out", "sysinfo_out", "rusage_out",
+        "rlimit", "rlimit_out", "utsname_out", "sysinfo_out", "rusage_out", "timex_out",
         "epoll_event", "epoll_events_out", "clone_args", "siginfo", "int_out",
         "dirents_out", "linux_dirent64_out", "fd_set", "rseq", "robust_list",
         "open_how", "sched_param", "siginfo_out", "stack_t", "stack_t_out", "cpu_set",

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timex.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 //@ timers | -e trace=timer_create,timer_settime,timer_delete | -e trace=timer_gettime -e status=failed
 //@ times | -e trace=times -e status=failed
 //@ tz | -e trace=gettimeofday,settimeofday
+//@ timex | -e trace=clock_adjtime,adjtimex
 //@ iov | -e trace=preadv,pwritev,readv,writev | -s 4 -e trace=pwritev,writev
 
 int main(int argc, char **argv) {
@@ -112,6 +114,14 @@ int main(int argc, char **argv) {
         gettimeofday(NULL, &tz);
         struct timeval bad = {0, 2000000};
         settimeofday(&bad, NULL);
+    } else if (!strcmp(c, "timex")) {
+        /* struct timex: written back only when the call succeeds (the clock's own values
+           differ run to run, so only failures are compared here) */
+        struct timex tx;
+        memset(&tx, 0, sizeof tx);
+        tx.modes = 0x1234;
+        syscall(SYS_clock_adjtime, 0x4321, &tx);
+        syscall(SYS_adjtimex, (void *)8);
     } else if (!strcmp(c, "iov")) {
         int fd = open("/etc/passwd", O_RDONLY);
         char a[5], b[7];
