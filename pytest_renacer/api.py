@@ -156,6 +156,8 @@ def _make_engine(opts: TraceOptions, table: SyscallTable, extra_sinks: Sequence[
         capture_plans=(opts.strsize, core_plans(capturer)) if capturer else None,
         pipeline=pipeline and bool(extra_sinks),
         columns=recorder.core_columns() if record and not extra_sinks else None,
+        summary=(getattr(extra_sinks[0], "summary_counts", None)
+                 if not record and len(extra_sinks) == 1 else None),
     )
     return engine, recorder
 

@@ -752,6 +752,10 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
+#: the syscall numbers the compiled core counts itself (its tables' size: NR_MAX)
+_CORE_NRS = 4096
+
+
 class _Fanout:
     """Forwards records to several sinks; also hands the symbolizer to whoever wants it.
 
@@ -769,6 +773,12 @@ class _Fanout:
         self.syscall_entry: Callable[..., Any]
         self.syscall_exit: Callable[..., None]
         self.syscall_entry, self.syscall_exit = syscall_fanout(callers)
+        # -c alone: the compiled core counts the calls itself (SummarySink.summary_counts)
+        counts = getattr(callers[0], "summary_counts", None) if len(callers) == 1 else None
+        if counts is not None and selected is not None:
+            counts = (frozenset(nr for nr in range(_CORE_NRS) if selected.contains_nr(nr)),
+                      counts[1])
+        self.summary_counts = counts
         if selected is not None:
             keep = selected.contains_nr
             inner_entry, inner_exit = self.syscall_entry, self.syscall_exit

@@ -74,6 +74,98 @@ class SignalEvent:
         return decode.signal_name(self.signo)
 
 
+class CaptureColumn:
+    """The captured memory of each row (row -> dict, or None): a slot number per row in
+    an ``array("I")`` (0: nothing captured) into a list of the captures.
+
+    A row's own capture has a slot of its own; a capture shared by many rows (a loop
+    writing the same bytes: :meth:`TraceRecorder._store_captured`) has one *pinned* slot
+    for all of them.  A million rows then cost 4 MB here, where a dict of rows cost an
+    entry and an int object each (~70 MB).
+    """
+
+    __slots__ = ("_count", "_pinned", "_slots", "_values")
+
+    def __init__(self) -> None:
+        self._slots = array("I")
+        self._values: list[dict[Any, object] | None] = [None]
+        self._pinned: set[int] = set()
+        self._count = 0
+
+    def pin(self, value: dict[Any, object]) -> int:
+        """A slot for a capture that several rows will share (see :meth:`set_slot`)."""
+        self._values.append(value)
+        slot = len(self._values) - 1
+        self._pinned.add(slot)
+        return slot
+
+    def set_slot(self, row: int, slot: int) -> None:
+        """Row ``row`` has the capture of the pinned ``slot``."""
+        slots = self._slots
+        n = len(slots)
+        if row >= n:  # grown by an eighth at least: rows come one by one
+            slots.frombytes(bytes(4 * max(row + 1 - n, n >> 3, 1024)))
+            old = 0
+        else:
+            old = slots[row]
+        if not old:
+            self._count += 1
+        elif old not in self._pinned:
+            self._values[old] = None  # the row's own capture, replaced
+        slots[row] = slot
+
+    def grow_for(self, rows: int, added: int) -> array[int]:
+        """Room for ``rows`` rows, and ``added`` rows counted that the caller gives pinned
+        slots by writing the slot array returned (the compiled core: new rows only)."""
+        slots = self._slots
+        n = len(slots)
+        if rows > n:
+            slots.frombytes(bytes(4 * max(rows - n, n >> 3, 1024)))
+        self._count += added
+        return slots
+
+    def __setitem__(self, row: int, value: dict[Any, object]) -> None:
+        """Row ``row`` has a capture of its own (it replaces the row's own in place)."""
+        if row < 0:
+            raise IndexError(row)
+        slots = self._slots
+        old = slots[row] if row < len(slots) else 0
+        if old and old not in self._pinned:
+            self._values[old] = value
+            return
+        self._values.append(value)
+        self.set_slot(row, len(self._values) - 1)
+
+    def get(self, row: int, default: dict[Any, object] | None = None,
+            ) -> dict[Any, object] | None:
+        slots = self._slots
+        if 0 <= row < len(slots):
+            slot = slots[row]
+            if slot:
+                return self._values[slot]
+        return default
+
+    def __getitem__(self, row: int) -> dict[Any, object]:
+        value = self.get(row)
+        if value is None:
+            raise KeyError(row)
+        return value
+
+    def __contains__(self, row: object) -> bool:
+        return isinstance(row, int) and self.get(row) is not None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def items(self) -> Iterator[tuple[int, dict[Any, object]]]:
+        values = self._values
+        for row, slot in enumerate(self._slots):
+            if slot:
+                value = values[slot]
+                if value is not None:
+                    yield row, value
+
+
 class EventStore:
     """Column storage of syscall events for one trace, in entry order."""
 
@@ -93,7 +185,7 @@ class EventStore:
         self.retval = array("q")
         self.flags = bytearray()
         self.args = array("Q")  # six per row when with_args
-        self.captured: dict[int, dict[Any, object]] = {}
+        self.captured = CaptureColumn()
         self.stacks: dict[int, tuple[Frame, ...]] = {}
         #: (pid, program counters) -> frames; set when the trace was made with source=True
         self.symbolizer: Callable[[int, tuple[int, ...]], tuple[Frame, ...]] | None = None
@@ -592,7 +684,7 @@ class TraceRecorder:
         self.t0: int | None = None
         self.t_end: int | None = None
         self._no_retval = mode == "count"
-        self._interned: dict[tuple[tuple[Any, object], ...], dict[Any, object]] = {}
+        self._interned: dict[tuple[tuple[Any, object], ...], int] = {}  # -> pinned slot
         self._bind()
 
     def _rel(self, t: int) -> float:
@@ -637,7 +729,7 @@ class TraceRecorder:
         if self._args_extend is not None:
             self._args_extend(args)
         if captured:
-            self.store.captured[row] = self._shared(captured)
+            self._store_captured(row, captured)
         return row
 
     def syscall_exit(self, token: int, pid: int, tid: int, nr: int, retval: int,
@@ -650,7 +742,7 @@ class TraceRecorder:
         store.duration[token] = (t - t0) / 1e9 - store.start[token]
         store.flags[token] = _FAILED if failed else 0
         if captured:
-            store.captured[token] = self._shared(captured)
+            self._store_captured(token, captured)
 
     def core_columns(self) -> tuple[Any, ...]:
         """What the engine's compiled core needs to record into this recorder's columns
@@ -658,22 +750,27 @@ class TraceRecorder:
         store = self.store
         return (self, store.nr, store.pid, store.tid, store.start, store.duration,
                 store.retval, store.flags, store.args if store.with_args else None,
-                store.captured, self._shared, self._row_flags, _FAILED)
+                store.captured, self._store_captured, self._row_flags, _FAILED)
 
-    def _shared(self, captured: dict[Any, object]) -> dict[Any, object]:
-        """One object for equal captures (a loop writing the same bytes a million times
-        keeps one dict, not a million).  The shared object is a copy: the capturer may
+    def _store_captured(self, row: int, captured: dict[Any, object]) -> int:
+        """Row ``row``'s capture; equal captures share one slot (a loop writing the same
+        bytes a million times keeps one dict, not a million): that slot, or 0 when the
+        row has a capture of its own.  The shared object is a copy: the capturer may
         still add out-parameters to the dict it handed us at a call's entry."""
+        column = self.store.captured
         try:
             key = tuple(captured.items())
-            found = self._interned.get(key)
+            slot = self._interned.get(key)
         except TypeError:  # a list or dict inside: not hashable, kept as is
-            return captured
-        if found is not None:
-            return found
-        if len(self._interned) < _MAX_INTERNED:
-            self._interned[key] = dict(captured)
-        return captured
+            column[row] = captured
+            return 0
+        if slot is None:
+            if len(self._interned) >= _MAX_INTERNED:
+                column[row] = captured
+                return 0
+            slot = self._interned[key] = column.pin(dict(captured))
+        column.set_slot(row, slot)
+        return slot
 
     def signal(self, pid: int, tid: int, signo: int, siginfo: bytes, t: int) -> None:
         self.signals.append(SignalEvent(pid, tid, signo, self._rel(t), siginfo))

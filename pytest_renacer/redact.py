@@ -68,13 +68,14 @@ class Redactor:
 
     def trace(self, t: Trace) -> Trace:
         """A copy of ``t`` (same events) without contents and with argv masked."""
-        from .model import EventStore, Process, Trace
+        from .model import CaptureColumn, EventStore, Process, Trace
 
         store = EventStore.__new__(EventStore)
         for name in EventStore.__slots__:
             setattr(store, name, getattr(t._store, name))
-        store.captured = {row: self._captured(t._store, row, cap)
-                          for row, cap in t._store.captured.items()}
+        store.captured = CaptureColumn()
+        for row, cap in t._store.captured.items():
+            store.captured[row] = self._captured(t._store, row, cap)
         processes = {pid: Process(p.pid, p.ppid, self.argv(p.argv), p.returncode)
                      for pid, p in t.processes.items()}
         copy = Trace(store, argv=self.argv(t.argv), processes=processes,

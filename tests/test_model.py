@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+import pytest_renacer as rn
 from pytest_renacer.model import Trace, TraceRecorder, returncode_of
 from pytest_renacer.tables import table_for
 from pytest_renacer.types import Frame
@@ -199,3 +200,37 @@ def test_unknown_and_unfinished_calls() -> None:
     assert not pending.finished and pending.format_retval() == "?"
     assert pending.to_json()["finished"] is False
     assert bad.name == "syscall_0x3e7" and bad.paths == []
+
+
+def test_capture_column_rows_own_and_shared_captures():
+    from pytest_renacer.model import CaptureColumn
+
+    col = CaptureColumn()
+    assert col.get(0) is None and len(col) == 0 and 0 not in col
+    col[3] = {1: b"own"}
+    shared = col.pin({1: b"x"})
+    for row in (0, 1, 5000):
+        col.set_slot(row, shared)
+    assert col[3] == {1: b"own"} and col.get(2) is None and col.get(-1) is None
+    assert col[0] is col[1] is col[5000]
+    col[3] = {1: b"own", 2: b"out"}  # an exit's merged capture replaces the entry's
+    col[1] = {2: b"mine"}  # a row leaves its shared slot for one of its own
+    assert col[0] == {1: b"x"} and col[1] == {2: b"mine"}
+    assert list(col.items()) == [(0, {1: b"x"}), (1, {2: b"mine"}),
+                                 (3, {1: b"own", 2: b"out"}), (5000, {1: b"x"})]
+    assert len(col) == 4 and 3 in col and 4 not in col
+    with pytest.raises(KeyError):
+        col[4]
+    # the replaced own captures are let go: own slots are reused, shared ones kept once
+    assert sum(v is not None for v in col._values) == 3
+
+
+def test_a_loop_captures_one_dict_for_all_its_rows(build):
+    t = rn.trace([build("write_loop"), "9000"])  # more than a core batch (4096)
+    writes = [ev for ev in t.events if ev.name == "write"]
+    assert len(writes) == 9000 and all(ev.args[1] == b"x" for ev in writes)
+    assert len({id(ev.captured) for ev in writes}) == 1
+    # the core writes a repeated capture's slot itself: every row counted, none lost
+    assert len(t._store.captured) == sum(1 for ev in t.events if ev.captured)
+    assert dict(t._store.captured.items()).keys() == {
+        i for i, ev in enumerate(t.events) if ev.captured}

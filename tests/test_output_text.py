@@ -26,6 +26,7 @@ TABLE = table_for("x86_64")
 NR = {name: TABLE.by_name[name].nr for name in
       ("read", "close", "getpid", "exit_group", "wait4", "execve", "nanosleep")}
 A6 = (0,) * 6
+_REAL_FORMATTER = decode.call_formatter  # before the autouse fixture replaces it
 
 
 class PlainFormatter:
@@ -402,6 +403,87 @@ def test_source_location_of_each_stack():
         " [/src/prog.c:20 in helper]", " [/src/prog.c:12 in main]", ""]
 
 
+class CountingFormatter(PlainFormatter):
+    calls = 0
+
+    def arg_list(self, raw, captured, retval):
+        CountingFormatter.calls += 1
+        return super().arg_list(raw, captured, retval)
+
+    def retval(self, raw, captured, value, errno):
+        CountingFormatter.calls += 1
+        return super().retval(raw, captured, value, errno)
+
+
+def test_repeated_calls_are_formatted_once(monkeypatch):
+    """A loop's lines: the texts of a call with the same registers, captures and result
+    come from the memo; a different capture or result is formatted anew."""
+    monkeypatch.setattr(text_mod.decode, "call_formatter", CountingFormatter)
+    CountingFormatter.calls = 0
+    s, out = sink()
+    s.task_started(10, 10, 1, None, 0)
+    for _ in range(100):
+        call(s, 10, "read", [3, 7, 4096], 5, exit_captured={"buf": '"hello"'})
+    call(s, 10, "read", [3, 7, 4096], 3, exit_captured={"buf": '"hel"'})
+    call(s, 10, "read", [3, 7, 4096], -11, failed=True)
+    call(s, 10, "read", [3, 7, 4096], 5, exit_captured={"buf": '"hello"'})
+    lines = out.getvalue().splitlines()
+    assert lines[:100] == ['read(3, "hello", 4096)                  = 5'] * 100
+    assert lines[100:] == ['read(3, "hel", 4096)                    = 3',
+                           "read(3, 7, 4096)                        = -1 E11 (error 11)",
+                           'read(3, "hello", 4096)                  = 5']
+    # the entry's first argument once, then three distinct exits: arguments and result
+    assert CountingFormatter.calls == 1 + 3 * 2
+
+
+def test_the_memo_gives_way_to_calls_that_do_not_repeat(monkeypatch):
+    monkeypatch.setattr(text_mod.decode, "call_formatter", CountingFormatter)
+    CountingFormatter.calls = 0
+    s, out = sink()
+    s.task_started(10, 10, 1, None, 0)
+    n = text_mod._Memo.WINDOW * 2
+    for k in range(n):
+        call(s, 10, "close", [k], 0)
+    memo = s._formatters[NR["close"]][1]
+    assert not memo.on and not memo.entries and not memo.exits
+    assert out.getvalue().splitlines()[-1].startswith(f"close({n - 1})")
+
+
+def test_memoised_lines_are_the_formatters_lines(monkeypatch):
+    """With the real decoder: lines answered from the memo are the ones formatted."""
+    monkeypatch.setattr(text_mod.decode, "call_formatter", _REAL_FORMATTER)
+    s, out = sink(fd_paths=True)
+    s.task_started(10, 10, 1, None, 0)
+    openat = TABLE.by_name["openat"].nr
+    for k in range(3):
+        for path, ret, failed in ((b"/etc/passwd", 3, False), (b"/nope", -2, True)):
+            tok = s.syscall_entry(10, 10, openat, (2**64 - 100, 0x1000, 0x80000, 0, 0, 0),
+                                  k, {1: path})
+            s.syscall_exit(tok, 10, 10, openat, ret, failed, k, {("fd", "ret"): "/etc/passwd"}
+                           if not failed else None)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith('openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3')
+    assert lines[1] == ('openat(AT_FDCWD, "/nope", O_RDONLY|O_CLOEXEC) = -1 ENOENT '
+                        "(No such file or directory)")
+    assert lines[2:] == lines[:2] * 2
+
+
+def test_an_entry_cut_by_another_thread_keeps_its_prefix_and_stamp():
+    """The entry's start (prefix, stamp, ``<unfinished ...>`` of the open line) is written
+    in one piece: the column the result aligns on counts the prefix and the stamp."""
+    s, out = sink(relative=True, prefix="plain")
+    s.task_started(10, 10, 1, None, 0)
+    s.task_started(10, 11, 1, None, 0)
+    tok = s.syscall_entry(10, 10, NR["read"], (3, 5, 100, 0, 0, 0), 1_000_000, None)
+    call(s, 11, "close", [4], 0, t0=1_500_000, t1=1_600_000)
+    s.syscall_exit(tok, 10, 10, NR["read"], 0, False, 2_000_000, None)
+    assert out.getvalue().splitlines() == [
+        "10         0.000000 read(3,  <unfinished ...>",
+        "11         0.000500 close(4)            = 0",  # "=" at column 40
+        "10         0.000500 <... read resumed>5, 100) = 0",
+    ]
+
+
 def test_decode_fds_kinds(tmp_path) -> None:
     """--decode-fds=SET: a pidfd's process, a device's numbers, paths only when asked."""
     from pytest_renacer.output.text import _fd_text
@@ -421,3 +503,12 @@ def test_decode_fds_kinds(tmp_path) -> None:
     finally:
         os.close(pidfd)
         os.close(null)
+
+
+def test_no_memo_with_decorated_fds():
+    """-yy / --decode-fds: an FdText is a str equal to a plain path's text as a key."""
+    s, out = sink(fd_sockets=True)
+    s.task_started(10, 10, 1, None, 0)
+    call(s, 10, "close", [3], 0)
+    assert not s._formatters[NR["close"]][1].on
+    assert out.getvalue().startswith("close(3)")

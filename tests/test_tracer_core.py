@@ -166,3 +166,87 @@ def test_many_processes_come_and_go():
     assert t.returncode == 0
     assert len(t.processes) == 301
     assert t.count("execve") == 301
+
+
+def _summary_counts(text: str) -> dict[str, tuple[int, int]]:
+    """{syscall: (calls, errors)} of a ``-c`` table (its rows, then the total's)."""
+    lines = text.splitlines()
+    out: dict[str, tuple[int, int]] = {}
+    for ln in lines[2:-2] + lines[-1:]:
+        cells = ln.split()
+        errors = int(cells[4]) if len(cells) == 6 else 0
+        out[cells[-1]] = (int(cells[3]), errors)
+    return out
+
+
+def _cli_summary(monkeypatch: pytest.MonkeyPatch, tmp_path: Any, pure: bool,
+                 *args: str) -> dict[str, tuple[int, int]]:
+    from pytest_renacer import cli
+
+    log = tmp_path / f"summary-{int(pure)}"
+    with monkeypatch.context() as m:
+        if pure:
+            m.setenv(PURE_PYTHON_ENV, "1")
+        assert cli.main(["-c", "-o", str(log), *args]) in (0, 7)
+    return _summary_counts(log.read_text())
+
+
+# calls whose count depends on the timing (threads meeting on a futex, a wait4 asked
+# before or after the child ended, a call restarted after a signal)
+_TIMING = frozenset({"futex", "wait4", "restart_syscall", "rt_sigreturn", "total"})
+
+
+@pytest.mark.parametrize("args", [
+    ("{write_loop}", "500"),
+    ("-f", "{cli_forks}"),
+    ("-f", "-e", "trace=write,openat", "{cli_forks}"),
+    ("-f", "{exec_thread}"),
+], ids=["loop", "forks", "filtered", "exec_thread"])
+def test_the_core_counts_the_summary_as_the_python_engine(build, monkeypatch, tmp_path, args):
+    """-c alone: the core counts the calls itself (no Python call per stop); same rows."""
+    argv = [build(a[1:-1]) if a.startswith("{") else a for a in args]
+    monkeypatch.chdir(tmp_path)
+    from pytest_renacer.output.summary import SummarySink
+
+    sink_calls: list[int] = []
+    python_exit = SummarySink.syscall_exit
+    monkeypatch.setattr(SummarySink, "syscall_exit",
+                        lambda self, *a: sink_calls.append(1) or python_exit(self, *a))
+    pure = _cli_summary(monkeypatch, tmp_path, True, *argv)
+    assert sink_calls
+    sink_calls.clear()
+    core = _cli_summary(monkeypatch, tmp_path, False, *argv)
+    assert not sink_calls  # counted in C
+    assert pure and {k: v for k, v in core.items() if k not in _TIMING} == {
+        k: v for k, v in pure.items() if k not in _TIMING}
+    if args[-1] == "500":
+        assert core["write"] == (500, 0) and "exit_group" not in core
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_the_core_summary_counts_as_strace(build, monkeypatch, tmp_path):
+    import subprocess
+
+    prog = build("cli_forks")
+    monkeypatch.chdir(tmp_path)
+    core = _cli_summary(monkeypatch, tmp_path, False, "-f", prog)
+    log = tmp_path / "strace-c"
+    with open(tmp_path / "out", "w") as out:  # a file, as pytest's captured stdout is
+        subprocess.run(["strace", "-f", "-c", "-o", str(log), prog], check=False, stdout=out)
+    theirs = _summary_counts(log.read_text())
+    assert {k: v for k, v in core.items() if k not in _TIMING} == {
+        k: v for k, v in theirs.items() if k not in _TIMING}
+
+
+def test_the_core_summary_sink_merges_into_python_counts():
+    """A number the core does not count (past its table) reaches the sink the usual way;
+    merge adds the core's totals to those."""
+    from pytest_renacer.output.summary import SummaryRow, SummarySink
+    from pytest_renacer.tables import table_for
+
+    sink = SummarySink(table_for())
+    sink.add(0, True, 5)
+    sink.merge({0: (2, 0, 30, 10, 20), 1: (1, 1, 7, 7, 7)})
+    rows = sink.rows()
+    assert rows[0][2:] == (3, 1, 35, 5, 20)
+    assert rows[1] == SummaryRow(1, rows[1].name, 1, 1, 7, 7, 7)

@@ -105,6 +105,28 @@ class SummarySink(IgnoringSink):
         if ns > a[4]:
             a[4] = ns
 
+    @property
+    def summary_counts(self) -> tuple[None, Callable[[dict[int, tuple[int, ...]]], None]]:
+        """For the compiled engine core, when this sink is the only one its syscall
+        records go to (tracer/engine.py's ``summary``): count every syscall, and hand the
+        totals to :meth:`merge` at the end.  The core then counts each returned call
+        itself, timed as :meth:`syscall_entry`/:meth:`syscall_exit` do, with no Python
+        call per stop."""
+        return None, self.merge
+
+    def merge(self, counts: dict[int, tuple[int, ...]]) -> None:
+        """Add ``{nr: (calls, errors, total_ns, min_ns, max_ns)}`` to the rows."""
+        for nr, (calls, errors, total, low, high) in counts.items():
+            a = self._acc.get(nr)
+            if a is None:
+                self._acc[nr] = [calls, errors, total, low, high]
+                continue
+            a[0] += calls
+            a[1] += errors
+            a[2] += total
+            a[3] = min(a[3], low)
+            a[4] = max(a[4], high)
+
     def rows(self) -> list[SummaryRow]:
         """The rows, in syscall number order."""
         name = self.table.name

@@ -209,15 +209,65 @@ def _decorate_fds(pid: int, captured: dict[Any, object], args: tuple[int, ...],
     return out if out is not None else captured
 
 
+class _Memo:
+    """One syscall's recent texts, by its registers and captures (and result): a loop's
+    lines repeat them, and formatting is most of a line's cost.  Formatting is a pure
+    function of these (the options are the formatter's), so a repeat is answered here.
+    Turned off for good for a syscall whose calls seldom repeat (find's paths)."""
+
+    __slots__ = ("entries", "exits", "hits", "on", "tries")
+
+    #: lookups per verdict; at least a quarter of them must hit to keep the memo
+    WINDOW = 512
+    #: texts kept per syscall (then forgotten all at once)
+    SIZE = 1024
+
+    def __init__(self) -> None:
+        # (registers, captures) -> (entry text, every argument's text or None)
+        self.entries: dict[Any, tuple[str, list[str] | None]] = {}
+        # (registers, captures, retval, failed) -> (arguments' texts or None, result text)
+        self.exits: dict[Any, tuple[list[str] | None, str]] = {}
+        self.hits = 0
+        self.tries = 0
+        self.on = True
+
+    def lookup(self, texts: dict[Any, Any], key: Any) -> Any:
+        """``texts[key]`` or None, counted for the verdict on this memo."""
+        known = texts.get(key)
+        self.tries += 1
+        if known is not None:
+            self.hits += 1
+        elif self.tries >= self.WINDOW:
+            if self.hits * 4 < self.tries:
+                self.on = False
+                self.entries.clear()
+                self.exits.clear()
+            self.hits = self.tries = 0
+        return known
+
+
+def _cap_key(captured: dict[Any, object] | None) -> Any:
+    """A capture as a dict key (None for none); :data:`_UNSET` when it cannot be one."""
+    if not captured:
+        return None
+    key = tuple(captured.items())
+    try:
+        hash(key)
+    except TypeError:  # a list inside (execve's argv, iovecs): not memoised
+        return _UNSET
+    return key
+
+
 class _Pending:
     """A syscall entered and not returned yet."""
 
-    __slots__ = ("args", "captured", "entry_args", "fmt", "formatted", "name", "printed",
-                 "resumed", "t")
+    __slots__ = ("args", "cap_key", "captured", "entry_args", "fmt", "formatted", "memo",
+                 "name", "printed", "resumed", "t")
 
     def __init__(self, nr: int, fmt: decode.CallFormatter | None, args: tuple[int, ...],
-                 t: int, captured: dict[Any, object] | None) -> None:
+                 t: int, captured: dict[Any, object] | None, memo: _Memo) -> None:
         self.fmt = fmt
+        self.memo = memo
         self.name = (fmt.info.name if fmt is not None
                      else f"syscall_{nr & 0xFFFFFFFFFFFFFFFF:#x}")
         self.args = args
@@ -227,6 +277,7 @@ class _Pending:
         self.entry_args = 0  # how many arguments the entry part holds
         self.formatted: list[str] | None = None  # all arguments, when known at entry
         self.resumed = t  # when the tracee went on after the entry stop (for -T)
+        self.cap_key: Any = _UNSET  # its captures as a memo key (see _Memo), once made
 
 
 class _Channel:
@@ -289,10 +340,15 @@ class TextSink:
         self._rt_offset = time.time_ns() - time.monotonic_ns()
         self._staged = options.status is not None and not options.status.is_all
         self._status = options.status if self._staged else None
-        self._formatters: dict[int, decode.CallFormatter | None] = {}
+        self._formatters: dict[int, tuple[decode.CallFormatter | None, _Memo]] = {}
         self._stamped = bool(options.timestamps or options.relative)
         self._plain = options.prefix == "plain"  # a prefix even while one thread lives
         self._times = options.syscall_times
+        # the options a line's hot path asks about, looked up once
+        self._paths = options.trace_paths
+        self._extras = bool(options.syscall_times or options.stack is not None
+                            or options.read_fds is not None or options.write_fds is not None
+                            or options.print_stack)
 
     # -- plumbing -----------------------------------------------------------------------
     def _task(self, tid: int) -> _Task:
@@ -396,12 +452,15 @@ class TextSink:
             return not opts.abbrev_set.contains_nr(nr)
         return opts.verbose
 
-    def _formatter(self, nr: int) -> decode.CallFormatter | None:
+    def _formatter(self, nr: int) -> tuple[decode.CallFormatter | None, _Memo]:
         f = self._formatters[nr] = (
             decode.call_formatter(self.table.by_nr[nr], strsize=self.opts.strsize,
                                   fd_paths=self.opts.fd_paths, xstyle=self.opts.xstyle,
                                   verbose=self._verbose(nr), xlat=self.opts.xlat)
-            if nr in self.table.by_nr else None)
+            if nr in self.table.by_nr else None), _Memo()
+        if self._fd_kinds is not None:
+            # decorated fds (FdText, a str) would be keys equal to plain paths' text
+            f[1].on = False
         return f
 
     def _on_paths(self, nr: int, captured: dict[Any, object] | None) -> bool:
@@ -426,16 +485,14 @@ class TextSink:
     def syscall_entry(self, pid: int, tid: int, nr: int, args: tuple[int, ...], t: int,
                       captured: dict[Any, object] | None) -> _Pending:
         task = self._tasks.get(tid) or self._task(tid)
-        if self.opts.trace_paths is not None and not self._on_paths(nr, captured):
+        if self._paths is not None and not self._on_paths(nr, captured):
             task.pending = None
             return _SKIPPED  # type: ignore[no-any-return]
         if self._fd_kinds is not None and captured:
             captured = _decorate_fds(pid, captured, args, None, self._fd_kinds,
                                      self.opts.xstyle)
-        fmt = self._formatters.get(nr, _UNSET)
-        if fmt is _UNSET:
-            fmt = self._formatter(nr)
-        p = _Pending(nr, fmt, args, t, captured)
+        fmt, memo = self._formatters.get(nr) or self._formatter(nr)
+        p = _Pending(nr, fmt, args, t, captured, memo)
         task.pending = p
         task.reprint = False
         if self._staged:
@@ -444,18 +501,39 @@ class TextSink:
             text = p.name + "(" + ", ".join(hex(a) for a in args)
         else:
             n = p.entry_args = fmt.entry_count_of(args)
-            if n == len(fmt.kinds):  # every argument is known at entry: format once
-                p.formatted = fmt.arg_list(args, captured, None)
-                text = p.name + "(" + ", ".join(p.formatted)
-            elif n:
-                text = p.name + "(" + ", ".join(
-                    fmt.arg_list(args, captured, None)[:n]) + ", "
+            key = known = None
+            if memo.on:
+                key = p.cap_key = _cap_key(captured) if captured else None
+                if key is not _UNSET:
+                    key = (args, key)
+                    known = memo.lookup(memo.entries, key)
+                else:
+                    key = None
+            if known is not None:
+                text, p.formatted = known
             else:
-                text = p.name + "("
-        ch = task.channel
-        self._begin(tid, task, t)
+                if n == len(fmt.kinds):  # every argument is known at entry: format once
+                    p.formatted = fmt.arg_list(args, captured, None)
+                    text = p.name + "(" + ", ".join(p.formatted)
+                elif n:
+                    text = p.name + "(" + ", ".join(
+                        fmt.arg_list(args, captured, None)[:n]) + ", "
+                else:
+                    text = p.name + "("
+                if key is not None and memo.on:
+                    if len(memo.entries) >= memo.SIZE:
+                        memo.entries.clear()
+                    memo.entries[key] = (text, p.formatted)
+        ch = task.channel  # _begin, inlined: one write for the line's start
+        if self._live > 1 or self._plain:
+            text = task.lead + (self._stamp(t) if self._stamped else "") + text
+        elif self._stamped:
+            text = self._stamp(t) + text
+        ch.col = len(text)
+        if ch.open_tid is not None:
+            text = " <unfinished ...>\n" + text
         ch.stream.write(text)
-        ch.col += len(text)
+        ch.open_tid = tid
         p.printed = True
         # Like strace, make an entry visible at once: the call may block for long.
         ch.stream.flush()
@@ -479,9 +557,36 @@ class TextSink:
             cap = _decorate_fds(pid, cap, p.args, retval, self._fd_kinds, o.xstyle)
         fmt = p.fmt
         args = p.formatted
+        ret = None
+        key = None
+        memo = p.memo
+        if fmt is not None and memo.on:
+            # the entry's key serves when the exit captured nothing more
+            key = p.cap_key if cap is p.captured and p.cap_key is not _UNSET \
+                else _cap_key(cap) if cap else None
+            if key is not _UNSET:
+                key = (p.args, key, retval, failed)
+                known = memo.lookup(memo.exits, key)
+                if known is not None:
+                    if args is None:
+                        args = known[0]
+                    ret = known[1]
+            else:
+                key = None
         if args is None:
             args = (fmt.arg_list(p.args, cap, retval) if fmt is not None
                     else [hex(a) for a in p.args])
+        if ret is None:
+            if fmt is not None:
+                ret = fmt.retval(p.args, cap, retval, -retval if failed else None)
+                if key is not None and memo.on:
+                    if len(memo.exits) >= memo.SIZE:
+                        memo.exits.clear()
+                    memo.exits[key] = (None if p.formatted is not None else args, ret)
+            elif failed:
+                ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
+            else:
+                ret = str(retval)
         ch = task.channel
         if not p.printed:  # staged: the whole line now, stamped with the entry time
             self._begin(tid, task, p.t)
@@ -493,16 +598,17 @@ class TextSink:
             text = f"<... {p.name} resumed>" + ", ".join(args[p.entry_args:])
         task.reprint = False
         text += ") "
-        col = ch.col + len(text)
-        if col < o.acolumn:
-            text += " " * (o.acolumn - col)
-        if p.fmt is not None:
-            ret = p.fmt.retval(p.args, cap, retval, -retval if failed else None)
-        elif failed:
-            ret = f"-1 {decode.errno_name(-retval)} ({decode.errno_message(-retval)})"
-        else:
-            ret = str(retval)
+        pad = o.acolumn - ch.col - len(text)
+        if pad > 0:
+            text += " " * pad
         text += "= " + ret
+        if not self._extras:  # _end, inlined
+            ch.stream.write(text + "\n")
+            ch.open_tid = None
+            ch.col = 0
+            if self._flush:
+                ch.stream.flush()
+            return
         if o.syscall_times:
             text += f" <{format_duration(t - p.resumed)}>"
         frames: tuple[Frame, ...] = ()

@@ -91,6 +91,7 @@ typedef struct {
 #define F_HAS_EXIT 2  /* a C plan with exit steps */
 #define F_FAILED 4
 #define F_EXPECT_EXIT 8
+#define F_SUMMARY 16  /* a task's pending call: counted by the core (summary mode) */
 
 typedef struct {
     uint8_t kind, flags;
@@ -188,6 +189,7 @@ typedef struct {
     int32_t pend_nr;
     uint64_t pend_seq;
     uint64_t pend_args[6];
+    int64_t pend_t; /* summary mode: when the call's tracee was resumed */
 } task_t;
 
 typedef struct { task_t *slots; size_t cap, used, live; } tasks_t;
@@ -256,6 +258,8 @@ static void task_remove(tasks_t *ts, int32_t tid) {
 }
 
 /* -- the core ----------------------------------------------------------------------- */
+typedef struct { uint64_t calls, errors; int64_t total, min, max; } summary_t;
+
 typedef struct {
     PyObject_HEAD
     int mode; /* 0 full, 1 seccomp, 2 count */
@@ -271,13 +275,24 @@ typedef struct {
     PyObject *gate, *capture_entry, *capture_exit, *unwinder, *deliver, *replayer;
     /* Recording straight into a TraceRecorder's columns (model.py), when it is the only
      * sink: (recorder, nr, pid, tid, start, duration, retval, flags, args or None,
-     * captured, shared, entry flags, failed flag).  Row of an entry: base + seq - 1. */
+     * captured, store_captured, entry flags, failed flag).  Row of an entry: base + seq - 1. */
     PyObject *columns;
     Py_ssize_t row_base;
+    /* The last entry capture the recorder shared (its arena bytes) and its slot in the
+     * CaptureColumn: a loop's equal captures are written as that slot, no dict made. */
+    char *memo_cap;
+    size_t memo_len;
+    long memo_slot;
     Batch *batch;
     struct iovec *iov;
     size_t iov_cap;
     PyThreadState *save; /* non-NULL while the GIL is released */
+    /* Summary mode (the CLI's -c): no records, no sink calls; per syscall number the
+     * returned calls, failed ones and their times (output/summary.py's SummarySink.add),
+     * for the syscalls sum_sel selects. */
+    int summary;
+    uint8_t sum_sel[NR_MAX];
+    summary_t *sums;
 } Core;
 
 typedef struct {
@@ -586,6 +601,15 @@ static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int6
         restart(tid, seccomp && t->pending ? PTRACE_SYSCALL : restart_default, 0);
         return 0;
     }
+    if (c->summary && nr < NR_MAX) { /* (a number past the table: recorded, as before) */
+        /* timed from the tracee's resumption, as SummarySink (and strace) do */
+        t->pending = c->sum_sel[nr] && c->mode != 2;
+        t->pend_flags = F_SUMMARY;
+        t->pend_nr = (int32_t)nr;
+        t->pend_t = now_ns();
+        restart(tid, t->pending ? PTRACE_SYSCALL : restart_default, 0);
+        return 0;
+    }
     rec_t *r = rec_new(c);
     if (r == NULL) return -1;
     Batch *b = c->batch;
@@ -664,7 +688,21 @@ static int on_entry(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int6
 
 static int on_exit_stop(Core *c, task_t *t, pid_t tid, struct syscall_info *si, int64_t now) {
     long restart_default = c->mode == 0 ? PTRACE_SYSCALL : PTRACE_CONT;
-    if (t->pending) {
+    if (t->pending && (t->pend_flags & F_SUMMARY)) {
+        t->pending = 0;
+        summary_t *a = &c->sums[t->pend_nr];
+        int64_t ns = now - t->pend_t;
+        if (ns < 0) ns = 0;
+        if (a->calls == 0) {
+            a->min = a->max = ns;
+        } else {
+            if (ns < a->min) a->min = ns;
+            if (ns > a->max) a->max = ns;
+        }
+        a->calls++;
+        a->errors += si->exit.is_error != 0;
+        a->total += ns;
+    } else if (t->pending) {
         t->pending = 0;
         int64_t rval = si->exit.rval;
         int failed = si->exit.is_error != 0;
@@ -869,10 +907,63 @@ static PyObject *Core_move_pending(Core *c, PyObject *args) {
         t->pend_flags = old->pend_flags;
         t->pend_nr = old->pend_nr;
         t->pend_seq = old->pend_seq;
+        t->pend_t = old->pend_t;
         memcpy(t->pend_args, old->pend_args, sizeof(t->pend_args));
     }
     task_remove(&c->tasks, former);
     Py_RETURN_NONE;
+}
+
+/* sel[nr] = 1 for each syscall number of an iterable (those past the table ignored). */
+static int fill_selection(uint8_t *sel, PyObject *numbers) {
+    PyObject *it = PyObject_GetIter(numbers), *item;
+    if (it == NULL) return -1;
+    while ((item = PyIter_Next(it)) != NULL) {
+        long nr = PyLong_AsLong(item);
+        Py_DECREF(item);
+        if (nr >= 0 && nr < NR_MAX) sel[nr] = 1;
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* Core.count_summary(selection): from now on, count each returned call of the selected
+ * syscalls (None: all) instead of recording it; what was recorded so far goes out. */
+static PyObject *Core_count_summary(Core *c, PyObject *sel) {
+    if (flush(c) < 0) return NULL;
+    if (c->sums == NULL) {
+        c->sums = calloc(NR_MAX, sizeof(summary_t));
+        if (c->sums == NULL) return PyErr_NoMemory();
+    }
+    memset(c->sum_sel, sel == Py_None, sizeof(c->sum_sel));
+    if (sel != Py_None && fill_selection(c->sum_sel, sel) < 0) return NULL;
+    c->summary = 1;
+    Py_RETURN_NONE;
+}
+
+/* Core.take_summary(): {nr: (calls, errors, total_ns, min_ns, max_ns)} counted since the
+ * last call (the counters start again from zero). */
+static PyObject *Core_take_summary(Core *c, PyObject *unused) {
+    PyObject *d = PyDict_New();
+    if (d == NULL || c->sums == NULL) return d;
+    for (int nr = 0; nr < NR_MAX; nr++) {
+        summary_t *a = &c->sums[nr];
+        if (a->calls == 0) continue;
+        PyObject *v = Py_BuildValue("(KKLLL)", (unsigned long long)a->calls,
+                                    (unsigned long long)a->errors, (long long)a->total,
+                                    (long long)a->min, (long long)a->max);
+        PyObject *k = PyLong_FromLong(nr);
+        if (v == NULL || k == NULL || PyDict_SetItem(d, k, v) < 0) {
+            Py_XDECREF(v);
+            Py_XDECREF(k);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(v);
+        Py_DECREF(k);
+    }
+    memset(c->sums, 0, NR_MAX * sizeof(summary_t));
+    return d;
 }
 
 static PyObject *Core_get_recording(Core *c, void *unused) { return PyBool_FromLong(c->recording); }
@@ -896,6 +987,8 @@ static void Core_dealloc(Core *c) {
     for (int i = 0; i < NR_MAX; i++) free(c->plans[i].steps);
     free(c->tasks.slots);
     free(c->iov);
+    free(c->sums);
+    free(c->memo_cap);
     Py_TYPE(c)->tp_free((PyObject *)c);
 }
 
@@ -928,15 +1021,7 @@ static PyObject *Core_new(PyTypeObject *type, PyObject *args, PyObject *kw) {
     if (c->tasks.slots == NULL || c->batch == NULL) goto fail;
     if (sel != Py_None) {
         c->has_sel = 1;
-        PyObject *it = PyObject_GetIter(sel), *item;
-        if (it == NULL) goto fail;
-        while ((item = PyIter_Next(it)) != NULL) {
-            long nr = PyLong_AsLong(item);
-            Py_DECREF(item);
-            if (nr >= 0 && nr < NR_MAX) c->sel[nr] = 1;
-        }
-        Py_DECREF(it);
-        if (PyErr_Occurred()) goto fail;
+        if (fill_selection(c->sel, sel) < 0) goto fail;
     }
     if (plans != Py_None) {
         c->has_capture = 1;
@@ -1012,6 +1097,10 @@ static PyMethodDef Core_methods[] = {
      "Whether the task's next syscall stop is an exit."},
     {"move_pending", (PyCFunction)Core_move_pending, METH_VARARGS,
      "move_pending(former_tid, tid): a non-leader thread's execve."},
+    {"count_summary", (PyCFunction)Core_count_summary, METH_O,
+     "count_summary(selection): count the returned calls per syscall, no records."},
+    {"take_summary", (PyCFunction)Core_take_summary, METH_NOARGS,
+     "{nr: (calls, errors, total_ns, min_ns, max_ns)} since the last take."},
     {NULL},
 };
 
@@ -1101,17 +1190,58 @@ static int append_bytes(PyObject *array, const void *data, size_t len) {
     return 0;
 }
 
-static int store_captured(Core *c, Py_ssize_t row, PyObject *captured) {
+/* The recorder's _store_captured(row, captured): shared slots for equal captures.  The
+ * slot when the capture is shared (else 0), -1 on error. */
+static long store_captured(Core *c, Py_ssize_t row, PyObject *captured) {
     int truth = PyObject_IsTrue(captured);
     if (truth <= 0) return truth;
-    PyObject *cols = c->columns;
-    PyObject *shared = PyObject_CallOneArg(PyTuple_GET_ITEM(cols, 10), captured);
-    if (shared == NULL) return -1;
-    PyObject *key = PyLong_FromSsize_t(row);
-    int rc = key ? PyDict_SetItem(PyTuple_GET_ITEM(cols, 9), key, shared) : -1;
-    Py_XDECREF(key);
-    Py_DECREF(shared);
-    return rc;
+    PyObject *r = PyObject_CallFunction(PyTuple_GET_ITEM(c->columns, 10), "nO", row, captured);
+    if (r == NULL) return -1;
+    long slot = PyLong_AsLong(r);
+    Py_DECREF(r);
+    return slot == -1 && PyErr_Occurred() ? -1 : slot;
+}
+
+/* An entry's capture equal to the memo's: the row gets the memo's slot (1), else 0. */
+static int memo_hit(Core *c, Batch *b, rec_t *r) {
+    return c->memo_slot > 0 && r->cap_len == c->memo_len &&
+           memcmp(b->arena + r->cap_off, c->memo_cap, r->cap_len) == 0;
+}
+
+static void memo_keep(Core *c, Batch *b, rec_t *r, long slot) {
+    char *m = realloc(c->memo_cap, r->cap_len ? r->cap_len : 1);
+    if (m == NULL) {
+        c->memo_slot = 0;
+        return;
+    }
+    memcpy(m, b->arena + r->cap_off, r->cap_len);
+    c->memo_cap = m;
+    c->memo_len = r->cap_len;
+    c->memo_slot = slot;
+}
+
+/* Write the memo hits' slots into the CaptureColumn (model.py): its grow_for(rows, added)
+ * makes room and counts them, and hands back its slot array. */
+static int write_slots(Core *c, const Py_ssize_t *rows, const uint32_t *slots, Py_ssize_t n) {
+    if (n == 0) return 0;
+    Py_ssize_t top = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (rows[k] + 1 > top) top = rows[k] + 1;
+    PyObject *array = PyObject_CallMethod(PyTuple_GET_ITEM(c->columns, 9), "grow_for", "nn",
+                                          top, n);
+    if (array == NULL) return -1;
+    Py_buffer view;
+    int rc = PyObject_GetBuffer(array, &view, PyBUF_WRITABLE);
+    Py_DECREF(array);
+    if (rc < 0) return -1;
+    if (view.len < top * 4) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_RuntimeError, "CaptureColumn.grow_for: too few slots");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) ((uint32_t *)view.buf)[rows[k]] = slots[k];
+    PyBuffer_Release(&view);
+    return 0;
 }
 
 /* TraceRecorder.syscall_entry/syscall_exit for a whole batch: the entries' rows appended
@@ -1149,6 +1279,8 @@ static int record_columns(Core *c, Batch *b) {
     uint8_t *flags = malloc((size_t)n_entries + 1);
     uint64_t *args = malloc(48 * (size_t)n_entries + 1);
     Py_buffer bstart = {0}, bdur = {0}, bret = {0}, bflags = {0};
+    Py_ssize_t *hit_rows = NULL;
+    uint32_t *hit_slots = NULL;
     int have_buffers = 0;
     if (!nr || !pid || !tid || !start || !dur || !ret || !flags || !args) {
         PyErr_NoMemory();
@@ -1211,10 +1343,33 @@ release:
     if (!have_buffers) goto done;
     {
         PyObject *pending = ((Replayer *)c->replayer)->pending;
+        Py_ssize_t n_hits = 0;
+        hit_rows = malloc(sizeof(Py_ssize_t) * (size_t)b->n + 1);
+        hit_slots = malloc(sizeof(uint32_t) * (size_t)b->n + 1);
+        if (hit_rows == NULL || hit_slots == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
         for (Py_ssize_t i = 0; i < b->n; i++) {
             rec_t *r = &b->recs[i];
             Py_ssize_t row = c->row_base + (Py_ssize_t)r->seq - 1;
             PyObject *captured;
+            if (r->kind == R_ENTRY && !(r->flags & (F_PYPLAN | F_HAS_EXIT)) && r->pcs == NULL) {
+                /* captured at entry only, by C steps: nothing to merge at the exit */
+                if (r->cap_len == 0) continue;
+                if (memo_hit(c, b, r)) {
+                    hit_rows[n_hits] = row;
+                    hit_slots[n_hits++] = (uint32_t)c->memo_slot;
+                    continue;
+                }
+                captured = entry_captured(b, r);
+                if (captured == NULL) goto done;
+                long slot = store_captured(c, row, captured);
+                Py_DECREF(captured);
+                if (slot < 0) goto done;
+                if (slot > 0 && slot <= (long)UINT32_MAX) memo_keep(c, b, r, slot);
+                continue;
+            }
             if (r->kind == R_ENTRY) {
                 captured = entry_captured(b, r);
                 if (captured == NULL) goto done;
@@ -1243,14 +1398,16 @@ release:
                 Py_XDECREF(before);
                 if (captured == NULL) goto done;
             }
-            int sc = store_captured(c, row, captured);
+            long sc = store_captured(c, row, captured);
             Py_DECREF(captured);
             if (sc < 0) goto done;
         }
+        if (write_slots(c, hit_rows, hit_slots, n_hits) < 0) goto done;
     }
     rc = 0;
 done:
     free(nr); free(pid); free(tid); free(start); free(dur); free(ret); free(flags); free(args);
+    free(hit_rows); free(hit_slots);
     return rc;
 }
 

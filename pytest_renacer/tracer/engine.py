@@ -36,6 +36,10 @@ CaptureExit = Callable[
     [int, int, tuple[int, ...], int, bool, "dict[Any, object] | None"], "dict[Any, object] | None"
 ]
 Unwinder = Callable[[int, int, int, int], "tuple[int, ...] | None"]
+#: (the syscall numbers to count, None for all; what takes the counts at the end:
+#: {nr: (calls, errors, total_ns, min_ns, max_ns)}), from a sink whose syscall records
+#: only feed per-syscall counters (output/summary.py's SummarySink.core_counts).
+SummaryCounts = tuple["frozenset[int] | None", Callable[[dict[int, tuple[int, ...]]], None]]
 
 _SYSCALL_TRAP = signal.SIGTRAP | 0x80
 _STOP_SIGNALS = frozenset({signal.SIGSTOP, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU})
@@ -143,6 +147,7 @@ class Engine:
         capture_plans: tuple[int, dict[int, Any]] | None = None,
         pipeline: bool = False,
         columns: tuple[Any, ...] | None = None,
+        summary: SummaryCounts | None = None,
     ) -> None:
         if mode not in ("full", "seccomp", "count"):
             raise ValueError(f"unknown tracing mode {mode!r}")
@@ -193,6 +198,9 @@ class Engine:
         # The recorder's columns, when it is the only sink: the core writes its rows itself
         # instead of calling syscall_entry/syscall_exit (model.TraceRecorder.core_columns).
         self.columns = columns
+        # The sink only counts calls per syscall (the CLI's -c): the core counts them
+        # itself, with no call per stop, and hands the totals over at the end.
+        self.summary = summary
         self._core_module = load_core()
         self._core: Any = None
 
@@ -655,6 +663,8 @@ class Engine:
         )
         for tid, task in list(self.tasks.items()):
             core.add_task(tid, task.pid)
+        if self.summary is not None and pipe is None:
+            core.count_summary(self.summary[0])
         waker_pid = self._waker[0] if self._waker else None
         tasks = self.tasks
         first = None
@@ -699,6 +709,8 @@ class Engine:
             self._core = None
             try:  # what the core recorded before an interruption is kept
                 core.flush()
+                if self.summary is not None and pipe is None:
+                    self.summary[1](core.take_summary())
             finally:
                 if pipe is not None:
                     self.sink = sink
