@@ -39,6 +39,9 @@ TESTS = """
     def test_threads_and_files():
         read_config()
 
+    # %file: how often the shell's wait4/rt_sigsuspend/rt_sigprocmask run depends on
+    # whether its child has exited yet (the baseline comparison failed so under load)
+    @pytest.mark.renacer(filter="%file")
     def test_shell(syscalls):
         t = syscalls.run(["sh", "-c", "cat /nonexistent-renacer 2>/dev/null; true & wait"])
         assert t.returncode == 0

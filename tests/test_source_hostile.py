@@ -25,10 +25,11 @@ import pytest
 from test_source_cfi import cie, section
 
 import pytest_renacer
-from pytest_renacer import source
-from pytest_renacer.source import elf, limits, symbolizer, unwind
+from pytest_renacer import Frame, source
+from pytest_renacer.source import elf, limits, maps, symbolizer, unwind
 from pytest_renacer.source.cfi import CFITable
 from pytest_renacer.source.demangle import demangle
+from pytest_renacer.source.elf import ElfImage
 from pytest_renacer.source.leb128 import sleb
 from pytest_renacer.source.leb128 import uleb as read_uleb
 
@@ -260,3 +261,319 @@ def test_a_megabyte_leb128_in_eh_frame_keeps_timeout(tmp_path: Path) -> None:
     assert t.returncode == 0 and t.stdout == b"x\n"
     write = next(ev for ev in t.events if ev.name == "write")
     assert write.source is not None and write.source.function == "hostile"
+
+
+# -- time: a module's parsing has a budget; a trace's timeout stops a parse --------------
+
+_WRITER = ("#include <unistd.h>\n"
+           "__attribute__((noinline)) static void hostile(void) {\n"
+           '    write(1, "x\\n", 2);\n'
+           "}\n"
+           "int main(void) { hostile(); return 0; }\n")
+
+
+def _writer(tmp_path: Path, name: str = "writer") -> Path:
+    src = tmp_path / f"{name}.c"
+    src.write_text(_WRITER)
+    binary = tmp_path / name
+    subprocess.run(["gcc", "-g", "-O0", "-gdwarf-5", "-o", str(binary), str(src)],
+                   check=True)
+    return binary
+
+
+def _replace_sections(binary: Path, dest: Path, sections: dict[str, bytes],
+                      remove: tuple[str, ...] = ()) -> Path:
+    """A copy of ``binary`` with these sections' contents, debug sections compressed
+    (a small file that unpacks to the sizes given)."""
+    cmd = ["objcopy"]
+    scratch = [dest.with_name(dest.name + ".plain")]
+    for name, payload in sections.items():
+        blob = dest.with_name(dest.name + name)
+        blob.write_bytes(payload)
+        scratch.append(blob)
+        cmd += ["--update-section", f"{name}={blob}"]
+    for name in remove:
+        cmd += ["--remove-section", name]
+    try:  # (objcopy would not compress the sections it updates: two runs)
+        subprocess.run([*cmd, str(binary), str(scratch[0])], check=True, capture_output=True)
+        subprocess.run(["objcopy", "--compress-debug-sections=zlib", str(scratch[0]),
+                        str(dest)], check=True, capture_output=True)
+    finally:
+        for path in scratch:
+            path.unlink(missing_ok=True)
+    return dest
+
+
+def _padded_line_program(line: bytes, pad: int) -> bytes:
+    """The one line program of ``line`` (DWARF 5, 32-bit) with ``pad`` bytes of
+    DW_LNS_negate_stmt pairs first: as valid as before, same rows, ``pad`` more opcodes."""
+    length, version = struct.unpack_from("<IH", line, 0)
+    assert version == 5 and length + 4 == len(line), "one DWARF 5 line program expected"
+    header_length = struct.unpack_from("<I", line, 8)[0]
+    program = 12 + header_length
+    pad -= pad % 2
+    return (struct.pack("<I", length + pad) + line[4:program] + b"\x06" * pad
+            + line[program:])
+
+
+def _frame_of_write(binary: Path) -> tuple[Frame, float]:
+    """The frame of ``binary`` in the stack of its write() (traced), and the seconds
+    that stack took to symbolize."""
+    t = pytest_renacer.trace([str(binary)], source=True, timeout=60)
+    assert t.returncode == 0 and t.stdout == b"x\n"
+    write = next(ev for ev in t.events if ev.name == "write")
+    t0 = time.monotonic()
+    stack = write.stack
+    took = time.monotonic() - t0
+    return next(f for f in stack if f.binary == str(binary)), took
+
+
+@pytest.fixture
+def budget_s() -> Iterator[Callable[[float], None]]:
+    """Sets the module time budget; afterwards the default again, and the images parsed
+    meanwhile (libc's too: their clocks ran on a short budget) forgotten."""
+    def forget() -> None:
+        with elf._IMAGES_LOCK:
+            elf._IMAGES.clear()
+        with symbolizer._DEBUG_LOCK:
+            symbolizer._DEBUG.clear()
+        maps._VDSO_IMAGES.clear()
+
+    forget()
+    yield limits.set_module_time_budget
+    limits.set_module_time_budget(None)
+    forget()
+
+
+def test_a_huge_valid_line_program_costs_its_module_budget_not_more(
+        tmp_path: Path, budget_s: Callable[[float], None]) -> None:
+    """48 MB of valid opcodes before the real rows (0.4 MB on disk, compressed): the
+    first ev.source parsed all of it (a row of the table needs the whole program);
+    now its module's time budget ends the parse and the module loses its lines."""
+    binary = _writer(tmp_path)
+    line = elf.load_image(str(binary)).section(".debug_line")
+    assert line is not None
+    hostile = _replace_sections(binary, tmp_path / "long_lines",
+                                {".debug_line": _padded_line_program(line, 48 * MB)})
+    budget_s(0.5)
+    frame, took = _frame_of_write(hostile)
+    assert (frame.function, frame.file, frame.line) == ("hostile", None, None)
+    note = source.problems()[str(hostile)]
+    assert note.startswith("over the source time budget (0.5 s") and "\n" not in note
+    assert took < 10  # 0.5 s of parsing, on a shared machine
+
+
+def test_a_line_program_under_the_budget_keeps_its_lines(
+        tmp_path: Path, budget_s: Callable[[float], None]) -> None:
+    binary = _writer(tmp_path)
+    line = elf.load_image(str(binary)).section(".debug_line")
+    assert line is not None
+    padded = _replace_sections(binary, tmp_path / "padded",
+                               {".debug_line": _padded_line_program(line, 64 * 1024)})
+    budget_s(60)
+    frame, _took = _frame_of_write(padded)
+    assert (frame.function, frame.line) == ("hostile", 3)
+    assert str(padded) not in source.problems()
+
+
+def _tiny_units(count: int, abbrev_off: int) -> bytes:
+    """``count`` DWARF 4 units of one DW_TAG_compile_unit each, covering [0x10, 0x20)."""
+    die = b"\x01" + struct.pack("<QI", 0x10, 0x10)  # abbrev 1: low_pc, high_pc (data4)
+    body = struct.pack("<HIB", 4, abbrev_off, 8) + die
+    return (struct.pack("<I", len(body)) + body) * count
+
+
+def test_hundreds_of_thousands_of_units_cost_their_module_budget_not_more(
+        tmp_path: Path, budget_s: Callable[[float], None]) -> None:
+    """200,000 tiny units before the real one and no .debug_aranges: finding the unit of
+    a pc reads every unit's DIE (~10 us each); the budget ends it."""
+    binary = _writer(tmp_path)
+    img = elf.load_image(str(binary))
+    info, abbrev = img.section(".debug_info"), img.section(".debug_abbrev")
+    assert info is not None and abbrev is not None
+    tiny_abbrev = b"\x01\x11\x00\x11\x01\x12\x06\x00\x00\x00"  # compile_unit, no children
+    hostile = _replace_sections(
+        binary, tmp_path / "many_units",
+        {".debug_info": _tiny_units(200_000, len(abbrev)) + info,
+         ".debug_abbrev": abbrev + tiny_abbrev},
+        remove=(".debug_aranges",))
+    budget_s(0.3)
+    frame, took = _frame_of_write(hostile)
+    assert (frame.function, frame.file, frame.line) == ("hostile", None, None)
+    assert source.problems()[str(hostile)].startswith("over the source time budget")
+    assert took < 10
+
+
+def test_the_time_budget_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert limits.module_time_budget() == limits.DEFAULT_TIME_BUDGET
+    monkeypatch.setenv("RENACER_SOURCE_BUDGET_S", "2.5")
+    assert limits.module_time_budget() == 2.5
+    monkeypatch.setenv("RENACER_SOURCE_BUDGET_S", "nonsense")
+    assert limits.module_time_budget() == limits.DEFAULT_TIME_BUDGET
+    limits.set_module_time_budget(0.25)
+    try:
+        assert limits.module_time_budget() == 0.25
+    finally:
+        limits.set_module_time_budget(None)
+    for bad in (0, -1, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="positive"):
+            limits.set_module_time_budget(bad)
+
+
+def test_a_clock_counts_once_and_stays_over() -> None:
+    clock, other = limits.Clock(), limits.Clock()
+    limits.set_module_time_budget(0.05)
+    try:
+        with clock:
+            with clock:  # the same clock inside itself: counted once
+                time.sleep(0.02)
+            with other:  # another module's, inside: on its own account
+                limits.check()
+            assert 0 < other.spent < 0.02
+        assert 0.02 <= clock.spent < 0.2
+        with pytest.raises(limits.OverTime), clock:
+            time.sleep(0.05)
+            limits.check()
+        assert clock.over
+        with pytest.raises(limits.OverTime), clock:  # and every later parse of it
+            pass
+        limits.check()  # no clock running: nothing to say
+    finally:
+        limits.set_module_time_budget(None)
+
+
+def _endless_cfi(image: ElfImage) -> object:
+    """A stand-in for a module whose CFI takes for ever to parse (at the first stop)."""
+    while True:
+        limits.check()
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pure"])
+def test_a_trace_timeout_stops_a_parse_at_a_stop(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        budget_s: Callable[[float], None], engine: str) -> None:
+    """The parse runs while the tracee is stopped; the timeout kills the tracee and
+    interrupts the parse, and the trace ends within a second of it."""
+    binary = _writer(tmp_path)
+    budget_s(600)
+    if engine == "pure":
+        monkeypatch.setenv("RENACER_PURE_PYTHON", "1")
+    monkeypatch.setattr(unwind, "_build_cfi", _endless_cfi)
+    t0 = time.monotonic()
+    with pytest.raises(pytest_renacer.TraceTimeout) as info:
+        pytest_renacer.trace([str(binary)], source=True, timeout=1)
+    took = time.monotonic() - t0
+    assert took < 2.5  # the timeout and its second (was: for ever)
+    pids = {ev.pid for ev in info.value.trace.events}
+    assert pids
+    for pid in pids:  # killed and reaped: nothing stopped, nothing left
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert elf.load_image(str(binary)).cfi is None  # the interrupted parse is not kept
+    assert limits._interrupted == {}  # and the engine's thread parses again
+    monkeypatch.undo()
+    budget_s(60)
+    frame, _took = _frame_of_write(binary)
+    assert (frame.function, frame.line) == ("hostile", 3)
+
+
+def test_a_parse_over_its_budget_at_a_stop_keeps_the_trace(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        budget_s: Callable[[float], None]) -> None:
+    binary = _writer(tmp_path, "budget_at_stop")
+    budget_s(0.2)
+    monkeypatch.setattr(unwind, "_build_cfi", _endless_cfi)
+    t0 = time.monotonic()
+    t = pytest_renacer.trace([str(binary)], source=True, timeout=60)
+    assert time.monotonic() - t0 < 20  # 0.2 s a module
+    assert t.returncode == 0 and t.stdout == b"x\n"
+    img = elf.load_image(str(binary))
+    assert img.cfi == (None, None) and img.clock.over
+    write = next(ev for ev in t.events if ev.name == "write")
+    assert write.stack  # unwound by frame pointers, symbolized
+    assert source.problems()[str(binary)].endswith(": no unwinding tables")
+
+
+def test_a_cfa_program_of_millions_of_remember_restore_pairs_is_bounded(
+        budget_s: Callable[[float], None]) -> None:
+    table = _fde_table(b"\x0a\x0b" * (2 * MB))
+    table.clock = limits.Clock()
+    budget_s(0.2)
+    t0 = time.monotonic()
+    with pytest.raises(limits.OverTime):
+        table.rule_for(0x1000)
+    assert time.monotonic() - t0 < 5
+
+
+def test_a_line_table_header_claiming_2_64_entries_is_refused(
+        measure: Callable[[], Peak]) -> None:
+    from pytest_renacer.source.dwarf import DwarfError, DwarfInfo
+
+    class Unit:
+        addr_size = 8
+        comp_dir = "/"
+        _line_version = 0
+
+    # DWARF 5 header: no directory formats, and 2**64 - 1 directories of nothing
+    hdr = (struct.pack("<HBB", 5, 8, 0) + struct.pack("<I", 0)  # header_length (unused)
+           + bytes([1, 1, 1, -5 & 0xFF, 14, 13]) + bytes(12)  # min_inst ... std_lens
+           + b"\x00" + b"\xff" * 9 + b"\x01")
+    data = struct.pack("<I", len(hdr)) + hdr
+    info = DwarfInfo.__new__(DwarfInfo)
+    info.debug_line = data
+    with pytest.raises(DwarfError, match="entries"):
+        info.line_program(Unit(), 0)  # type: ignore[arg-type]
+    assert measure().peak < 16 * MB  # was: empty entries until memory ran out
+
+
+@pytest.fixture
+def budget_mb() -> Iterator[Callable[[float], None]]:
+    yield limits.set_module_budget
+    limits.set_module_budget(None)
+
+
+def test_units_count_against_the_memory_budget(budget_mb: Callable[[float], None]) -> None:
+    """A unit header is 12 bytes of .debug_info and ~600 bytes once read."""
+    from pytest_renacer.source.dwarf import DwarfInfo
+
+    tiny_abbrev = b"\x01\x11\x00\x11\x01\x12\x06\x00\x00\x00"
+    sections: dict[str, bytes | None] = {".debug_info": _tiny_units(20_000, 0),
+                                         ".debug_abbrev": tiny_abbrev}
+    assert len(DwarfInfo(sections).units) == 20_000
+    budget_mb(8)  # 8 MB: 20,000 units of 24 bytes (480 KB) are over it
+    with pytest.raises(limits.OverBudget, match="units: over the source budget"):
+        DwarfInfo(sections)
+
+
+def test_line_rows_count_against_the_memory_budget(budget_mb: Callable[[float], None]) -> None:
+    """A special opcode is one byte of .debug_line and a row of ~33 bytes once decoded."""
+    from pytest_renacer.source.dwarf import _run_line_program
+
+    # set_address 0x1000, 400,000 rows one byte apart (special opcode 32), end_sequence
+    program = b"\x00\x09\x02" + struct.pack("<Q", 0x1000) + b"\x20" * 400_000 + b"\x00\x01\x01"
+    args = (8, 1, 1, -5, 14, 13, [0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1], ["a.c"], "/")
+    table = _run_line_program(program, 0, len(program), *args)  # type: ignore[arg-type]
+    assert len(table.addrs) == 400_000 + 1  # and the row ending the sequence
+    budget_mb(8)
+    with pytest.raises(limits.OverBudget, match="rows: over the source budget"):
+        _run_line_program(program, 0, len(program), *args)  # type: ignore[arg-type]
+
+
+def test_structures_the_bytes_do_not_bound_are_bounded() -> None:
+    from pytest_renacer.source import dwarf
+    from pytest_renacer.source.cfi import MAX_REGISTERS
+
+    # an abbreviation of 2,000 attributes that take no bytes (flag_present)
+    abbrev = b"\x01\x2e\x00" + b"\x3f\x19" * 2000 + b"\x00\x00\x00"
+    with pytest.raises(dwarf.DwarfError, match="over 1024 attributes"):
+        dwarf._AbbrevTable(abbrev, 0).get(1)
+    # a string-table entry of 1 MB without its NUL: read up to 64 KiB
+    assert dwarf._table_str(b"x" * MB, 10) == b"x" * dwarf.MAX_STRING
+    assert dwarf._table_str(b"ab\0cd\0", 3) == b"cd"
+    # a CFA program giving rules for 16,000 registers (offset_extended r, 1), 68 KB
+    ops = b"".join(b"\x05" + bytes([0x80 | (r & 0x7F), (r % 16_000) >> 7]) + b"\x01"
+                   for r in range(17_000))
+    assert len(ops) > 64 * 1024 and MAX_REGISTERS < 16_000
+    assert _fde_table(ops).rule_for(0x1000) is None  # refused, nothing raised
+    assert _fde_table(ops[: 4 * 100]).rule_for(0x1000) is not None  # 100 registers: fine

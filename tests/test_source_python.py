@@ -378,11 +378,18 @@ def test_attach_to_a_running_python_and_spawn(tmp_path: Path) -> None:
     app = tmp_path / "ticker.py"
     app.write_text("import os, time\n\n\ndef tick():\n    os.write(1, b't')\n\n\n"
                    "while True:\n    tick()\n    time.sleep(0.01)\n")
-    proc = subprocess.Popen([python, str(app)], stdout=subprocess.DEVNULL)
+    out = tmp_path / "ticks"
+    with out.open("wb") as f:
+        proc = subprocess.Popen([python, str(app)], stdout=f)
     try:
         time.sleep(0.3)
         tracer = pytest_renacer.attach(proc.pid, source=True, filter="write")
-        time.sleep(0.3)
+        # Five writes made under the tracer, however long its first stops take (reading
+        # the interpreter's symbols and CFI: a fixed 0.3 s saw one write at a load of 30)
+        start = out.stat().st_size
+        deadline = time.monotonic() + 30
+        while out.stat().st_size < start + 5 and time.monotonic() < deadline:
+            time.sleep(0.05)
         t = tracer.stop()
     finally:
         proc.kill()
@@ -392,8 +399,12 @@ def test_attach_to_a_running_python_and_spawn(tmp_path: Path) -> None:
     assert all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)
     from pytest_renacer.api import spawn
 
-    with spawn([python, str(app)], source=True, filter="write") as p:
-        time.sleep(0.3)
+    out2 = tmp_path / "ticks2"
+    with spawn(["sh", "-c", f'exec "{python}" "{app}" > "{out2}"'], source=True,
+               filter="write") as p:
+        deadline = time.monotonic() + 30
+        while (not out2.exists() or out2.stat().st_size < 3) and time.monotonic() < deadline:
+            time.sleep(0.05)  # (a fixed 0.3 s may not even see the interpreter start)
     assert p.trace is not None
     writes = p.trace.filter("write").events
     assert writes and all(where(ev.source) == [str(app), 5, "tick"] for ev in writes)

@@ -489,3 +489,36 @@ def test_seccomp_mode_keeps_the_stack_of_calls_with_out_arguments(build):
     (rd,) = [ev for ev in t.filter("read") if ev.pid == t.events[0].pid and ev.retval == 0]
     assert rd.stack
     assert rd.source is not None and rd.source.file.endswith("opens.c")
+
+
+def test_the_unwinder_is_interrupted_only_while_the_loop_runs() -> None:
+    """kill_all()/timeout_expired() interrupt the parsing of the loop's thread (the
+    unwinder's interrupt(thread), undone by its close()); after run() ended they must
+    not: that thread's ident may be another thread's by then."""
+    from pytest_renacer.tracer import resolve_command
+    from pytest_renacer.tracer.engine import Engine
+    from pytest_renacer.tracer.sink import IgnoringSink
+
+    calls: list[object] = []
+
+    class Unwinder:
+        def __call__(self, pid: int, tid: int, ip: int, sp: int) -> None:
+            if not calls:  # the first stop: the timeout fires while the loop is here
+                engine.timeout_expired()
+            return None
+
+        def interrupt(self, thread: int) -> None:
+            calls.append(thread)
+
+        def close(self) -> None:
+            calls.append("close")
+
+    engine = Engine(IgnoringSink(), unwinder=Unwinder())
+    engine.spawn(resolve_command(["true"], None, None), ["true"], None, None, (0, 1, 2))
+    engine.run()
+    engine.exec_error()  # (closes its pipe)
+    assert engine.timed_out
+    assert calls == [threading.get_ident(), "close"]
+    engine.timeout_expired()  # after run(): nothing to interrupt
+    engine.kill_all()
+    assert calls == [threading.get_ident(), "close"]

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
-from .limits import ParseError
+from .limits import Clock, Interrupted, ParseError, check
 
 __all__ = ["CFITable", "Rule", "eval_expr"]
 
@@ -34,6 +34,12 @@ _U8 = struct.Struct("<B")
 #: DW_CFA_remember_state depth allowed: compilers nest a handful; a hostile FDE of
 #: repeated remember_state would otherwise copy the register state millions of times.
 MAX_REMEMBERED = 64
+#: Registers one CFA program may give rules for (DWARF numbers of x86_64 and aarch64
+#: stay below 130).
+MAX_REGISTERS = 1024
+#: Bytes of CFI read between two time checks (limits.check); a CFA program shorter
+#: than this runs without its module's clock (most are a few dozen bytes).
+CHECK_EVERY = 1 << 16
 
 
 class CFIError(ParseError):
@@ -106,8 +112,10 @@ class CFITable:
 
     def __init__(self, data: bytes, addr: int, *, is_eh: bool, hdr: bytes | None = None,
                  hdr_addr: int = 0, ptr_size: int = 8, little: bool = True,
-                 got_addr: int = 0) -> None:
+                 got_addr: int = 0, clock: Clock | None = None) -> None:
         self.data = data
+        #: the module's clock, for CFA programs long enough to need one
+        self.clock = clock
         self.addr = addr
         self.is_eh = is_eh
         self.ptr_size = ptr_size
@@ -121,6 +129,8 @@ class CFITable:
         if hdr is not None and is_eh:
             try:
                 built = self._index_from_hdr(hdr, hdr_addr)
+            except Interrupted:
+                raise
             except (IndexError, struct.error, ParseError):
                 built = False
         if not built:
@@ -165,15 +175,25 @@ class CFITable:
         count, pos = self._read_ptr(hdr, pos, count_enc, hdr_addr)
         if table_enc != 0x3B:  # datarel|sdata4: the only encoding linkers emit
             return False
-        if pos + 8 * count > len(hdr):
+        n = len(self.data)
+        if pos + 8 * count > len(hdr) or count > n // 16:  # an FDE takes 16 bytes or more
             return False
-        vals = struct.unpack_from(self.e + f"{2 * count}i", hdr, pos)
-        starts = array("Q", [(v + hdr_addr) & 0xFFFFFFFFFFFFFFFF for v in vals[0::2]])
-        offsets = [v + hdr_addr - self.addr for v in vals[1::2]]
+        vals = memoryview(hdr)[pos : pos + 8 * count].cast("B").cast("i")
+        if (self.e == "<") != (struct.pack("=i", 1)[0] == 1):  # not this machine's order
+            swapped = array("i", vals)
+            swapped.byteswap()
+            vals = memoryview(swapped)
+        starts: array[int] = array("Q")
+        offsets: array[int] = array("q")
+        mask = 0xFFFFFFFFFFFFFFFF
+        base = hdr_addr - self.addr
+        for at in range(0, 2 * count, 2 * CHECK_EVERY):  # in chunks, checking the time
+            check()
+            starts.extend((v + hdr_addr) & mask for v in vals[at : at + 2 * CHECK_EVERY : 2])
+            offsets.extend(v + base for v in vals[at + 1 : at + 2 * CHECK_EVERY : 2])
         # A corrupt table (unsorted, or pointing outside .eh_frame) would lose the
         # module's CFI: the caller scans .eh_frame instead.
-        n = len(self.data)
-        if any(not 0 <= o < n for o in offsets) or any(
+        if (offsets and not 0 <= min(offsets) <= max(offsets) < n) or any(
                 a > b for a, b in itertools.pairwise(starts)):
             return False
         self.starts, self.fdes = starts, array("Q", offsets)
@@ -185,7 +205,11 @@ class CFITable:
         entries: list[tuple[int, int]] = []
         n = len(data)
         e = self.e
+        mark = CHECK_EVERY
         while pos + 4 <= n:
+            if pos >= mark:
+                check()
+                mark = pos + CHECK_EVERY
             length = struct.unpack_from(e + "I", data, pos)[0]
             hdr = 4
             if length == 0:
@@ -211,6 +235,8 @@ class CFITable:
                     start, _rng, _cie, _ipos = self._fde_head(pos)
                     if start:
                         entries.append((start, pos))
+            except Interrupted:
+                raise
             except (IndexError, struct.error, ParseError):
                 pass
             pos = end
@@ -308,7 +334,8 @@ class CFITable:
         return int(pos + length)
 
     def rule_for(self, pc: int) -> Rule | None:
-        """The unwind rule at link-time address ``pc`` (None: no FDE covers it)."""
+        """The unwind rule at link-time address ``pc`` (None: no FDE covers it).
+        Raises only :class:`~.limits.Interrupted` (a long CFA program out of time)."""
         i = bisect.bisect_right(self.starts, pc) - 1
         while i >= 0:
             off = self.fdes[i]
@@ -318,7 +345,13 @@ class CFITable:
                 return None
             if start <= pc < start + rng:
                 try:
-                    return self._run(cie, self.data[ipos : self._fde_end(off)], start, pc)
+                    insns = self.data[ipos : self._fde_end(off)]
+                    if self.clock is None or len(insns) + len(cie.init) < CHECK_EVERY:
+                        return self._run(cie, insns, start, pc)
+                    with self.clock:
+                        return self._run(cie, insns, start, pc)
+                except Interrupted:
+                    raise
                 except (IndexError, struct.error, ValueError):
                     return None
             if i == 0 or self.starts[i - 1] != self.starts[i]:
@@ -348,7 +381,14 @@ class CFITable:
         stack: list[tuple[dict[int, tuple[int, object]], list[object]]] = []
         e = self.e
         track = pc >= 0
+        mark = CHECK_EVERY
+        copied = 0  # register rules copied by remember/restore_state since the last check
         while pos < n:
+            if pos >= mark:
+                check()
+                if len(state) > MAX_REGISTERS:  # one op adds one: bounded memory
+                    raise CFIError("a CFA program with rules for too many registers")
+                mark = pos + CHECK_EVERY
             op = code[pos]
             pos += 1
             hi = op & 0xC0
@@ -396,6 +436,11 @@ class CFITable:
                 state[r] = (REGISTER, r2)
                 continue
             elif op == 0x0A:  # remember_state
+                # a copy of the state: a cost the bytes do not bound, counted apart
+                copied += len(state) + 1
+                if copied > CHECK_EVERY:
+                    check()
+                    copied = 0
                 if len(stack) >= MAX_REMEMBERED:  # each copy costs memory: bounded
                     raise CFIError("DW_CFA_remember_state nested too deep")
                 stack.append((dict(state), list(cfa)))
@@ -403,6 +448,10 @@ class CFITable:
             elif op == 0x0B:  # restore_state
                 if stack:
                     saved, scfa = stack.pop()
+                    copied += len(saved) + 1
+                    if copied > CHECK_EVERY:
+                        check()
+                        copied = 0
                     state.clear()
                     state.update(saved)
                     cfa[:] = scfa

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .limits import check
+
 __all__ = ["demangle", "demangle_itanium", "demangle_rust"]
 
 _CLONE_SUFFIX = re.compile(r"(\.(?:cold|part|isra|constprop|lto_priv|llvm|localalias|"
@@ -402,6 +404,8 @@ class _Subs(list[str]):
         self.chars += len(item)
         if self.chars > MAX_SUBS_CHARS:
             raise ValueError("malformed symbol: substitutions too large")
+        if not len(self) & 0xFF:
+            check()  # (an interruption leaves the name as it is, like any other error)
         super().append(item)
 
 

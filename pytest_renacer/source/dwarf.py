@@ -24,7 +24,7 @@ from typing import Any
 from .leb128 import initial_length
 from .leb128 import sleb as _sleb
 from .leb128 import uleb as _uleb
-from .limits import ParseError
+from .limits import Interrupted, OverBudget, ParseError, check, module_budget, over_memory_note
 
 __all__ = ["CompUnit", "DwarfError", "DwarfInfo", "FuncNode", "LineTable"]
 
@@ -33,9 +33,31 @@ class DwarfError(ParseError):
     """Malformed DWARF."""
 
 
+#: Bytes of DWARF read between two time checks (limits.check).
+CHECK_EVERY = 1 << 16
+#: Attributes one abbreviation may list (compilers use a few dozen): every DIE of that
+#: abbreviation costs one step per attribute, even those that take no bytes.
+MAX_ATTRIBUTES = 1024
+#: Bytes of a string-table entry kept (a name of megabytes read at each reference
+#: would cost time no byte count bounds).
+MAX_STRING = 1 << 16
+#: Enclosing namespaces/classes kept in a function's qualified name.
+MAX_SCOPES = 64
+
+
 def _cstr(data: bytes, pos: int) -> tuple[bytes, int]:
     end = data.index(b"\0", pos)
     return data[pos:end], end + 1
+
+
+def _table_str(data: bytes, off: int) -> bytes | None:
+    """The NUL-terminated string at ``off`` of a string table, at most MAX_STRING bytes."""
+    if not 0 <= off < len(data):
+        return None
+    end = data.find(b"\0", off, off + MAX_STRING)
+    if end < 0:
+        return data[off : off + MAX_STRING]
+    return data[off:end]
 
 
 # Tags
@@ -124,7 +146,11 @@ class _AbbrevTable:
         n = len(data)
         table = self._table
         found = None
+        mark = pos + CHECK_EVERY
         while pos < n:
+            if pos >= mark:
+                check()
+                mark = pos + CHECK_EVERY
             code = data[pos]
             if code < 0x80:
                 pos += 1
@@ -158,6 +184,9 @@ class _AbbrevTable:
                 if at == 0 and form == 0:
                     break
                 attrs.append((at, form, implicit))
+                if len(attrs) > MAX_ATTRIBUTES:
+                    raise DwarfError(f"abbreviation {code} lists over {MAX_ATTRIBUTES} "
+                                     "attributes")
             ab = table[code] = _Abbrev(tag, children, tuple(attrs))
             if code == want:
                 found = ab
@@ -330,6 +359,8 @@ class CompUnit:
             try:
                 self.read_top()
                 self._top = True
+            except Interrupted:
+                raise
             except (IndexError, struct.error, DwarfError, ValueError) as e:
                 self._top = False
                 self.info.note(f"unit at {self.offset:#x}: {type(e).__name__}: {e}")
@@ -438,7 +469,11 @@ class CompUnit:
         plans: dict[int, list[tuple[int, int, int, int, int]]] = {}
         from_bytes = int.from_bytes
         unit = self.offset
+        mark = pos + CHECK_EVERY
         while pos < end:
+            if pos >= mark:
+                check()
+                mark = pos + CHECK_EVERY
             die_off = pos
             code = data[pos]
             if code < 0x80:
@@ -528,7 +563,7 @@ class CompUnit:
             elif tag in (TAG_NAMESPACE, TAG_MODULE) or tag in _TYPE_SCOPES:
                 nm = self._str(attrs.get(AT_NAME))
                 sname = nm or ("(anonymous namespace)" if tag == TAG_NAMESPACE else None)
-                if sname is not None:
+                if sname is not None and len(scope) < MAX_SCOPES:
                     new_scope = (*scope, sname)
             if ab.children:
                 stack.append((node or parent_node, new_scope))
@@ -691,14 +726,10 @@ class DwarfInfo:
 
     # -- sections ---------------------------------------------------------------------
     def str_at(self, off: int) -> bytes | None:
-        if 0 <= off < len(self.debug_str):
-            return _cstr(self.debug_str, off)[0]
-        return None
+        return _table_str(self.debug_str, off)
 
     def line_str_at(self, off: int) -> bytes | None:
-        if 0 <= off < len(self.debug_line_str):
-            return _cstr(self.debug_line_str, off)[0]
-        return None
+        return _table_str(self.debug_line_str, off)
 
     def str_offset(self, pos: int, size: int) -> int | None:
         if 0 <= pos <= len(self.debug_str_offsets) - size:
@@ -721,7 +752,13 @@ class DwarfInfo:
         data = self.debug_info
         pos = 0
         n = len(data)
+        mark = CHECK_EVERY
         while pos + 11 <= n:
+            if pos >= mark:
+                check()
+                if len(self.units) * _UNIT_BYTES > module_budget():  # 12-byte units
+                    raise OverBudget(f"over {len(self.units)} units: {over_memory_note()}")
+                mark = pos + CHECK_EVERY
             start = pos
             length, off_size, pos = initial_length(data, pos)
             if off_size == 4 and length >= 0xFFFFFFF0:
@@ -773,6 +810,8 @@ class DwarfInfo:
                 if cu is not None and hi > lo:
                     entries.append((lo, hi, cu))
                     covered.add(cu.offset)
+        except Interrupted:
+            raise
         except (IndexError, struct.error, ParseError):
             entries, covered = [], set()
         self._covered = covered
@@ -789,7 +828,9 @@ class DwarfInfo:
     def _index_rest(self) -> None:
         self._rest_indexed = True
         entries = list(self._index)
-        for cu in self.units:
+        for i, cu in enumerate(self.units):
+            if not i & 0x3FF:
+                check()
             if cu.offset in self._covered:
                 continue
             if not cu.ensure_top():
@@ -802,6 +843,7 @@ class DwarfInfo:
         data = self.debug_aranges
         out = []
         pos = 0
+        mark = CHECK_EVERY
         while pos + 12 <= len(data):
             unit_start = pos
             length, off_size, pos = initial_length(data, pos)
@@ -817,6 +859,9 @@ class DwarfInfo:
             tuple_size = 2 * asize + ssize
             pos += (-(pos - unit_start)) % tuple_size  # tuples are aligned in the unit
             while pos + tuple_size <= end:
+                if pos >= mark:
+                    check()
+                    mark = pos + CHECK_EVERY
                 pos += ssize
                 a = int.from_bytes(data[pos : pos + asize], "little")
                 ln = int.from_bytes(data[pos + asize : pos + 2 * asize], "little")
@@ -888,7 +933,9 @@ class DwarfInfo:
             data = self.debug_rnglists
             pos = value
             asz = cu.addr_size
-            for _ in range(100000):
+            for k in range(100000):
+                if not k & 0xFFF:
+                    check()
                 if pos >= len(data):
                     break
                 kind = data[pos]
@@ -931,7 +978,11 @@ class DwarfInfo:
             asz = cu.addr_size
             top = (1 << (8 * asz)) - 1
             pos = value
+            mark = pos + CHECK_EVERY
             while pos + 2 * asz <= len(data):
+                if pos >= mark:
+                    check()
+                    mark = pos + CHECK_EVERY
                 a = int.from_bytes(data[pos : pos + asz], "little")
                 b = int.from_bytes(data[pos + asz : pos + 2 * asz], "little")
                 pos += 2 * asz
@@ -992,12 +1043,19 @@ class DwarfInfo:
                 files.append(_join(d, name))
         else:
             full = [comp_dir]
+            mark = pos + CHECK_EVERY // 16  # (each entry is joined to a path: slower)
             while data[pos] != 0:
+                if pos >= mark:
+                    check()
+                    mark = pos + CHECK_EVERY // 16
                 raw_d, pos = _cstr(data, pos)
                 d = raw_d.decode("utf-8", "replace")
                 full.append(d if os.path.isabs(d) or not comp_dir else os.path.join(comp_dir, d))
             pos += 1
             while data[pos] != 0:
+                if pos >= mark:
+                    check()
+                    mark = pos + CHECK_EVERY // 16
                 name_b, pos = _cstr(data, pos)
                 di, pos = _uleb(data, pos)
                 _mt, pos = _uleb(data, pos)
@@ -1020,8 +1078,16 @@ class DwarfInfo:
             form, pos = _uleb(data, pos)
             fmts.append((ct, form))
         count, pos = _uleb(data, pos)
+        if count and not fmts:
+            raise DwarfError("line table entries without a format")
+        # every format takes a byte or more: a count past the bytes left is a lie (of up
+        # to 2**64 empty entries)
+        if count > len(data) - pos:
+            raise DwarfError(f"line table header claims {count} entries")
         out = []
-        for _ in range(count):
+        for k in range(count):
+            if not k & 0x3FF:
+                check()
             entry: dict[int, Any] = {}
             for ct, form in fmts:
                 v: Any
@@ -1062,6 +1128,12 @@ def _join(d: str, name: str) -> str:
     return os.path.normpath(os.path.join(d, name))
 
 
+#: Bytes a CompUnit takes (its header read, nothing else).
+_UNIT_BYTES = 600
+#: Bytes a line-table row takes while decoded (16) and in the table (17).
+_ROW_BYTES = 33
+
+
 def _run_line_program(data: bytes, pos: int, end: int, addr_size: int, min_inst: int,
                       default_stmt: int, line_base: int, line_range: int, opcode_base: int,
                       std_lens: list[int], files: list[str], comp_dir: str) -> LineTable:
@@ -1078,7 +1150,16 @@ def _run_line_program(data: bytes, pos: int, end: int, addr_size: int, min_inst:
     line = 1
     last_addr = -1
     stmt = last_stmt = bool(default_stmt)
+    mark = pos + CHECK_EVERY
+    rows_before = 0  # rows of the sequences ended so far
     while pos < end:
+        if pos >= mark:
+            check()
+            # a row per byte of opcodes is ~33 bytes of arrays: bounded like the sections
+            if (rows_before + len(addrs)) * _ROW_BYTES > module_budget():
+                raise OverBudget(f"a line table of over {rows_before + len(addrs)} rows: "
+                                 f"{over_memory_note()}")
+            mark = pos + CHECK_EVERY
         op = data[pos]
         pos += 1
         if op >= opcode_base:  # a special opcode: advance, then a row as DW_LNS_copy
@@ -1095,6 +1176,7 @@ def _run_line_program(data: bytes, pos: int, end: int, addr_size: int, min_inst:
                 if sub == 1:  # end_sequence
                     if addrs:
                         seqs.append((address, addrs, lines, fnums))
+                        rows_before += len(addrs)
                     addrs, lines, fnums = array("Q"), array("L"), array("L")
                     address = 0
                     file = 1

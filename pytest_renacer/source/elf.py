@@ -21,7 +21,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from .limits import OverBudget, ParseError, module_budget
+from .limits import (
+    Cancelled,
+    Clock,
+    Interrupted,
+    OverBudget,
+    ParseError,
+    check,
+    module_budget,
+    over_memory_note,
+)
 
 __all__ = ["DEBUG_DIRS", "ElfImage", "debug_dirs", "find_debug_file", "find_symbols",
            "load_image", "open_regular"]
@@ -78,6 +87,10 @@ class ElfImage:
         #: section bytes this image has unpacked so far (limits.module_budget bounds it)
         self.unpacked = 0
         self.over_budget = False
+        #: time spent parsing its headers and unwinding tables (at the stops), and its
+        #: debug info (symbolizing): each against limits.module_time_budget()
+        self.clock = Clock()
+        self.debug_clock = Clock()
         #: the unwinder's per-image state (its CFI tables, rules by pc): it lives and
         #: dies with the image, so the image cache's bound bounds it too
         self.cfi: Any = None
@@ -131,13 +144,19 @@ class ElfImage:
             sh = read(shoff, shentsize * shnum)
             if len(sh) < shentsize * shnum:
                 raise ValueError("the section headers lie past the end of the file")
-            rows = [struct.unpack_from(fmt, sh, i * shentsize) for i in range(shnum)]
+            rows = []
+            for i in range(shnum):
+                if not i & 0xFFF:
+                    check()
+                rows.append(struct.unpack_from(fmt, sh, i * shentsize))
             if shstrndx == 0xFFFF:
                 shstrndx = rows[0][6]
             names = b""
             if 0 < shstrndx < shnum:
                 names = read(rows[shstrndx][4], rows[shstrndx][5])
-            for r in rows:
+            for i, r in enumerate(rows):
+                if not i & 0xFFF:
+                    check()
                 sh_name, sh_type, sh_flags, sh_addr, sh_off, sh_size = r[:6]
                 end = names.find(b"\0", sh_name)
                 name = names[sh_name:end].decode("latin-1") if end > sh_name else ""
@@ -264,8 +283,7 @@ class ElfImage:
         """Count ``size`` more bytes against the module budget (OverBudget past it)."""
         budget = module_budget()
         if self.unpacked + size > budget:
-            self.problem = (f"over the source budget ({budget >> 20} MB unpacked; "
-                            f"RENACER_SOURCE_BUDGET_MB raises it): no file:line")
+            self.problem = f"{over_memory_note()}: no file:line"
             self.over_budget = True
             raise OverBudget(self.problem)
         self.unpacked += size
@@ -343,6 +361,13 @@ def find_symbols(image: ElfImage, names: Iterable[str]) -> dict[str, tuple[int, 
     e = "<" if image.little_endian else ">"
     is64 = image.elfclass == 64
     fmt = struct.Struct(e + ("IBBHQQ" if is64 else "IIIBBH"))
+    with image.clock:
+        _find_symbols(image, fmt, is64, wanted, found)
+    return found
+
+
+def _find_symbols(image: ElfImage, fmt: struct.Struct, is64: bool, wanted: set[bytes],
+                  found: dict[str, tuple[int, int]]) -> None:
     for tab, strtab in ((".dynsym", ".dynstr"), (".symtab", ".strtab")):
         if not wanted:
             break
@@ -350,7 +375,9 @@ def find_symbols(image: ElfImage, names: Iterable[str]) -> dict[str, tuple[int, 
         strs = image.section(strtab)
         if not data or strs is None:
             continue
-        for row in fmt.iter_unpack(data[: len(data) - len(data) % fmt.size]):
+        for i, row in enumerate(fmt.iter_unpack(data[: len(data) - len(data) % fmt.size])):
+            if not i & 0xFFF:
+                check()
             if is64:
                 name_off, _info, _other, shndx, value, size = row
             else:
@@ -364,7 +391,6 @@ def find_symbols(image: ElfImage, names: Iterable[str]) -> dict[str, tuple[int, 
                 found[name.decode()] = (value, size)
                 if not wanted:
                     break
-    return found
 
 
 def _note_build_id(data: bytes, e: str) -> bytes | None:
@@ -420,14 +446,20 @@ def load_image(path: str, data: bytes | None = None) -> ElfImage:
     if data is not None:
         img._data = data
     try:
-        if data is not None:
-            img._parse_fast(lambda off, size: data[off : off + size])
-        else:
-            with open_regular(path) as f:
-                def read(off: int, size: int) -> bytes:
-                    f.seek(off)
-                    return f.read(size)
-                img._parse_fast(read)
+        with img.clock:
+            if data is not None:
+                img._parse_fast(lambda off, size: data[off : off + size])
+            else:
+                with open_regular(path) as f:
+                    def read(off: int, size: int) -> bytes:
+                        f.seek(off)
+                        return f.read(size)
+                    img._parse_fast(read)
+    except Cancelled:
+        img.problem = "not read: the trace was stopped"
+        return img  # not cached: the next trace reads it again
+    except Interrupted as e:
+        img.problem = f"not read: {e}"
     except Exception as e:
         img.problem = f"not a readable ELF file: {type(e).__name__}: {e}"
         if not img.loads:  # pyelftools' opinion on what our parser refused
@@ -457,6 +489,7 @@ def _crc_ok(path: str, crc: int) -> bool:
     try:
         with open_regular(path) as f:
             while chunk := f.read(1 << 20):
+                check()  # (a debug link may name a file of gigabytes)
                 value = zlib.crc32(chunk, value)
     except OSError:
         return False

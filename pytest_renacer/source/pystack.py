@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from ..types import Frame
+from .limits import ThreadInterrupts
 from .pyframes import NOT_PYTHON, Pending, PythonFrameReader
 
 __all__ = ["PythonUnwinder", "StackRecord", "StackSymbolizer", "merge"]
@@ -68,6 +69,7 @@ class PythonUnwinder:
         self._procs = reader.procs
         self._records: dict[StackRecord, StackRecord] = {}
         self._evals: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self._interrupts = ThreadInterrupts()
 
     def __call__(self, pid: int, tid: int, ip: int, sp: int) -> Any:
         native = self.native(pid, tid, ip, sp) if self.native is not None else None
@@ -112,7 +114,13 @@ class PythonUnwinder:
         if self.native is not None:
             self.native.exec_seen(pid)
 
+    def interrupt(self, thread: int) -> None:
+        """From any thread (the engine's timeout): stop the module parsing ``thread`` may
+        be doing for this unwinder, native or Python frames (limits.Cancelled)."""
+        self._interrupts.interrupt(thread)
+
     def close(self) -> None:
+        self._interrupts.resume()
         self.reader.close()
         if self.native is not None:
             self.native.close()

@@ -30,7 +30,7 @@ from .demangle import demangle
 from .dwarf import DwarfInfo
 from .elf import ElfImage, find_debug_file, load_image
 from .frames import is_own, is_python_runtime, never_own_binary, rule_token
-from .limits import OverBudget
+from .limits import Cancelled, OverBudget, OverTime, check
 from .maps import AddressSpace, ProcessMaps
 from .tailcall import call_target, plt_target, tail_jump
 from .unwind import EXACT
@@ -53,20 +53,24 @@ class ModuleDebug:
 
     def __init__(self, image: ElfImage) -> None:
         self.image = image
-        self.problem: str | None = None
         self._lock = threading.Lock()
+        self._cache: dict[int, tuple[SymFrame, ...]] = {}
+        self._starts: set[int] | None = None
+        #: scratch space of other modules (tailcall.py's relocation tables)
+        self.extra: dict[str, object] = {}
+        self._unload()
+
+    def _unload(self) -> None:
+        """What _load() fills, empty."""
+        self.problem: str | None = None
         self._loaded = False
         self.dwarf: DwarfInfo | None = None
         self.debug_path: str | None = None
         self._sym_starts: list[int] = []
         self._sym_ends: list[int] = []
         self._sym_names: list[str] = []
-        self._cache: dict[int, tuple[SymFrame, ...]] = {}
         self._dyn_names: dict[int, set[str]] = {}
         self._addr_of: dict[str, int] = {}
-        self._starts: set[int] | None = None
-        #: scratch space of other modules (tailcall.py's relocation tables)
-        self.extra: dict[str, object] = {}
 
     # -- loading ------------------------------------------------------------------------
     def _load(self) -> None:
@@ -86,6 +90,13 @@ class ModuleDebug:
                     self.problem = f"debug file {path}: {dbg.problem or 'no .debug_info'}"
             elif img.path != "[vdso]":
                 self.problem = why
+        # the symbols first: a module whose DWARF runs out of time keeps its names
+        try:
+            self._load_symbols(source if source.has(".symtab") else img)
+        except (Cancelled, OverTime):
+            raise
+        except Exception as e:
+            self.problem = self.problem or f"unreadable symbol table: {e}"
         if source.has_debug_info():
             try:
                 sections = {n: source.debug_section(n) for n in _DWARF_SECTIONS}
@@ -95,15 +106,13 @@ class ModuleDebug:
                 self.dwarf = DwarfInfo(sections)
                 if not sections.get(".debug_line"):
                     self.problem = "no .debug_line: functions only, no file:line"
+            except (Cancelled, OverTime):
+                raise
             except OverBudget as e:
-                self.problem, self.dwarf = str(e), None
+                self._over_budget(e)
             except Exception as e:
                 self.problem = f"unreadable DWARF: {type(e).__name__}: {e}"
                 self.dwarf = None
-        try:
-            self._load_symbols(source if source.has(".symtab") else img)
-        except Exception as e:
-            self.problem = self.problem or f"unreadable symbol table: {e}"
 
     def _load_symbols(self, img: ElfImage) -> None:
         for tab, strtab in ((".symtab", ".strtab"), (".dynsym", ".dynstr")):
@@ -123,7 +132,9 @@ class ModuleDebug:
                         for n, value, size, info, _o, shndx in fmt.iter_unpack(
                             data[: len(data) - len(data) % 16]))
             syms: dict[int, tuple[tuple[int, int, int], int, str]] = {}
-            for name_off, info, shndx, value, size in rows:
+            for k, (name_off, info, shndx, value, size) in enumerate(rows):
+                if not k & 0xFFF:
+                    check()
                 typ = info & 0xF
                 if typ not in (2, 10) or shndx == 0 or value == 0:  # FUNC, GNU_IFUNC
                     continue
@@ -152,10 +163,25 @@ class ModuleDebug:
             with self._lock:
                 if not self._loaded:
                     try:
-                        self._load()
+                        with self.image.debug_clock:
+                            self._load()
+                    except Cancelled:  # the trace was stopped: load again next time
+                        self._unload()
+                        return
+                    except OverTime as e:
+                        self._over_budget(e)
                     except Exception as e:  # pragma: no cover - belt and braces
                         self.problem = f"{type(e).__name__}: {e}"
                     self._loaded = True
+
+    def _over_budget(self, e: OverBudget) -> None:
+        """Parsing this module took its whole time (or memory) budget: no more DWARF (the
+        symbols read so far stay)."""
+        note = str(e)
+        self.problem = note if note.endswith("no file:line") else f"{note}: no file:line"
+        self.dwarf = None
+        if isinstance(e, OverTime):
+            self.image.debug_clock.over = True
 
     # -- lookups ------------------------------------------------------------------------
     def names_at(self, addr: int) -> set[str]:
@@ -187,8 +213,12 @@ class ModuleDebug:
         self.ensure()
         dw = self.dwarf
         try:
-            cu = dw.unit_for_pc(start) if dw is not None else None
-            chain = cu.function_chain(start) if cu is not None else []
+            with self.image.debug_clock:
+                cu = dw.unit_for_pc(start) if dw is not None else None
+                chain = cu.function_chain(start) if cu is not None else []
+        except OverBudget as e:
+            self._over_budget(e)
+            chain = []
         except Exception:
             chain = []
         if chain:
@@ -214,8 +244,16 @@ class ModuleDebug:
         if got is not None:
             return got
         self.ensure()
+        if not self._loaded:  # the trace was stopped while loading: nothing kept
+            return ((None, None, None),)
         try:
-            out = self._frames(pc)
+            with self.image.debug_clock:
+                out = self._frames(pc)
+        except Cancelled:
+            return ((None, None, self.symbol(pc)),)  # not kept: the trace was stopped
+        except OverBudget as e:
+            self._over_budget(e)
+            out = ((None, None, self.symbol(pc)),)
         except Exception as e:
             if self.problem is None:
                 self.problem = f"bad debug info near {pc:#x}: {type(e).__name__}: {e}"
@@ -441,9 +479,11 @@ class Symbolizer:
         dbg = debug_for(mod.image)
         rel = pc - mod.bias - (0 if exact else 1)
         syms = dbg.frames(rel)
-        if dbg.problem and mod.path not in self.problems:
-            self.problems[mod.path] = dbg.problem
-            PROBLEMS[mod.path] = dbg.problem
+        # (the unwinder's tables out of time: its note, else the debug info's)
+        problem = mod.image.problem if mod.image.clock.over else dbg.problem
+        if problem and mod.path not in self.problems:
+            self.problems[mod.path] = problem
+            PROBLEMS[mod.path] = problem
             if len(PROBLEMS) > CACHE_PROBLEMS:  # the oldest note goes
                 del PROBLEMS[next(iter(PROBLEMS))]
         frame = self.frame

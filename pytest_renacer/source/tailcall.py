@@ -21,6 +21,8 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING
 
+from .limits import check
+
 if TYPE_CHECKING:
     from .symbolizer import ModuleDebug
 
@@ -60,6 +62,13 @@ def _got_names(dbg: ModuleDebug) -> dict[int, str]:
     cached = dbg.extra.get("got")
     if cached is not None:
         return cached  # type: ignore[return-value]
+    with dbg.image.debug_clock:  # (the module's time budget: its relocations are its)
+        out = _read_got_names(dbg)
+    dbg.extra["got"] = out
+    return out
+
+
+def _read_got_names(dbg: ModuleDebug) -> dict[int, str]:
     img = dbg.image
     out: dict[int, str] = {}
     types = _GOT_RELOCS.get(img.machine, ())
@@ -68,14 +77,16 @@ def _got_names(dbg: ModuleDebug) -> dict[int, str]:
     if img.elfclass == 64 and dynsym and types:
         for sec in (".rela.dyn", ".rela.plt"):
             data = img.section(sec) or b""
-            for off, info, _add in struct.iter_unpack("<QQq", data[: len(data) // 24 * 24]):
+            for k, (off, info, _add) in enumerate(
+                    struct.iter_unpack("<QQq", data[: len(data) // 24 * 24])):
+                if not k & 0xFFF:
+                    check()
                 if info & 0xFFFFFFFF in types:
                     idx = info >> 32
                     if 24 * idx + 24 <= len(dynsym):
                         name_off = struct.unpack_from("<I", dynsym, 24 * idx)[0]
                         end = dynstr.find(b"\0", name_off)
                         out[off] = dynstr[name_off:end].decode("utf-8", "replace")
-    dbg.extra["got"] = out
     return out
 
 
@@ -84,8 +95,15 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
     cached = dbg.extra.get("plt")
     if cached is not None:
         return cached  # type: ignore[return-value]
-    img = dbg.image
     got = _got_names(dbg)
+    with dbg.image.debug_clock:
+        out = _read_plt_names(dbg, got)
+    dbg.extra["plt"] = out
+    return out
+
+
+def _read_plt_names(dbg: ModuleDebug, got: dict[int, str]) -> dict[int, str]:
+    img = dbg.image
     out: dict[int, str] = {}
     for name in _PLT_SECTIONS:
         sec = img.sections.get(name)
@@ -95,7 +113,11 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
         base = sec[0]
         if img.machine == "EM_X86_64":
             i = data.find(b"\xff\x25")
+            k = 0
             while i >= 0:
+                k += 1
+                if not k & 0xFFF:
+                    check()
                 if i + 6 <= len(data):
                     slot = base + i + 6 + struct.unpack_from("<i", data, i + 2)[0]
                     if slot in got:
@@ -104,6 +126,8 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
         elif img.machine == "EM_AARCH64":
             # adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17
             for i in range(0, len(data) - 8, 4):
+                if not i & 0x3FFF:
+                    check()
                 w0, w1 = struct.unpack_from("<II", data, i)
                 if w0 & 0x9F00001F == 0x90000010 and w1 & 0xFFC003FF == 0xF9400211:
                     pc = base + i
@@ -116,7 +140,6 @@ def _plt_names(dbg: ModuleDebug) -> dict[int, str]:
                     slot = page + ((w1 >> 10) & 0xFFF) * 8
                     if slot in got:
                         out[pc] = got[slot]
-    dbg.extra["plt"] = out
     return out
 
 

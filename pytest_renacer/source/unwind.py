@@ -43,6 +43,7 @@ from .cfi import (
     eval_expr,
 )
 from .elf import ElfImage
+from .limits import Interrupted, OverTime, ThreadInterrupts
 from .maps import AddressSpace, Mapping, MemoEntry, Module, ProcessMaps
 
 __all__ = ["EXACT", "MAX_FRAMES", "ArchRegs", "StackUnwinder", "cfi_for"]
@@ -149,7 +150,9 @@ _CFI_LOCK = threading.Lock()
 
 
 def cfi_for(image: ElfImage) -> tuple[CFITable | None, CFITable | None]:
-    """(.eh_frame table, .debug_frame table) of an image, built once per image."""
+    """(.eh_frame table, .debug_frame table) of an image, built once per image, on the
+    image's clock: past its time budget the module has no CFI (a note says so).
+    Raises only limits.Cancelled (the trace was stopped: nothing is remembered)."""
     got = image.cfi
     if got is not None:
         return got  # type: ignore[no-any-return]
@@ -157,29 +160,53 @@ def cfi_for(image: ElfImage) -> tuple[CFITable | None, CFITable | None]:
         got = image.cfi
         if got is not None:
             return got  # type: ignore[no-any-return]
-        eh = dbg = None
-        ptr = image.elfclass // 8
+        tables: tuple[CFITable | None, CFITable | None] = (None, None)
         try:
-            data = image.section(".eh_frame")
-            got_addr = image.sections.get(".got", (0,))[0]
-            if data:
-                sec = image.sections[".eh_frame"]
-                hdr = image.section(".eh_frame_hdr")
-                hdr_addr = image.sections[".eh_frame_hdr"][0] if hdr else 0
-                eh = CFITable(data, sec[0], is_eh=True, hdr=hdr, hdr_addr=hdr_addr,
-                              ptr_size=ptr, little=image.little_endian, got_addr=got_addr)
-            elif image.eh_frame_hdr is not None:
-                eh = _eh_from_segment(image, ptr, got_addr)
-        except Exception as e:
-            image.problem = image.problem or f"bad .eh_frame: {e}"
-        try:
-            data = image.debug_section(".debug_frame")
-            if data:
-                dbg = CFITable(data, 0, is_eh=False, ptr_size=ptr, little=image.little_endian)
-        except Exception as e:
-            image.problem = image.problem or f"bad .debug_frame: {e}"
-        image.cfi = (eh, dbg)
-        return eh, dbg
+            with image.clock:
+                tables = _build_cfi(image)
+        except OverTime as e:
+            _cfi_over_time(image, e)
+        image.cfi = tables
+        return tables
+
+
+def _build_cfi(image: ElfImage) -> tuple[CFITable | None, CFITable | None]:
+    eh = dbg = None
+    ptr = image.elfclass // 8
+    clock = image.clock
+    try:
+        data = image.section(".eh_frame")
+        got_addr = image.sections.get(".got", (0,))[0]
+        if data:
+            sec = image.sections[".eh_frame"]
+            hdr = image.section(".eh_frame_hdr")
+            hdr_addr = image.sections[".eh_frame_hdr"][0] if hdr else 0
+            eh = CFITable(data, sec[0], is_eh=True, hdr=hdr, hdr_addr=hdr_addr,
+                          ptr_size=ptr, little=image.little_endian, got_addr=got_addr,
+                          clock=clock)
+        elif image.eh_frame_hdr is not None:
+            eh = _eh_from_segment(image, ptr, got_addr)
+    except Interrupted:
+        raise
+    except Exception as e:
+        image.problem = image.problem or f"bad .eh_frame: {e}"
+    try:
+        data = image.debug_section(".debug_frame")
+        if data:
+            dbg = CFITable(data, 0, is_eh=False, ptr_size=ptr, little=image.little_endian,
+                           clock=clock)
+    except Interrupted:
+        raise
+    except Exception as e:
+        image.problem = image.problem or f"bad .debug_frame: {e}"
+    return eh, dbg
+
+
+def _cfi_over_time(image: ElfImage, e: OverTime) -> None:
+    """The image's CFI took too long: dropped (unwinding falls back to frame pointers)."""
+    image.problem = image.problem or f"{e}: no unwinding tables"
+    image.over_budget = True
+    image.cfi = (None, None)
 
 
 def _eh_from_segment(image: ElfImage, ptr: int, got_addr: int) -> CFITable | None:
@@ -197,7 +224,7 @@ def _eh_from_segment(image: ElfImage, ptr: int, got_addr: int) -> CFITable | Non
     if not data:
         return None
     return CFITable(data, eh_addr, is_eh=True, hdr=hdr, hdr_addr=hdr_addr, ptr_size=ptr,
-                    little=image.little_endian, got_addr=got_addr)
+                    little=image.little_endian, got_addr=got_addr, clock=image.clock)
 
 
 def rule_for(image: ElfImage, rel_pc: int) -> Rule | None:
@@ -207,9 +234,13 @@ def rule_for(image: ElfImage, rel_pc: int) -> Rule | None:
     if rel_pc in rules:
         return rules[rel_pc]
     eh, dbg = cfi_for(image)
-    rule = eh.rule_for(rel_pc) if eh is not None else None
-    if rule is None and dbg is not None:
-        rule = dbg.rule_for(rel_pc)
+    try:
+        rule = eh.rule_for(rel_pc) if eh is not None else None
+        if rule is None and dbg is not None:
+            rule = dbg.rule_for(rel_pc)
+    except OverTime as e:  # a CFA program too long for what is left of the budget
+        _cfi_over_time(image, e)
+        rule = None
     if len(rules) < 1 << 16:
         rules[rel_pc] = rule
     return rule
@@ -285,6 +316,12 @@ class StackUnwinder:
         self.misses = 0
         self.regs_fetched = 0
         self.extra_reads = 0
+        self._interrupts = ThreadInterrupts()
+
+    def interrupt(self, thread: int) -> None:
+        """From any thread (the engine's timeout): stop the parsing of a module that
+        ``thread``, the engine's, may be doing for this unwinder (limits.Cancelled)."""
+        self._interrupts.interrupt(thread)
 
     def exec_seen(self, pid: int) -> None:
         """``pid`` replaced its program image: re-read its module map at its next stop."""
@@ -292,7 +329,8 @@ class StackUnwinder:
         self._close_fd(pid)
 
     def close(self) -> None:
-        """Close every /proc/PID/mem file (the trace is over)."""
+        """Close every /proc/PID/mem file (the trace is over); end the interruptions."""
+        self._interrupts.resume()
         for pid in list(self._fds):
             self._close_fd(pid)
 

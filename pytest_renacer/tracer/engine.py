@@ -180,6 +180,8 @@ class Engine:
         self.root_status: int | None = None
         self.attached = False
         self.timed_out = False
+        self._loop_thread: int | None = None  # the thread in run(), while it is
+        self._interrupt_lock = threading.Lock()
         self._started = False  # the spawned child reached its execve
         self._exec_seen = False  # ... and an execve of the spawned child succeeded
         self._errpipe: int | None = None
@@ -363,8 +365,10 @@ class Engine:
 
     # -- stopping -------------------------------------------------------------------
     def request_stop(self) -> None:
-        """From any thread: detach (attach mode) at the next chance."""
+        """From any thread: detach (attach mode) at the next chance (a module's parsing
+        in progress at a stop is cut short: the next chance comes at once)."""
         self._stop_requested = True
+        self._interrupt_unwinder()
         if self._waker is not None:
             try:
                 os.write(self._waker[1], b"x")
@@ -372,7 +376,9 @@ class Engine:
                 pass
 
     def kill_all(self) -> None:
-        """From any thread: SIGKILL every traced process (timeout, or an error)."""
+        """From any thread: SIGKILL every traced process (timeout, or an error), and stop
+        the unwinder's parsing of a module if the loop is in it (a hostile file may take
+        long to parse, at a stop: the loop must come back to reap its processes)."""
         with self._lock:
             pids = {t.pid for t in self.tasks.values()}
         for pid in pids:
@@ -380,14 +386,31 @@ class Engine:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        self._interrupt_unwinder()
 
     def timeout_expired(self) -> None:
+        """From any thread (the timeout's timer): :meth:`kill_all`, as a timeout."""
         self.timed_out = True
         self.kill_all()
+
+    def _interrupt_unwinder(self) -> None:
+        """Make the loop's thread stop parsing (limits.Cancelled in source/), until the
+        unwinder's close() at the end of run(); only while run() runs (a thread's ident
+        is reused once it ends: an interruption left behind would hit another)."""
+        interrupt = getattr(self.unwinder, "interrupt", None)
+        if interrupt is None:
+            return
+        with self._interrupt_lock:
+            if self._loop_thread is not None:
+                interrupt(self._loop_thread)
 
     # -- the loop -------------------------------------------------------------------
     def run(self) -> None:
         """Process stops until every tracee has exited (or we detached)."""
+        with self._interrupt_lock:
+            self._loop_thread = threading.get_ident()
+        if self.timed_out:  # the timer fired before the loop started
+            self._interrupt_unwinder()
         try:
             if self._core_module is not None:
                 self._loop_core(self._core_module)
@@ -403,6 +426,8 @@ class Engine:
                 self._reap_all()
             raise
         finally:
+            with self._interrupt_lock:  # no interruption after close() could undo it
+                self._loop_thread = None
             self._close_waker()
             close = getattr(self.unwinder, "close", None)
             if close is not None:  # it keeps /proc/PID/mem files open between stops
