@@ -6,13 +6,13 @@ import importlib.util
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from timescale import kill_group, scaled
+from tool_module import tool_module
 
 from pytest_renacer.tables import (
     ARG_KINDS,
@@ -30,15 +30,7 @@ ARCHES = ("x86_64", "aarch64")
 
 @pytest.fixture(scope="module")
 def gen() -> Iterator[ModuleType]:
-    spec = importlib.util.spec_from_file_location("gen_syscall_tables", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        del sys.modules[spec.name]
+    yield from tool_module(GENERATOR)
 
 
 def _module(arch: str) -> ModuleType:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from tool_module import tool_module
 
 from pytest_renacer.decode import errno as E
 from pytest_renacer.decode import flags as F
@@ -23,15 +22,7 @@ GENERATOR = ROOT / "tools" / "gen_flag_tables.py"
 
 @pytest.fixture(scope="module")
 def gen() -> Iterator[ModuleType]:
-    spec = importlib.util.spec_from_file_location("gen_flag_tables", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        del sys.modules[spec.name]
+    yield from tool_module(GENERATOR)
 
 
 @pytest.mark.skipif(shutil.which("gcc") is None and shutil.which("cc") is None,
