@@ -178,9 +178,12 @@ def test_count_only_counts_like_a_full_trace(build):
     # entry in the run where that happened. Two runs agree on the calls that succeeded.
     restarted = sum(1 for ev in full.events if ev.errno == "ERESTARTNOINTR")
     clones = {"clone", "clone3", "fork", "vfork"}
+    # arm64's ld.so trims a library's mapping to its 64 KiB alignment with one or two
+    # munmaps, as ASLR placed it: a count of its own in each run (seen in the arm64 guest)
+    unstable = clones | ({"munmap"} if host_arch() == "aarch64" else set())
     c_names, f_names = counted.names(), full.names()
-    assert {k: v for k, v in c_names.items() if k not in clones} == {
-        k: v for k, v in f_names.items() if k not in clones}
+    assert {k: v for k, v in c_names.items() if k not in unstable} == {
+        k: v for k, v in f_names.items() if k not in unstable}
     f_clones = sum(f_names[k] for k in clones) - restarted
     assert f_clones <= sum(c_names[k] for k in clones) <= f_clones + 3
     assert all(ev.retval is None for ev in counted.events)
