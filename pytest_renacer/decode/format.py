@@ -1492,14 +1492,16 @@ def _sp_fcntl(c: Call) -> list[str]:
         parts.append(F.flags(F.FD_FLAGS, arg & M32))
     elif cmd == X.F_SETFL:
         parts.append(F.open_flags(arg, aarch64=c.arch == "aarch64"))
-    elif cmd in (X.F_DUPFD, X.F_SETOWN, X.F_DUPFD_CLOEXEC, X.F_SETPIPE_SZ):
+    elif cmd == X.F_SETOWN:  # an int
         parts.append(str(s32(arg)))
+    elif cmd in (X.F_DUPFD, X.F_DUPFD_CLOEXEC, X.F_SETPIPE_SZ):  # strace 6.1: a long
+        parts.append(str(s64(arg)))
     elif cmd == X.F_SETSIG:
         parts.append(signal_name(s32(arg)))
     elif cmd == X.F_SETLEASE:
-        parts.append(F.xval(F.LEASE_TYPES, arg & M32))
+        parts.append(F.xval(F.LEASE_TYPES, arg))  # strace 6.1: all 64 bits
     elif cmd == X.F_NOTIFY:
-        parts.append(F.flags(F.DNOTIFY_FLAGS, arg & M32))
+        parts.append(F.flags(F.DNOTIFY_FLAGS, arg))
     elif cmd == X.F_ADD_SEALS:
         parts.append(F.flags(F.SEAL_FLAGS, arg & M32))
     elif cmd in FCNTL_GETLK and c.ok and c.cap.get(("out", 2)) is not None:
@@ -1576,9 +1578,11 @@ _PR_NOARGS = frozenset({X.PR_GET_DUMPABLE, X.PR_GET_KEEPCAPS, X.PR_GET_SECCOMP,
                         X.PR_TASK_PERF_EVENTS_ENABLE, X.PR_GET_FP_MODE,
                         X.PR_GET_TIMING})  # strace 6.1: "prctl(PR_GET_TIMING) = 0"
 _PR_ULONG1 = frozenset({X.PR_SET_KEEPCAPS, X.PR_SET_TIMERSLACK, X.PR_SET_CHILD_SUBREAPER})
-#: options strace prints with their four other arguments in decimal
+#: options strace prints with their four other arguments in hexadecimal ...
 _PR_FOUR = frozenset({X.PR_MCE_KILL_GET, X.PR_SET_NO_NEW_PRIVS, X.PR_GET_NO_NEW_PRIVS,
                       X.PR_SET_THP_DISABLE, X.PR_GET_THP_DISABLE, X.PR_GET_IO_FLUSHER})
+#: ... but for the value these set, in decimal
+_PR_FOUR_SET = frozenset({X.PR_SET_NO_NEW_PRIVS, X.PR_SET_THP_DISABLE})
 #: options whose second argument the call writes: printed when it returns
 _PR_OUT = frozenset({X.PR_GET_PDEATHSIG, X.PR_GET_NAME, X.PR_GET_ENDIAN,
                      X.PR_GET_CHILD_SUBREAPER, X.PR_GET_TID_ADDRESS})
@@ -1611,7 +1615,10 @@ def _sp_prctl(c: Call) -> list[str]:
     elif opt in _PR_ULONG1:
         parts.append(str(c.arg(1)))
     elif opt in _PR_FOUR:
-        parts += [str(c.arg(k)) for k in range(1, 5)]
+        parts += [str(c.arg(1)) if opt in _PR_FOUR_SET else F.hexc(c.arg(1))]
+        parts += [F.hexc(c.arg(k)) for k in range(2, 5)]
+    elif opt == X.PR_SET_ENDIAN:
+        parts.append(str(c.arg(1)))
     elif opt == X.PR_SET_DUMPABLE:
         parts.append(F.xval(F.SUID_DUMP, c.arg(1)))
     elif opt == X.PR_GET_TID_ADDRESS:
@@ -1621,24 +1628,25 @@ def _sp_prctl(c: Call) -> list[str]:
     elif opt in (X.PR_GET_SPECULATION_CTRL, X.PR_SET_SPECULATION_CTRL):
         parts.append(F.xval(F.PR_SPEC_WHICH, c.arg(1)))
         if opt == X.PR_SET_SPECULATION_CTRL:
-            parts.append(F.flags(F.PR_SPEC_FLAGS, c.arg(2)))
+            parts.append(F.xval(F.PR_SPEC_SET_FLAGS, c.arg(2)))
     elif opt == X.PR_CAP_AMBIENT:
         parts.append(F.xval(F.PR_CAP_AMBIENT_OPS, c.arg(1)))
-        parts.append(F.xval(F.CAPABILITIES, c.arg(2) & M32) if c.arg(1) in _PR_CAP_AMBIENT_CAP
-                     else str(c.arg(2)))
-        parts += [str(c.arg(3)), str(c.arg(4))]
+        parts.append(F.xval(F.CAPABILITIES, c.arg(2)) if c.arg(1) in _PR_CAP_AMBIENT_CAP
+                     else F.hexc(c.arg(2)))
+        parts += [F.hexc(c.arg(3)), F.hexc(c.arg(4))]
     elif opt == X.PR_SET_PTRACER:
-        parts.append("PR_SET_PTRACER_ANY" if c.arg(1) == X.PR_SET_PTRACER_ANY
-                     else str(s32(c.arg(1))))
+        pid = s32(c.arg(1))  # an int: 0xffffffff is PR_SET_PTRACER_ANY too (strace 6.1)
+        parts.append("PR_SET_PTRACER_ANY" if pid == s64(X.PR_SET_PTRACER_ANY) else str(pid))
     elif opt == X.PR_SET_VMA:
         parts.append(F.xval(F.PR_SET_VMA_OPS, c.arg(1)))
-        parts += [addr_text(c.arg(2)), str(c.arg(3))]
-        if c.arg(1) == X.PR_SET_VMA_ANON_NAME:
+        anon_name = c.arg(1) == X.PR_SET_VMA_ANON_NAME
+        parts += [addr_text(c.arg(2)), str(c.arg(3)) if anon_name else F.hexc(c.arg(3))]
+        if anon_name:
             parts.append(format_cstring(c.cap.get(4), c.arg(4), c.strsize, xstyle=c.xstyle))
         else:
             parts.append(F.hexc(c.arg(4)))
     elif opt in (X.PR_CAPBSET_READ, X.PR_CAPBSET_DROP):
-        parts.append(F.xval(F.CAPABILITIES, c.arg(1) & M32))
+        parts.append(F.xval(F.CAPABILITIES, c.arg(1)))
     elif opt == X.PR_GET_ENDIAN:
         parts.append(addr_text(c.arg(1)))
     else:
@@ -1684,6 +1692,16 @@ def _futex_bitset(v: int) -> str:
     return "FUTEX_BITSET_MATCH_ANY" if v == X.FUTEX_BITSET_MATCH_ANY else F.hexc(v)
 
 
+def _shifted(x: F.Xlat, v: int, shift: int) -> str:
+    """A FUTEX_OP field as strace prints it: ``FUTEX_OP_SET<<28``,
+    ``0x7<<28 /* FUTEX_OP_??? */``."""
+    text = F.xval(x, v)
+    comment = f" /* {x.unknown} */"
+    if text.endswith(comment):  # the shift goes before the comment
+        return f"{text[: -len(comment)]}<<{shift}{comment}"
+    return f"{text}<<{shift}"
+
+
 def _sp_futex(c: Call) -> list[str]:
     op = c.arg(1) & M32
     cmd = op & 127 & ~F.FUTEX_PRIVATE_FLAG
@@ -1702,14 +1720,11 @@ def _sp_futex(c: Call) -> list[str]:
     elif cmd in (X.FUTEX_CMP_REQUEUE, X.FUTEX_CMP_REQUEUE_PI):
         parts += [val, val2, uaddr2, str(val3)]
     elif cmd == X.FUTEX_WAKE_OP:
-        wop = (val3 >> 28) & 7
-        oparg_shift = (val3 >> 31) & 1
-        text = (F.xval(F.FUTEX_WAKE_OPS, wop) + ("|FUTEX_OP_OPARG_SHIFT" if oparg_shift
-                                                  else "") + "<<28")
-        cmp_ = (val3 >> 24) & 15
-        text += f"|{(val3 >> 12) & 0xFFF}<<12|{F.xval(F.FUTEX_WAKE_CMPS, cmp_)}<<24"
-        text += f"|{F.hexc(val3 & 0xFFF)}"
-        parts += [val, val2, uaddr2, text]
+        text = "FUTEX_OP_OPARG_SHIFT<<28|" if val3 >> 31 else ""
+        text += _shifted(F.FUTEX_WAKE_OPS, (val3 >> 28) & 7, 28)
+        text += f"|{F.hexc((val3 >> 12) & 0xFFF)}<<12|"
+        text += _shifted(F.FUTEX_WAKE_CMPS, (val3 >> 24) & 15, 24)
+        parts += [val, val2, uaddr2, f"{text}|{F.hexc(val3 & 0xFFF)}"]
     elif cmd in (X.FUTEX_LOCK_PI, X.FUTEX_LOCK_PI2):
         parts.append(_timeout(c, 3))
     elif cmd in (X.FUTEX_UNLOCK_PI, X.FUTEX_TRYLOCK_PI):
