@@ -1295,6 +1295,16 @@ PROBE_LINES: list[tuple[str, str, tuple[int, ...], dict[Any, object] | None, int
     ("futex", "NULL, FUTEX_WAKE_BITSET, 4, 0x10", (0, 10, 4, 0, 0, 0x10), None, -14),
     ("futex", "NULL, FUTEX_WAIT_BITSET, 4, {tv_sec=3, tv_nsec=400}, 0x7",
      (0, 9, 4, P, 0, 7), {3: q64(3, 400)}, -14),
+    # the mode with O_CREAT or O_TMPFILE only (O_DIRECTORY is one of O_TMPFILE's bits)
+    ("open", '"/nonexistent_s2", O_RDWR|O_TMPFILE, 0600', (P, 0o20200002, 0o600),
+     {0: b"/nonexistent_s2"}, -2),
+    ("openat", 'AT_FDCWD, "/nonexistent_s2", O_WRONLY|O_TMPFILE, 0640',
+     (AT_FDCWD, P, 0o20200001, 0o640), {1: b"/nonexistent_s2"}, -2),
+    ("openat", 'AT_FDCWD, "/nonexistent_s2", O_WRONLY|O_DIRECTORY',
+     (AT_FDCWD, P, 0o200001, 0o640), {1: b"/nonexistent_s2"}, -2),
+    ("open", '"/nonexistent_s2", O_RDONLY', (P, 0, 0o640), {0: b"/nonexistent_s2"}, -2),
+    ("mq_open", '"s2q", O_RDONLY', (P, 0, 0o640, 0), {0: b"s2q"}, -2),
+    ("mq_open", '"s2q", O_RDWR|O_CREAT, 0640, NULL', (P, 0o102, 0o640, 0), {0: b"s2q"}, 3),
 ]
 
 
