@@ -1315,3 +1315,65 @@ def test_fcntl_prctl_futex_fields_like_strace() -> None:
         if got != want:
             wrong.append((got, want))
     assert not wrong
+
+
+# strace 6.1 -X abbrev|raw|verbose on a probe's socket() calls: the type and its flags styled
+# apart, the protocol named per family (htons() for AF_PACKET)
+SOCKET_XLAT_LINES: list[tuple[tuple[int, int, int], str, str, str]] = [
+    ((2, 0x80801, 6),
+     'AF_INET, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_TCP',
+     '0x2, 0x1|0x80800, 0x6',
+     '0x2 /* AF_INET */, 0x1 /* SOCK_STREAM */|0x80800 /* SOCK_CLOEXEC|SOCK_NONBLOCK */, '
+     '0x6 /* IPPROTO_TCP */'),
+    ((10, 2, 0),
+     'AF_INET6, SOCK_DGRAM, IPPROTO_IP',
+     '0xa, 0x2, 0',
+     '0xa /* AF_INET6 */, 0x2 /* SOCK_DGRAM */, 0 /* IPPROTO_IP */'),
+    ((1, 0x80005, 0),
+     'AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0',
+     '0x1, 0x5|0x80000, 0',
+     '0x1 /* AF_UNIX */, 0x5 /* SOCK_SEQPACKET */|0x80000 /* SOCK_CLOEXEC */, 0'),
+    ((2, 0x80007, 0),
+     'AF_INET, SOCK_CLOEXEC|0x7, IPPROTO_IP',
+     '0x2, 0x80007, 0',
+     '0x2 /* AF_INET */, 0x80007 /* SOCK_CLOEXEC|0x7 */, 0 /* IPPROTO_IP */'),
+    ((2, 0xF, 0),
+     'AF_INET, 0xf /* SOCK_??? */, IPPROTO_IP',
+     '0x2, 0xf, 0',
+     '0x2 /* AF_INET */, 0xf /* SOCK_??? */, 0 /* IPPROTO_IP */'),
+    ((2, 0x103, 0),
+     'AF_INET, SOCK_RAW|0x100 /* SOCK_??? */, IPPROTO_IP',
+     '0x2, 0x3|0x100, 0',
+     '0x2 /* AF_INET */, 0x3 /* SOCK_RAW */|0x100 /* SOCK_??? */, 0 /* IPPROTO_IP */'),
+    ((16, 3, 0),
+     'AF_NETLINK, SOCK_RAW, NETLINK_ROUTE',
+     '0x10, 0x3, 0',
+     '0x10 /* AF_NETLINK */, 0x3 /* SOCK_RAW */, 0 /* NETLINK_ROUTE */'),
+    ((16, 3, 77),
+     'AF_NETLINK, SOCK_RAW, 0x4d /* NETLINK_??? */',
+     '0x10, 0x3, 0x4d',
+     '0x10 /* AF_NETLINK */, 0x3 /* SOCK_RAW */, 0x4d /* NETLINK_??? */'),
+    ((17, 3, 0x300),
+     'AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)',
+     '0x11, 0x3, htons(0x3)',
+     '0x11 /* AF_PACKET */, 0x3 /* SOCK_RAW */, htons(0x3 /* ETH_P_ALL */)'),
+    ((2, 3, 250),
+     'AF_INET, SOCK_RAW, 0xfa /* IPPROTO_??? */',
+     '0x2, 0x3, 0xfa',
+     '0x2 /* AF_INET */, 0x3 /* SOCK_RAW */, 0xfa /* IPPROTO_??? */'),
+    ((77, 1, 5),
+     '0x4d /* AF_??? */, SOCK_STREAM, 5',
+     '0x4d, 0x1, 5',
+     '0x4d /* AF_??? */, 0x1 /* SOCK_STREAM */, 5'),
+]
+
+
+def test_socket_type_and_protocol_in_each_xlat_style_like_strace() -> None:
+    wrong = []
+    for raw, *wants in SOCKET_XLAT_LINES:
+        for xlat, want in enumerate(wants):
+            f = call_formatter(T.by_name["socket"], arch="x86_64", xlat=xlat)
+            got = ", ".join(f.arg_list(raw, {}, 3))
+            if got != want:
+                wrong.append((xlat, got, want))
+    assert not wrong
