@@ -1377,3 +1377,24 @@ def test_socket_type_and_protocol_in_each_xlat_style_like_strace() -> None:
             if got != want:
                 wrong.append((xlat, got, want))
     assert not wrong
+
+
+def test_fd_path_escapes_like_strace_y() -> None:
+    # strace 6.1 -y / -y -x / -y -xx: close() of files named so in a folder "d<1>"
+    from pytest_renacer.decode.format import FdText, fd_path_text
+
+    angles = b"/tmp/s2p/d<1>/f>x<"
+    odd = b'/tmp/s2p/d<1>/\xff\t"q'
+    hex_angles = "\\x2f\\x74\\x6d\\x70\\x2f\\x73\\x32\\x70\\x2f\\x64\\x3c\\x31\\x3e\\x2f"
+    assert fd_path_text(angles) == "</tmp/s2p/d\\0741\\76/f\\76x\\74>"
+    assert fd_path_text(angles.decode()) == "</tmp/s2p/d\\0741\\76/f\\76x\\74>"
+    assert fd_path_text(odd) == '</tmp/s2p/d\\0741\\76/\\377\\t\\"q>'
+    assert fd_path_text(angles, 1) == "</tmp/s2p/d\\0741\\76/f\\76x\\74>"
+    assert fd_path_text(odd, 1) == "<" + hex_angles + "\\xff\\x09\\x22\\x71>"
+    assert fd_path_text(angles, 2) == "<" + hex_angles + "\\x66\\x3e\\x78\\x3c>"
+    assert fd_path_text(bytearray(odd), 2) == "<" + hex_angles + "\\xff\\x09\\x22\\x71>"
+    # made for printing as it is: not escaped again; no path known: nothing
+    assert fd_path_text(FdText('UNIX-STREAM:[1->2,"/tmp/<s>"]')) == (
+        '<UNIX-STREAM:[1->2,"/tmp/<s>"]>')
+    assert fd_path_text(None) == ""
+    assert fd_path_text(5) == ""
