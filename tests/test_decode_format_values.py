@@ -1398,3 +1398,28 @@ def test_fd_path_escapes_like_strace_y() -> None:
         '<UNIX-STREAM:[1->2,"/tmp/<s>"]>')
     assert fd_path_text(None) == ""
     assert fd_path_text(5) == ""
+
+
+def test_mount_type_unread_for_each_propagation_and_move_flag() -> None:
+    # strace 6.1: mount("none", "/nonexistent_s2", 0x..., MS_SHARED, NULL) and so on
+    cap = {0: b"none", 1: b"/nonexistent_s2", 2: b"tmpfs"}
+    for flag, value in (("MS_SHARED", 0x100000), ("MS_SLAVE", 0x80000), ("MS_PRIVATE", 0x40000),
+                        ("MS_UNBINDABLE", 0x20000), ("MS_MOVE", 0x2000)):
+        assert fmt("mount", (P, Q, R, value, 0), cap, -2) == (
+            f'"none", "/nonexistent_s2", 0x7ffd5344a000, {flag}, NULL')
+    assert fmt("mount", (P, Q, R, 2, 0), cap, -2) == (
+        '"none", "/nonexistent_s2", "tmpfs", MS_NOSUID, NULL')
+
+
+def test_unreadable_or_short_captures_print_the_address() -> None:
+    # what strace prints when it cannot read the structure: its address
+    assert fmt("futex", (P, 0, 1, Q, 0, 0), {3: b"abc"}, -11) == (
+        "0x7ffd53448000, FUTEX_WAIT, 1, 0x7ffd53449000")
+    assert fmt("futex", (P, 0, 1, 0, 0, 0), None, -11) == "0x7ffd53448000, FUTEX_WAIT, 1, NULL"
+    assert fmt("time", (P,), {0: b"abc"}, 5) == "0x7ffd53448000"
+
+
+def test_decoded_values_are_not_cut_at_strsize() -> None:
+    buf = bytes(range(100))
+    assert dec("write", (1, P, 100), {1: buf}, 100)[1] == buf
+    assert dec("openat", (AT_FDCWD, P, 0, 0), {1: b"/" + b"d" * 200}, 3)[1] == "/" + "d" * 200
