@@ -1423,3 +1423,17 @@ def test_decoded_values_are_not_cut_at_strsize() -> None:
     buf = bytes(range(100))
     assert dec("write", (1, P, 100), {1: buf}, 100)[1] == buf
     assert dec("openat", (AT_FDCWD, P, 0, 0), {1: b"/" + b"d" * 200}, 3)[1] == "/" + "d" * 200
+
+
+def test_arm64_open_how_flags_and_user_offsets() -> None:
+    # arm64's fcntl.h: O_DIRECTORY is 0o40000 (x86_64's O_DIRECT); struct user's register
+    # names are x86_64's only: an arm64 offset stays a number
+    a64 = table_for("aarch64")
+    how = struct.pack("<QQQ", 0o40000 | 0o2000000, 0, 0)
+    assert format_args(a64.by_name["openat2"], (AT_FDCWD, P, Q, 24), {1: b"/tmp/d", 2: how},
+                       3, arch="aarch64") == (
+        'AT_FDCWD, "/tmp/d", {flags=O_RDONLY|O_CLOEXEC|O_DIRECTORY, resolve=0}, 24')
+    assert fmt("openat2", (AT_FDCWD, P, Q, 24), {1: b"/tmp/d", 2: how}, 3) == (
+        'AT_FDCWD, "/tmp/d", {flags=O_RDONLY|O_DIRECT|O_CLOEXEC, resolve=0}, 24')
+    assert format_args(a64.by_name["ptrace"], (3, 1, 128, 0), None, -3, arch="aarch64") == (
+        "PTRACE_PEEKUSER, 1, 0x80, NULL")
