@@ -1437,3 +1437,11 @@ def test_arm64_open_how_flags_and_user_offsets() -> None:
         'AT_FDCWD, "/tmp/d", {flags=O_RDONLY|O_DIRECT|O_CLOEXEC, resolve=0}, 24')
     assert format_args(a64.by_name["ptrace"], (3, 1, 128, 0), None, -3, arch="aarch64") == (
         "PTRACE_PEEKUSER, 1, 0x80, NULL")
+
+
+def test_clock_state_return_named_like_strace() -> None:
+    # strace 6.1: clock_adjtime(CLOCK_REALTIME, {modes=0, ...}) = 5 (TIME_ERROR)
+    for name, raw in (("clock_adjtime", (0, P)), ("adjtimex", (P,))):
+        assert format_retval(T.by_name[name], 5, None, raw=raw) == "5 (TIME_ERROR)"
+        assert format_retval(T.by_name[name], 0, None, raw=raw) == "0 (TIME_OK)"
+        assert format_retval(T.by_name[name], 77, None, raw=raw) == "77"
