@@ -44,6 +44,8 @@ def _mutation_fresh_caches() -> None:
                 _value.clear()
             elif isinstance(getattr(_value, "_cache", None), dict):
                 _value._cache.clear()
+            elif callable(getattr(_value, "cache_clear", None)):  # functools caches
+                _value.cache_clear()
 """
 
 
