@@ -694,15 +694,6 @@ class _Runner:
 
     def _attach(self, options: dict[str, Any]) -> Any:
         cfg = self.cfg
-        tracer = api.attach(cfg.pids if len(cfg.pids) > 1 else cfg.pids[0], **options)
-        quiet = cfg.quiet or 0
-        for pid in cfg.pids:
-            threads = sum(1 for p in self.live.tids.values() if p == pid)
-            if quiet < 1:
-                extra = f" with {threads} threads" if threads > 1 else ""
-                self.stderr.write(f"renacer: Process {pid} attached{extra}\n")
-        self.stderr.flush()
-        self.live.announce = True
         stop_requested = False
 
         def on_signal(signum: int) -> None:
@@ -711,7 +702,19 @@ class _Runner:
             if not self.interrupted:
                 self.interrupted = signum
 
+        # Handled from before the attach: a Ctrl-C as soon as "attached" shows (or while
+        # the tracer's thread already prints calls) must detach, not find Python's default
+        # handler still in place.
         with _signals_handled(on_signal):
+            tracer = api.attach(cfg.pids if len(cfg.pids) > 1 else cfg.pids[0], **options)
+            quiet = cfg.quiet or 0
+            for pid in cfg.pids:
+                threads = sum(1 for p in self.live.tids.values() if p == pid)
+                if quiet < 1:
+                    extra = f" with {threads} threads" if threads > 1 else ""
+                    self.stderr.write(f"renacer: Process {pid} attached{extra}\n")
+            self.stderr.flush()
+            self.live.announce = True
             trace = None
             while trace is None:
                 trace = tracer.wait(0.1)

@@ -779,6 +779,38 @@ def test_attach_until_interrupted_then_detach(build, tmp_path, capsys):
             os.kill(k, signal.SIGKILL)
 
 
+def test_a_ctrl_c_during_the_attach_detaches(build, tmp_path, capsys, monkeypatch):
+    """The signal lands while the attach is under way (the tracer's thread may already
+    print calls): it is handled, and the process detached once attached, not a
+    KeyboardInterrupt from Python's default handler (renacer's handlers were installed
+    only after "attached" was printed: once seen in a whole-suite run at load 30)."""
+    from pytest_renacer import api
+
+    real_attach = api.attach
+
+    def attach_interrupted(*args: object, **kw: object) -> object:
+        os.kill(os.getpid(), signal.SIGINT)
+        return real_attach(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "attach", attach_interrupted)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    target = subprocess.Popen([build("hang")])
+    try:
+        kids = _wait_for_children(target.pid, 1)
+        assert run("-p", str(target.pid), "-o", str(tmp_path / "log")) == 128 + signal.SIGINT
+        err = capsys.readouterr().err
+        assert err == (f"renacer: Process {target.pid} attached\n"
+                       f"renacer: Process {target.pid} detached\n")
+        status = Path(f"/proc/{target.pid}/status").read_text()
+        assert "TracerPid:\t0" in status and target.poll() is None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        target.kill()
+        target.wait()
+        for k in kids:
+            os.kill(k, signal.SIGKILL)
+
+
 def test_attach_to_a_threaded_process_counts_its_threads(build, tmp_path, capsys):
     target = subprocess.Popen([build("ticker")], stdout=subprocess.DEVNULL)
     try:
