@@ -759,6 +759,13 @@ def test_a_signal_kills_the_spawned_tree_and_sets_the_status(build, tmp_path):
     assert log.read_text().count("+++ killed by SIGKILL +++") == 2
 
 
+def _assert_attached_then_detached(target: subprocess.Popen[bytes], err: str) -> None:
+    assert err == (f"renacer: Process {target.pid} attached\n"
+                   f"renacer: Process {target.pid} detached\n")
+    status = Path(f"/proc/{target.pid}/status").read_text()
+    assert "TracerPid:\t0" in status and target.poll() is None  # left running, untraced
+
+
 def test_attach_until_interrupted_then_detach(build, tmp_path, capsys):
     target = subprocess.Popen([build("hang")])
     try:
@@ -767,11 +774,7 @@ def test_attach_until_interrupted_then_detach(build, tmp_path, capsys):
         sender = _signal_when(signal.SIGINT, _has(log, rf"{PAUSE}\("))
         assert run("-p", str(target.pid), "-o", str(log)) == 128 + signal.SIGINT
         sender.join()
-        err = capsys.readouterr().err
-        assert err == (f"renacer: Process {target.pid} attached\n"
-                       f"renacer: Process {target.pid} detached\n")
-        status = Path(f"/proc/{target.pid}/status").read_text()
-        assert "TracerPid:\t0" in status and target.poll() is None
+        _assert_attached_then_detached(target, capsys.readouterr().err)
     finally:
         target.kill()
         target.wait()
@@ -783,7 +786,7 @@ def test_a_ctrl_c_during_the_attach_detaches(build, tmp_path, capsys, monkeypatc
     """The signal lands while the attach is under way (the tracer's thread may already
     print calls): it is handled, and the process detached once attached, not a
     KeyboardInterrupt from Python's default handler (renacer's handlers were installed
-    only after "attached" was printed: once seen in a whole-suite run at load 30)."""
+    only after "attached" was printed)."""
     from pytest_renacer import api
 
     real_attach = api.attach
@@ -795,14 +798,11 @@ def test_a_ctrl_c_during_the_attach_detaches(build, tmp_path, capsys, monkeypatc
     monkeypatch.setattr(api, "attach", attach_interrupted)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
     target = subprocess.Popen([build("hang")])
+    kids: list[int] = []
     try:
         kids = _wait_for_children(target.pid, 1)
         assert run("-p", str(target.pid), "-o", str(tmp_path / "log")) == 128 + signal.SIGINT
-        err = capsys.readouterr().err
-        assert err == (f"renacer: Process {target.pid} attached\n"
-                       f"renacer: Process {target.pid} detached\n")
-        status = Path(f"/proc/{target.pid}/status").read_text()
-        assert "TracerPid:\t0" in status and target.poll() is None
+        _assert_attached_then_detached(target, capsys.readouterr().err)
     finally:
         signal.signal(signal.SIGINT, previous)
         target.kill()
