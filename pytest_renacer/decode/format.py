@@ -555,7 +555,6 @@ def _dec_stat(c: Call, i: int, p: str | None) -> object:
 def _parse_sched_param(data: object) -> dict[str, Any] | None:
     if not S.is_bytes(data, 4):
         return None
-    assert isinstance(data, (bytes, bytearray))
     return {"sched_priority": S.i32(data)}
 
 

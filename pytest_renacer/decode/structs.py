@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..tables import xlat as X
 from . import flags as F
@@ -48,7 +48,8 @@ def i64(data: bytes | bytearray, off: int = 0) -> int:
     return int(_I64.unpack_from(data, off)[0])
 
 
-def is_bytes(data: object, size: int) -> bool:
+def is_bytes(data: object, size: int) -> TypeGuard[bytes | bytearray]:
+    """Captured bytes, at least ``size`` of them (a type guard: the parsers need no cast)."""
     return isinstance(data, (bytes, bytearray)) and len(data) >= size
 
 
@@ -70,7 +71,6 @@ def parse_stat(data: object, arch: str = "x86_64") -> dict[str, Any] | None:
     """struct stat as the kernel fills it (fstat, newfstatat; aarch64: fstat, fstatat)."""
     if not is_bytes(data, STAT_SIZE.get(arch, X.STAT_SIZE_X86_64)):
         return None
-    assert isinstance(data, (bytes, bytearray))
     if arch == "aarch64":
         (dev, ino, mode, nlink, uid, gid, rdev, size, blksize, blocks, atime, atime_ns,
          mtime, mtime_ns, ctime, ctime_ns) = _STAT_AARCH64.unpack_from(data)
@@ -98,7 +98,6 @@ def stat_text(data: object, arch: str = "x86_64") -> str | None:
     """strace's abbreviated stat straight from the bytes (None when too short)."""
     if not is_bytes(data, STAT_SIZE.get(arch, X.STAT_SIZE_X86_64)):
         return None
-    assert isinstance(data, (bytes, bytearray))
     mode_s, mode_off, rest_s, rest_off = _STAT_FIELDS.get(arch, _STAT_FIELDS["x86_64"])
     (mode,) = mode_s.unpack_from(data, mode_off)
     rdev, size = rest_s.unpack_from(data, rest_off)
@@ -136,7 +135,6 @@ def text_stat_full(st: dict[str, Any]) -> str:
 def parse_statx(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.STATX_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     mask, blksize, attributes, nlink, uid, gid, mode = struct.unpack_from("<IIQIIIH", data)
     ino, size, blocks, attributes_mask = struct.unpack_from("<QQQQ", data, 32)
     return {
@@ -159,7 +157,6 @@ _STATFS = struct.Struct("<qqQQQQQiiqqq")
 def parse_statfs(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.STATFS_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     (ftype, bsize, blocks, bfree, bavail, files, ffree, fsid0, fsid1, namelen, frsize,
      fflags) = _STATFS.unpack_from(data)
     magic = F.FS_MAGIC.by_value.get(ftype & 0xFFFFFFFF)
@@ -186,7 +183,6 @@ def text_statfs(st: dict[str, Any]) -> str:
 def parse_timespec(data: object, off: int = 0) -> dict[str, Any] | None:
     if not is_bytes(data, off + 16):
         return None
-    assert isinstance(data, (bytes, bytearray))
     sec, nsec = struct.unpack_from("<qq", data, off)
     return {"tv_sec": sec, "tv_nsec": nsec}
 
@@ -199,7 +195,6 @@ def text_timespec(t: dict[str, Any]) -> str:
 def parse_timeval(data: object, off: int = 0) -> dict[str, Any] | None:
     if not is_bytes(data, off + 16):
         return None
-    assert isinstance(data, (bytes, bytearray))
     sec, usec = struct.unpack_from("<qq", data, off)
     return {"tv_sec": sec, "tv_usec": usec}
 
@@ -247,7 +242,6 @@ def text_utime_timeval(t: dict[str, Any]) -> str:
 def parse_timezone(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.TIMEZONE_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     return {"tz_minuteswest": i32(data), "tz_dsttime": i32(data, 4)}
 
 
@@ -261,7 +255,6 @@ _TMS_FIELDS = ("tms_utime", "tms_stime", "tms_cutime", "tms_cstime")
 def parse_tms(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.TMS_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     return {name: i64(data, 8 * k) for k, name in enumerate(_TMS_FIELDS)}
 
 
@@ -280,7 +273,6 @@ _SCHED_ATTR = (("size", 0, 4), ("sched_policy", 4, 4), ("sched_flags", 8, 8),
 def parse_sched_attr(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.SCHED_ATTR_SIZE_VER0):
         return None
-    assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {}
     for name, off, size in _SCHED_ATTR:
         if off + abs(size) > len(data):
@@ -306,7 +298,6 @@ def text_sched_attr(a: dict[str, Any]) -> str:
 def parse_cap_header(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.CAP_HEADER_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     return {"version": u32(data), "pid": i32(data, 4)}
 
 
@@ -322,7 +313,6 @@ def parse_cap_data(data: object) -> dict[str, Any] | None:
     """The capability sets of _LINUX_CAPABILITY_VERSION_2/3 (two 32-bit halves)."""
     if not is_bytes(data, X.CAP_DATA_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     return {name: u32(data, 4 * k) | u32(data, 12 + 4 * k) << 32
             for k, name in enumerate(_CAP_SETS)}
 
@@ -357,7 +347,6 @@ def text_cap_data(d: dict[str, Any]) -> str:
 def parse_sigevent(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, 32):
         return None
-    assert isinstance(data, (bytes, bytearray))
     return {"sigev_value": u64(data), "sigev_signo": i32(data, 8),
             "sigev_notify": i32(data, 12), "_tid": i32(data, 16),
             "_function": u64(data, 16), "_attributes": u64(data, 24)}
@@ -439,7 +428,6 @@ def sigset_text(mask: int, nbits: int = 64) -> str:
 def parse_sigaction(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.SIGACTION_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     handler, sa_flags, restorer, mask = struct.unpack_from("<QQQQ", data)
     hname = F.SIG_HANDLERS.by_value.get(handler)
     out: dict[str, Any] = {
@@ -466,7 +454,6 @@ def text_sigaction(sa: dict[str, Any]) -> str:
 def parse_stack_t(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.STACK_T_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     sp, ss_flags, size = struct.unpack_from("<Qi4xQ", data)
     return {"ss_sp": sp, "ss_flags": F.flags(F.SS_FLAGS, ss_flags & 0xFFFFFFFF),
             "ss_size": size}
@@ -492,7 +479,6 @@ def _rlim(v: int) -> str:
 def parse_rlimit(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.RLIMIT_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     cur, mx = struct.unpack_from("<QQ", data)
     return {"rlim_cur": cur, "rlim_max": mx}
 
@@ -507,7 +493,6 @@ _UTS_FIELDS = ("sysname", "nodename", "release", "version", "machine", "domainna
 def parse_utsname(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.UTSNAME_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {}
     for i, name in enumerate(_UTS_FIELDS):
         field = bytes(data[i * 65 : (i + 1) * 65])
@@ -533,7 +518,6 @@ _SYSINFO = struct.Struct("<qQQQQQQQQQH6xQQI")
 def parse_sysinfo(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, 108):
         return None
-    assert isinstance(data, (bytes, bytearray))
     (uptime, l1, l5, l15, total, free, shared, buffer, tswap, fswap, procs, thigh, fhigh,
      unit) = _SYSINFO.unpack_from(data)
     return {"uptime": uptime, "loads": [l1, l5, l15], "totalram": total, "freeram": free,
@@ -554,7 +538,6 @@ _TIMEX_LONGS4 = ("stabil", "jitcnt", "calcnt", "errcnt", "stbcnt")
 def parse_timex(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, _TIMEX.size):
         return None
-    assert isinstance(data, (bytes, bytearray))
     v = _TIMEX.unpack_from(data)
     out: dict[str, Any] = {"modes": F.flags(F.ADJ_MODES, v[0])}
     out.update(zip(_TIMEX_LONGS1, v[1:5], strict=True))
@@ -592,7 +575,6 @@ _RUSAGE_LONGS = ("ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "
 def parse_rusage(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.RUSAGE_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     out: dict[str, Any] = {"ru_utime": parse_timeval(data), "ru_stime": parse_timeval(data, 16)}
     for i, name in enumerate(_RUSAGE_LONGS):
         out[name] = i64(data, 32 + 8 * i)
@@ -805,7 +787,6 @@ def cpu_list(data: object) -> list[int] | None:
 def parse_clone_args(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.CLONE_ARGS_SIZE_VER0):
         return None
-    assert isinstance(data, (bytes, bytearray))
     fields = ("flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack",
               "stack_size", "tls", "set_tid", "set_tid_size", "cgroup")
     values = [u64(data, 8 * i) if len(data) >= 8 * (i + 1) else 0 for i in range(11)]
@@ -840,7 +821,6 @@ def text_clone_args(a: dict[str, Any]) -> str:
 def parse_open_how(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.OPEN_HOW_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     fl, mode, resolve = struct.unpack_from("<QQQ", data)
     return {"flags": fl, "mode": mode, "resolve": resolve}
 
@@ -873,7 +853,6 @@ def count_dirents(data: object) -> int | None:
 def parse_winsize(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.WINSIZE_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     row, col, xp, yp = struct.unpack_from("<HHHH", data)
     return {"ws_row": row, "ws_col": col, "ws_xpixel": xp, "ws_ypixel": yp}
 
@@ -886,7 +865,6 @@ def text_winsize(w: dict[str, Any]) -> str:
 def parse_termios(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.TERMIOS_CC_OFFSET):
         return None
-    assert isinstance(data, (bytes, bytearray))
     i, o, c, lf = struct.unpack_from("<IIII", data)
     return {"c_iflag": i, "c_oflag": o, "c_cflag": c, "c_lflag": lf, "c_line": data[16],
             "c_cc": bytes(data[17:17 + F.NCCS])}
@@ -910,7 +888,6 @@ def text_termios_full(t: dict[str, Any]) -> str:
 def parse_flock(data: object) -> dict[str, Any] | None:
     if not is_bytes(data, X.FLOCK_SIZE):
         return None
-    assert isinstance(data, (bytes, bytearray))
     ltype, whence, start, length, pid = struct.unpack_from("<hh4xqqi", data)
     return {"l_type": ltype, "l_whence": whence, "l_start": start, "l_len": length,
             "l_pid": pid}
