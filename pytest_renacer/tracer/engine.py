@@ -102,20 +102,27 @@ class _Task:
         return self.pending is not None
 
 
-def _read_proc_status(tid: int) -> tuple[int, int | None]:
-    """(tgid, ppid) of a task from /proc; (tid, None) if it is gone already."""
-    tgid, ppid = tid, None
+def _status_fields(tid: int, names: tuple[bytes, ...]) -> dict[bytes, int]:
+    """The integer fields ``names`` of /proc/TID/status (read up to the last of them);
+    those it does not have, or all when the task is gone, are missing."""
+    out: dict[bytes, int] = {}
     try:
         with open(f"/proc/{tid}/status", "rb") as f:
             for line in f:
-                if line.startswith(b"Tgid:"):
-                    tgid = int(line.split()[1])
-                elif line.startswith(b"PPid:"):
-                    ppid = int(line.split()[1])
-                    break
-    except (OSError, ValueError, IndexError):
+                key, sep, value = line.partition(b":")
+                if sep and key in names:
+                    out[key] = int(value)
+                    if len(out) == len(names):
+                        break
+    except (OSError, ValueError):
         pass
-    return tgid, ppid
+    return out
+
+
+def _read_proc_status(tid: int) -> tuple[int, int | None]:
+    """(tgid, ppid) of a task from /proc; (tid, None) if it is gone already."""
+    fields = _status_fields(tid, (b"Tgid", b"PPid"))
+    return fields.get(b"Tgid", tid), fields.get(b"PPid")
 
 
 def read_cmdline(pid: int) -> list[str] | None:
@@ -937,18 +944,12 @@ def _strays(known: set[int], tracer_tid: int) -> tuple[set[int], set[int]]:
         if not name.isdigit():
             continue
         pid = int(name)
-        try:
-            with open(f"/proc/{pid}/status", "rb") as f:
-                status = f.read()
-        except OSError:
-            continue
-        fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
-        try:
-            parent[pid] = int(fields.get(b"PPid", b"0"))
-            if int(fields.get(b"TracerPid", b"0")) == tracer_tid and pid not in known:
-                traced.add(pid)
-        except ValueError:
-            continue
+        fields = _status_fields(pid, (b"PPid", b"TracerPid"))
+        if b"PPid" not in fields:
+            continue  # gone
+        parent[pid] = fields[b"PPid"]
+        if fields.get(b"TracerPid") == tracer_tid and pid not in known:
+            traced.add(pid)
     untraced: set[int] = set()
     for pid in parent:
         ancestor, hops = parent[pid], 0
