@@ -77,8 +77,8 @@ else:
                 params.append(f"{name}=_d_{name}")
             body.append(f"    _setattr(self, {name!r}, {value})" if frozen
                         else f"    self.{name} = {value}")
-        source = (f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or ["    pass"])
-                  if params else "def __init__(self):\n    pass")
+        # every field is a parameter and an assignment: no fields, no body but "pass"
+        source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body or ["    pass"])
         exec(source, namespace)  # the source is built from the field names above
 
         attrs = dict(cls.__dict__)

@@ -91,3 +91,13 @@ def test_the_command_imports_neither_dataclasses_nor_inspect() -> None:
          "print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))"],
         capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_record_without_fields_is_like_the_dataclass() -> None:
+    @record(frozen=True)
+    class Empty:
+        pass
+
+    empty = dataclasses.dataclass(frozen=True)(type("Empty", (), {}))
+    assert Empty() == Empty() and hash(Empty()) == hash(empty()) == hash(())
+    assert repr(Empty()).endswith("Empty()") and repr(empty()).endswith("Empty()")
