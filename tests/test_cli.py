@@ -530,9 +530,12 @@ def test_attach_then_ctrl_c_detaches(build, tmp_path, to_group, sig):
             if r.poll() is None:
                 os.killpg(r.pid, signal.SIGKILL)
                 r.communicate()
-        assert r.returncode == 128 + sig, err
-        assert f"renacer: Process {target.pid} attached" in err
-        assert f"renacer: Process {target.pid} detached" in err
+        # what a failure needs to be explained: the target's fate and the log's end
+        why = (f"exit {r.returncode}, stderr {err!r}, target exit {target.poll()}, "
+               f"log ends {log.read_text()[-300:]!r}")
+        assert r.returncode == 128 + sig, why
+        assert f"renacer: Process {target.pid} attached" in err, why
+        assert f"renacer: Process {target.pid} detached" in err, why
         assert "Traceback" not in err
         status = Path(f"/proc/{target.pid}/status").read_text()
         assert "TracerPid:\t0" in status  # detached cleanly, still running
