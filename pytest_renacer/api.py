@@ -345,10 +345,13 @@ class Tracer:
             if self._attached:
                 self._engine.request_stop()
             else:
-                try:
-                    os.kill(self.pid, signal.SIGTERM)
-                except OSError:
-                    pass
+                # Once the loop has reaped the root (its children still traced), its pid
+                # is free for any process of the machine: no signal to it then.
+                if self._engine.root_status is None:
+                    try:
+                        os.kill(self.pid, signal.SIGTERM)
+                    except OSError:
+                        pass
                 self._thread.join(grace)
                 if self._thread.is_alive():
                     self._engine.kill_all()

@@ -261,6 +261,32 @@ def test_attach_sees_the_process_exit(build):
         proc.wait()
 
 
+def test_stop_signals_no_root_already_reaped(monkeypatch):
+    """stop() of a spawned tree whose root has exited while a child is still traced: the
+    root's pid is free for any process of the machine by then (pid_max may be 32768), so
+    it gets no SIGTERM; the traced rest is ended all the same."""
+    from pytest_renacer.api import spawn
+
+    tracer = spawn(["sh", "-c", "sleep 30 & exit 0"], capture_output=False)
+    root = tracer.pid
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{root}") and time.monotonic() < deadline:
+        time.sleep(0.02)  # the loop reaps the root: its /proc entry goes
+    assert tracer.running  # sleep is traced still
+    sent: list[tuple[int, int]] = []
+    real_kill = os.kill
+
+    def kill(pid: int, sig: int) -> None:
+        sent.append((pid, sig))
+        real_kill(pid, sig)
+
+    monkeypatch.setattr(os, "kill", kill)
+    t = tracer.stop(grace=0.2)
+    assert (root, signal.SIGTERM) not in sent
+    (sleep,) = [p for p in t.processes.values() if p.pid != root]
+    assert sleep.returncode == -signal.SIGKILL
+
+
 def test_attach_to_missing_pid():
     with pytest.raises(rn.AttachError, match="no such process"):
         rn.attach(2**22 + 12345)
