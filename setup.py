@@ -5,17 +5,25 @@ engine (tracer/engine.py), which is also the reference the core is tested agains
 
 import os
 import sys
+import zlib
 
 from setuptools import Extension, setup
 
 # setup.cfg puts the egg-info metadata under build/ (not in the root): it must exist
 os.makedirs(os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"), exist_ok=True)
 
+CORE_SOURCE = "pytest_renacer/tracer/_core.c"
+
 ext_modules = []
 if sys.platform.startswith("linux"):
+    # The module knows the CRC-32 of the source it was built from: tracer/engine.py
+    # refuses a stale build in a source tree (load_core, stale_core).
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), CORE_SOURCE), "rb") as f:
+        crc = zlib.crc32(f.read())
     ext_modules.append(Extension(
         "pytest_renacer.tracer._core",
-        ["pytest_renacer/tracer/_core.c"],
+        [CORE_SOURCE],
+        define_macros=[("RENACER_CORE_SOURCE_CRC32", f"{crc}UL")],
         extra_compile_args=["-O2", "-std=gnu11"],
         optional=True,
     ))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,11 @@ from timescale import scaled
 import pytest_renacer as rn
 from pytest_renacer import api
 from pytest_renacer.tables import host_arch
+from pytest_renacer.tracer import Engine
+from pytest_renacer.tracer import engine as engine_module
 from pytest_renacer.tracer import ptrace as pt
-from pytest_renacer.tracer.engine import PURE_PYTHON_ENV, load_core
+from pytest_renacer.tracer.engine import PURE_PYTHON_ENV, load_core, stale_core
+from pytest_renacer.tracer.sink import IgnoringSink
 
 #: What pause() and access() are on this kernel: arm64 has neither syscall (glibc makes
 #: them ppoll(NULL, 0, NULL, NULL, 0) and faccessat(AT_FDCWD, ...)).
@@ -265,9 +269,7 @@ def test_stop_signals_no_root_already_reaped(monkeypatch):
     """stop() of a spawned tree whose root has exited while a child is still traced: the
     root's pid is free for any process of the machine by then (pid_max may be 32768), so
     it gets no SIGTERM; the traced rest is ended all the same."""
-    from pytest_renacer.api import spawn
-
-    tracer = spawn(["sh", "-c", "sleep 30 & exit 0"], capture_output=False)
+    tracer = api.spawn(["sh", "-c", "sleep 30 & exit 0"], capture_output=False)
     root = tracer.pid
     deadline = time.monotonic() + 10
     while os.path.exists(f"/proc/{root}") and time.monotonic() < deadline:
@@ -285,6 +287,34 @@ def test_stop_signals_no_root_already_reaped(monkeypatch):
     assert (root, signal.SIGTERM) not in sent
     (sleep,) = [p for p in t.processes.values() if p.pid != root]
     assert sleep.returncode == -signal.SIGKILL
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="built on Linux only")
+def test_the_core_is_built_where_it_can_be():
+    """CI compiles the extension (pip install -e .) from the _core.c beside it: a missing
+    or stale build would leave the core untested (whatever $RENACER_PURE_PYTHON says)."""
+    from pytest_renacer.tracer import _core  # type: ignore[attr-defined]
+
+    assert stale_core(_core) == ""
+
+
+def test_a_core_built_from_another_source_is_not_used(monkeypatch, tmp_path):
+    """A source tree's module left from before a change of _core.c (a pull, a merge) is
+    called with arguments it does not know at the first stop: the pure-Python engine
+    runs instead, with one warning saying how to rebuild."""
+    core = pytest.importorskip("pytest_renacer.tracer._core")
+    monkeypatch.delenv(PURE_PYTHON_ENV, raising=False)
+    monkeypatch.setattr(engine_module, "_core_checked", None)
+    monkeypatch.setattr(core, "SOURCE_CRC32", core.SOURCE_CRC32 ^ 1)
+    with pytest.warns(RuntimeWarning, match=r"built from another .*_core\.c: the "
+                      r"pure-Python engine runs instead \(rebuild it: pip install -e \.\)"):
+        assert load_core() is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once
+        assert not Engine(IgnoringSink()).compiled
+        assert rn.trace(["true"]).returncode == 0
+    # an installed package ships no _core.c: nothing to compare with
+    assert stale_core(core, str(tmp_path / "_core.c")) == ""
 
 
 def test_attach_to_missing_pid():

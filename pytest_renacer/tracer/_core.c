@@ -1516,6 +1516,12 @@ static PyTypeObject ReplayerType = {
     .tp_doc = "Replayer(syscall_entry, syscall_exit): turns Batches into sink calls.",
 };
 
+/* CRC-32 of this file, from setup.py: engine.stale_core compares it with the _core.c
+ * beside the module (0: built some other way, never taken for current). */
+#ifndef RENACER_CORE_SOURCE_CRC32
+#define RENACER_CORE_SOURCE_CRC32 0UL
+#endif
+
 static struct PyModuleDef coremodule = {
     PyModuleDef_HEAD_INIT, "_core",
     "The engine's syscall-stop loop in C (see tracer/engine.py).", -1, NULL,
@@ -1533,7 +1539,9 @@ PyMODINIT_FUNC PyInit__core(void) {
     Py_INCREF(&BatchType);
     if (PyModule_AddObject(m, "Core", (PyObject *)&CoreType) < 0 ||
         PyModule_AddObject(m, "Replayer", (PyObject *)&ReplayerType) < 0 ||
-        PyModule_AddObject(m, "Batch", (PyObject *)&BatchType) < 0)
+        PyModule_AddObject(m, "Batch", (PyObject *)&BatchType) < 0 ||
+        PyModule_AddObject(m, "SOURCE_CRC32",
+                           PyLong_FromUnsignedLong(RENACER_CORE_SOURCE_CRC32)) < 0)
         return NULL;
     return m;
 }

@@ -75,14 +75,47 @@ PURE_PYTHON_ENV = "RENACER_PURE_PYTHON"
 
 def load_core() -> ModuleType | None:
     """The compiled engine core (tracer/_core.c), or None: not built here (no compiler
-    at install time, another platform) or turned off by $RENACER_PURE_PYTHON."""
+    at install time, another platform), built from another _core.c than the one beside
+    it (see :func:`stale_core`), or turned off by $RENACER_PURE_PYTHON."""
     if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
         return None
+    global _core_checked
     try:
         from . import _core  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return _core  # type: ignore[no-any-return]
+    if _core_checked is None:
+        _core_checked = stale_core(_core)
+        if _core_checked:
+            import warnings
+
+            warnings.warn(f"renacer: {_core_checked}", RuntimeWarning, stacklevel=2)
+    return None if _core_checked else _core
+
+
+_core_checked: str | None = None  # load_core's verdict on the module, once per process
+
+
+def stale_core(core: ModuleType, source: str | None = None) -> str:
+    """Why ``core`` must not be used ("" if it may): it was compiled from another
+    _core.c than the one beside it.  That happens in a source tree (an editable
+    install) when a pull or a merge changes _core.c and nothing rebuilds the module:
+    calling it with the new engine's arguments fails at a stop and leaves tracees
+    stopped.  An installed package ships no _core.c: nothing to compare.  ``source``:
+    another path to compare with (tests)."""
+    if source is None:
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_core.c")
+    try:
+        with open(source, "rb") as f:
+            text = f.read()
+    except OSError:
+        return ""
+    import zlib  # imported by then on every path that traces (CRC of 60 KB: ~20 us)
+
+    if zlib.crc32(text) == getattr(core, "SOURCE_CRC32", None):
+        return ""
+    return (f"the compiled engine core {core.__file__} was built from another {source}: "
+            "the pure-Python engine runs instead (rebuild it: pip install -e .)")
 
 
 class _Task:
