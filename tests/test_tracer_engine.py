@@ -313,7 +313,7 @@ def test_a_core_built_from_another_source_is_not_used(monkeypatch, tmp_path):
         warnings.simplefilter("error")  # said once
         assert not Engine(IgnoringSink()).compiled
         assert rn.trace(["true"]).returncode == 0
-    # an installed package ships no _core.c: nothing to compare with
+    # no _core.c beside the module: nothing to compare with
     assert stale_core(core, str(tmp_path / "_core.c")) == ""
 
 

@@ -101,8 +101,8 @@ def stale_core(core: ModuleType, source: str | None = None) -> str:
     _core.c than the one beside it.  That happens in a source tree (an editable
     install) when a pull or a merge changes _core.c and nothing rebuilds the module:
     calling it with the new engine's arguments fails at a stop and leaves tracees
-    stopped.  An installed package ships no _core.c: nothing to compare.  ``source``:
-    another path to compare with (tests)."""
+    stopped.  Without a _core.c there (a package that does not ship it) nothing is
+    compared.  ``source``: another path to compare with (tests)."""
     if source is None:
         source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_core.c")
     try:
@@ -110,7 +110,7 @@ def stale_core(core: ModuleType, source: str | None = None) -> str:
             text = f.read()
     except OSError:
         return ""
-    import zlib  # imported by then on every path that traces (CRC of 60 KB: ~20 us)
+    import zlib  # imported by then on every path that traces
 
     if zlib.crc32(text) == getattr(core, "SOURCE_CRC32", None):
         return ""
