@@ -14,7 +14,10 @@ import json
 import os
 import random
 import struct
-from collections.abc import Callable
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,8 @@ from pytest_renacer.source.cfi import CFITable
 from pytest_renacer.source.demangle import demangle
 from pytest_renacer.source.dwarf import DwarfInfo
 from pytest_renacer.source.limits import ParseError
+from pytest_renacer.source.pyframes import MAX_PY_FRAMES, PyInterpreter, PythonFrameReader
+from pytest_renacer.source.pylines import line_at, line_ranges
 from pytest_renacer.tables import table_for
 
 EXAMPLES = int(os.environ.get("RENACER_FUZZ_EXAMPLES", "60"))
@@ -180,3 +185,99 @@ def test_baselines_raise_only_baseline_error(tmp_path_factory: pytest.TempPathFa
         load_baseline(path, "x86_64")
     except BaselineError as e:
         assert str(e).startswith(str(path))
+
+
+# -- a traced Python program's memory: its code objects and frames are its own to write --
+
+@FUZZ
+@given(table=st.binary(max_size=4096), first=st.integers(-(1 << 31), 1 << 31),
+       minor=st.sampled_from([10, 11, 12, 13]), unit=st.sampled_from([1, 2]),
+       offsets=st.lists(st.integers(-8, 1 << 20), max_size=8))
+def test_python_line_tables_of_random_bytes(table: bytes, first: int, minor: int, unit: int,
+                                            offsets: list[int]) -> None:
+    """A code object's line table of any bytes (``code.replace(co_linetable=...)``):
+    sorted, non-empty ranges; any offset answers a line or None."""
+    starts, ends, lines = ranges = line_ranges(table, first, minor, unit)
+    assert len(starts) == len(ends) == len(lines)
+    assert all(s < e for s, e in zip(starts, ends, strict=True))
+    assert starts == sorted(starts)
+    for offset in offsets:
+        line = line_at(ranges, offset)
+        assert line is None or isinstance(line, int)
+
+
+_PY_CHILD = "import sys\ndef a():\n    b()\ndef b():\n    sys.stdin.read()\na()\n"
+
+
+@pytest.fixture
+def python_child() -> Iterator[int]:
+    """A Python program blocked in read() three frames deep (its memory holds still);
+    one for all the examples of a test (hypothesis calls the test, not the fixture)."""
+    if sys.version_info < (3, 11):
+        pytest.skip("3.10's thread is found by its registers: that needs a ptrace stop")
+    child = subprocess.Popen([sys.executable, "-c", _PY_CHILD], stdin=subprocess.PIPE)
+    reader = PythonFrameReader()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # until it is in read(), and the reader decided
+        stack = reader.read(child.pid, child.pid)
+        if stack is not None and [f.function for f in stack[0]] == ["b", "a", "<module>"]:
+            break
+        time.sleep(0.02)
+    else:
+        child.kill()
+        child.wait()
+        pytest.fail("the Python child's frames were never read")
+    yield child.pid
+    child.kill()
+    child.wait()
+
+
+def _damaging_pread(seed: int, flips: int) -> Callable[[int, int, int], bytes]:
+    """os.pread whose reads of the tracee come back damaged, a third of them (the same
+    address damaged the same way within one example): bytes, and pointers set to 0,
+    all ones, anywhere, or near where they were read."""
+    def pread(fd: int, size: int, addr: int) -> bytes:
+        data = os.pread(fd, size, addr)
+        rnd = random.Random(seed * 7919 + addr)
+        if not data or rnd.random() >= 1 / 3:
+            return data
+        out = bytearray(data)
+        for _ in range(flips):
+            at = rnd.randrange(len(out))
+            if rnd.random() < 0.5:
+                out[at] = rnd.randrange(256)
+            else:
+                near = (addr + rnd.randrange(-4096, 4096)) % (1 << 64)
+                out[at:at + 8] = struct.pack("<Q", rnd.choice(
+                    [0, (1 << 64) - 1, 1 << 63, rnd.randrange(1 << 64), near]))
+        return bytes(out[:size])
+    return pread
+
+
+@FUZZ
+@given(seed=st.integers(0, 1 << 32), flips=st.integers(1, 16), fresh=st.booleans())
+def test_python_frames_of_damaged_memory(python_child: int, seed: int, flips: int,
+                                         fresh: bool) -> None:
+    """The frame reader over a Python program's memory as the program may have written
+    it (thread states, frames, code objects, strings, line tables, and with ``fresh``
+    the runtime's structures it finds the interpreter by): a stack of at most
+    MAX_PY_FRAMES or None, never an exception, soon.  The walk itself, under read()'s
+    last-resort ``except``, must not raise either: a raise there loses every frame."""
+    reader = PythonFrameReader()
+    if not fresh:
+        for _ in range(PythonFrameReader.MAX_PENDING):  # past the reader's wait
+            if type(reader.procs.get(python_child)) is PyInterpreter:
+                break
+            reader.read(python_child, python_child)
+    reader._pread = _damaging_pread(seed, flips)
+    t0 = time.monotonic()
+    for _ in range(3):
+        interp = reader.procs.get(python_child)
+        if type(interp) is PyInterpreter:
+            interp.codes.clear()  # re-read every code object through the damage
+            stack = reader._walk(python_child, python_child, interp)
+        else:
+            stack = reader.read(python_child, python_child)
+        assert stack is None or len(stack[0]) <= MAX_PY_FRAMES
+    assert time.monotonic() - t0 < 5
+    reader.close()

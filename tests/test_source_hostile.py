@@ -263,6 +263,37 @@ def test_a_megabyte_leb128_in_eh_frame_keeps_timeout(tmp_path: Path) -> None:
     assert write.source is not None and write.source.function == "hostile"
 
 
+@pytest.mark.parametrize("size", [1_000_000, 2 * MB])
+def test_a_python_location_table_of_a_megabyte_keeps_timeout(tmp_path: Path,
+                                                             size: int) -> None:
+    """A Python program gives a function a location table (its co_linetable) of one
+    line delta a megabyte long, then calls it: the frame reader parses the table at the
+    stop.  Its varint became a number of six million bits, built in quadratic time:
+    trace(timeout=5) raised TraceTimeout with a 300 KB table (the program runs in 30 ms);
+    now a varint is read to CPython's 6 bytes at most, and the rest of the table skipped.
+    A table over the reader's 1 MiB is not read: the frame keeps its function, and
+    neither has a line (the call falls in the table's last, "no location" entry)."""
+    import sys
+
+    prog = tmp_path / "linetable.py"
+    prog.write_text(
+        "import os\n"
+        "def hostile():\n"
+        "    os.getppid()\n"
+        "hostile.__code__ = hostile.__code__.replace(co_linetable=bytes([0x80 | 13 << 3])"
+        f" + b'\\x7f' * {size} + bytes([0x80 | 15 << 3]))\n"
+        "hostile()\n")
+    t0 = time.monotonic()
+    t = pytest_renacer.trace([sys.executable, str(prog)], source=True, timeout=5)
+    assert time.monotonic() - t0 < 6
+    assert t.returncode == 0
+    call = next(ev for ev in t.events if ev.name == "getppid")
+    own = [f for f in call.stack if f.file == str(prog)]
+    assert [f.function for f in own] == ["hostile", "<module>"]
+    assert own[0].line is None
+    assert own[1].line == 5  # the caller's table is CPython's own: its line is right
+
+
 # -- time: a module's parsing has a budget; a trace's timeout stops a parse --------------
 
 _WRITER = ("#include <unistd.h>\n"

@@ -13,6 +13,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -261,6 +262,26 @@ def test_line_tables_match_co_lines(version: str) -> None:
     out = subprocess.run([python, "-c", check, str(lines)], capture_output=True, text=True,
                          check=True).stdout.split()
     assert int(out[0]) > 10000 and out[1] == "0"
+
+
+@pytest.mark.parametrize("minor", [11, 12, 13])
+def test_a_location_table_cut_inside_a_number_or_running_on(minor: int) -> None:
+    """A location table is the program's own (``code.replace(co_linetable=...)``): a
+    line delta cut off by the table's end is 0 (it raised IndexError, and the reader
+    lost the stop's every frame); one whose continuation bytes run on for a megabyte is
+    read to CPython's 6 bytes (a number of six million bits was built, in quadratic
+    time: minutes at one stop), the rest skipped to the next entry."""
+    from pytest_renacer.source.pylines import line_at, line_ranges
+
+    delta_follows = 0x80 | 13 << 3  # one code unit, a signed varint line delta after it
+    assert line_ranges(bytes([delta_follows]), 10, minor) == ([0], [2], [10])
+    table = bytes([delta_follows, 0x7F, 0x7F]) + b"\x7f" * (1 << 20) + bytes([0x80 | 11 << 3])
+    t0 = time.monotonic()
+    ranges = line_ranges(table, 10, minor)
+    assert time.monotonic() - t0 < 3  # ~0.1 s; before: a 300 KB table took over 5 s
+    six_bytes = (1 << 36) - 1  # what the first 6 bytes of 0x7f hold: odd, so negative
+    assert ranges == ([0, 2], [2, 4], [10 - (six_bytes >> 1), 10 - (six_bytes >> 1) + 1])
+    assert line_at(ranges, 2) == 10 - (six_bytes >> 1) + 1
 
 
 def test_cli_source_and_stack_show_python_lines(files: Path) -> None:

@@ -494,13 +494,16 @@ class PythonFrameReader:
             return info
         file = self._string(fd, interp, key[interp.i_file])
         function = self._string(fd, interp, key[interp.i_name])
-        table = self._bytes(fd, interp, key[interp.i_table])
-        if file is None or function is None or table is None:
+        if file is None or function is None:
             return None
         first = key[interp.i_first]
         traceable = key[interp.i_traceable] if interp.i_traceable is not None else 0
-        info = _CodeInfo(key, file, function, first, traceable,
-                         line_ranges(table, first, interp.minor, interp.unit))
+        # A table over _MAX_TABLE (the program's to choose: code.replace) or unreadable
+        # costs the frame its line, not its file and function.
+        table = self._bytes(fd, interp, key[interp.i_table])
+        ranges: LineRanges = (([], [], []) if table is None
+                              else line_ranges(table, first, interp.minor, interp.unit))
+        info = _CodeInfo(key, file, function, first, traceable, ranges)
         if len(interp.codes) >= 1 << 16:
             interp.codes.clear()
         interp.codes[addr] = info

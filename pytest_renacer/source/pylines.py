@@ -24,13 +24,25 @@ __all__ = ["line_at", "line_ranges"]
 LineRanges = tuple[list[int], list[int], list[int | None]]
 
 
+#: Bytes of a location table varint read at most: CPython writes a line delta (a C int,
+#: doubled with its sign) in 6.  The table is the tracee's to write (``code.replace(
+#: co_linetable=...)``): an endless run of continuation bytes made one number of
+#: millions of bits, built in quadratic time (a 300 KB table: over 5 s at one stop).
+_VARINT_MAX = 6
+
+
 def _varint(table: bytes, i: int) -> tuple[int, int]:
-    """A location table varint (6 bits a byte, bit 6 says more follow) at ``i``."""
+    """A location table varint (6 bits a byte, bit 6 says more follow) at ``i``; 0 past
+    the end; what follows its first :data:`_VARINT_MAX` bytes is left unread."""
+    n = len(table)
+    if i >= n:
+        return 0, i
     b = table[i]
     val = b & 63
     shift = 6
     i += 1
-    while b & 64 and i < len(table):
+    stop = min(n, i + _VARINT_MAX - 1)
+    while b & 64 and i < stop:
         b = table[i]
         val |= (b & 63) << shift
         shift += 6
