@@ -294,6 +294,49 @@ def test_a_python_location_table_of_a_megabyte_keeps_timeout(tmp_path: Path,
     assert own[1].line == 5  # the caller's table is CPython's own: its line is right
 
 
+_MANY_TABLES = """\
+import os, sys
+table = bytes([0x80 | 11 << 3]) * (1 << 20)  # an entry a code unit, each a line further
+def make():
+    def f():
+        os.getppid()
+    return f
+keep = []  # alive: no code object's address is reused
+for i in range({n}):
+    f = make()
+    f.__code__ = f.__code__.replace(co_linetable=table[:(1 << 20) - i])
+    f()
+    keep.append(f)
+"""
+
+_TRACE_AND_MEASURE = """\
+import resource, sys
+import pytest_renacer
+t = pytest_renacer.trace([sys.executable, sys.argv[1]], source=True, timeout=120)
+calls = [ev for ev in t.events if ev.name == "getppid"]
+print(len(calls), sum(any(f.function == "make.<locals>.f" for f in ev.stack) for ev in calls),
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_many_python_line_tables_built_large_cost_bounded_memory(tmp_path: Path) -> None:
+    """A Python program makes 12 functions whose location tables hold a megabyte of
+    entries, each a line of its own, and calls each: every table was expanded whole (a
+    million ranges, ~80 MB, per code object) and kept.  40 of them: 3.6 GB peak, 20 s of
+    CPU.  Now a code object keeps at most pylines.MAX_RANGES ranges and the reader's
+    cache at most 2M: 40 of them, 216 MB and 4.5 s.  Measured in a child process (the
+    tracer's peak RSS); 12 functions made it 1.1 GB before."""
+    import sys
+
+    prog = tmp_path / "tables.py"
+    prog.write_text(_MANY_TABLES.format(n=12))
+    out = subprocess.run([sys.executable, "-c", _TRACE_AND_MEASURE, str(prog)],
+                         capture_output=True, text=True, timeout=300, check=True)
+    calls, with_frame, peak_mb = map(int, out.stdout.split())
+    assert calls == with_frame == 12  # every frame found, its function named
+    assert peak_mb < 500
+
+
 # -- time: a module's parsing has a budget; a trace's timeout stops a parse --------------
 
 _WRITER = ("#include <unistd.h>\n"

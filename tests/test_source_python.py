@@ -284,6 +284,23 @@ def test_a_location_table_cut_inside_a_number_or_running_on(minor: int) -> None:
     assert line_at(ranges, 2) == 10 - (six_bytes >> 1) + 1
 
 
+@pytest.mark.parametrize("minor", [10, 11])
+def test_line_ranges_join_neighbours_and_stop_at_the_cap(minor: int) -> None:
+    """Ranges of one line are joined; a table of more entries, each a line further, than
+    MAX_RANGES keeps that many (the traced program writes the table: a megabyte of them
+    made a million ranges, 57 MB, per code object)."""
+    from pytest_renacer.source.pylines import MAX_RANGES, line_at, line_ranges
+
+    if minor == 10:  # (bytes covered, line delta) pairs
+        same, further = bytes([2, 0]) * 1000, bytes([2, 1]) * (MAX_RANGES + 10)
+    else:  # one-code-unit entries: code 10 (same line), code 11 (a line further)
+        same, further = bytes([0x80 | 10 << 3]) * 1000, bytes([0x80 | 11 << 3]) * (MAX_RANGES + 10)
+    assert line_ranges(same, 7, minor) == ([0], [2000], [7])
+    starts, _ends, lines = ranges = line_ranges(further, 7, minor)
+    assert len(starts) == MAX_RANGES and lines[-1] == 7 + MAX_RANGES
+    assert line_at(ranges, 2 * MAX_RANGES + 4) is None  # past the cap: no line
+
+
 def test_cli_source_and_stack_show_python_lines(files: Path) -> None:
     _, python = any_version()
     cli: Callable[..., subprocess.CompletedProcess[str]] = lambda *a: subprocess.run(  # noqa: E731

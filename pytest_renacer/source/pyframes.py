@@ -58,6 +58,10 @@ MAX_PY_FRAMES = 256
 _MAX_THREADS = 4096
 _MAX_STR = 4096
 _MAX_TABLE = 1 << 20
+#: Line ranges (pylines.MAX_RANGES per code object) the code cache holds at most, ~60 B
+#: each: a program of many functions with tables built to be large cannot grow it
+#: without bound (typing.py's 3,519 lines make 2,321: ~0.7 a line).
+_MAX_CACHED_RANGES = 1 << 21
 #: (frames innermost first, how many frames each C-level eval activation ran, innermost
 #: first, the interpreter)
 PythonStack = tuple[tuple[Frame, ...], tuple[int, ...], "PyInterpreter"]
@@ -112,6 +116,7 @@ class PyInterpreter:
         #: address ranges of _PyEval_EvalFrameDefault in the process
         self.evals = evals
         self.codes: dict[int, _CodeInfo] = {}
+        self.cached_ranges = 0  # line ranges held by ``codes``, against _MAX_CACHED_RANGES
         self.tstates: dict[int, int] = {}  # tid -> thread state address
         g = layout.get
         self.o_interp_head = int(layout["runtime_interpreters_head"])
@@ -504,8 +509,10 @@ class PythonFrameReader:
         ranges: LineRanges = (([], [], []) if table is None
                               else line_ranges(table, first, interp.minor, interp.unit))
         info = _CodeInfo(key, file, function, first, traceable, ranges)
-        if len(interp.codes) >= 1 << 16:
-            interp.codes.clear()
+        interp.cached_ranges += len(ranges[0])
+        if len(interp.codes) >= 1 << 16 or interp.cached_ranges > _MAX_CACHED_RANGES:
+            interp.codes.clear()  # started afresh: cheaper than an LRU on every stop
+            interp.cached_ranges = len(ranges[0])
         interp.codes[addr] = info
         return info
 

@@ -55,7 +55,7 @@ def _svarint(table: bytes, i: int) -> tuple[int, int]:
     return (-(u >> 1) if u & 1 else u >> 1), i
 
 
-def _ranges_310(table: bytes, firstlineno: int) -> LineRanges:
+def _ranges_310(table: bytes, firstlineno: int, max_ranges: int) -> LineRanges:
     starts: list[int] = []
     ends: list[int] = []
     lines: list[int | None] = []
@@ -72,13 +72,18 @@ def _ranges_310(table: bytes, firstlineno: int) -> LineRanges:
             line += ldelta - 256 if ldelta > 127 else ldelta
             cur = line
         if end > start:
-            starts.append(start)
-            ends.append(end)
-            lines.append(cur)
+            if lines and lines[-1] == cur and ends[-1] == start:
+                ends[-1] = end  # the same line goes on: one range
+            elif len(starts) < max_ranges:
+                starts.append(start)
+                ends.append(end)
+                lines.append(cur)
+            else:
+                break
     return starts, ends, lines
 
 
-def _ranges_311(table: bytes, firstlineno: int, unit: int) -> LineRanges:
+def _ranges_311(table: bytes, firstlineno: int, unit: int, max_ranges: int) -> LineRanges:
     starts: list[int] = []
     ends: list[int] = []
     lines: list[int | None] = []
@@ -100,20 +105,35 @@ def _ranges_311(table: bytes, firstlineno: int, unit: int) -> LineRanges:
             line += code - 10
         start = end
         end += length
-        starts.append(start)
-        ends.append(end)
-        lines.append(None if code == 15 else line)
+        cur = None if code == 15 else line
+        if lines and lines[-1] == cur:
+            ends[-1] = end  # the same line goes on: one range
+        elif len(starts) < max_ranges:
+            starts.append(start)
+            ends.append(end)
+            lines.append(cur)
+        else:
+            break
         i += 1
         while i < n and not table[i] & 128:
             i += 1
     return starts, ends, lines
 
 
-def line_ranges(table: bytes, firstlineno: int, minor: int, unit: int = 2) -> LineRanges:
-    """The byte ranges of a code object's bytecode and their lines (None: no line)."""
+#: Ranges kept per code object (after joining neighbours of one line): the table is the
+#: traced program's to write, and a megabyte of entries each on a line of its own made
+#: a million ranges (57 MB, a second at one stop).  CPython's own tables reach this only
+#: in one code object of some 350,000 lines (~0.7 a line); past it, offsets have no line.
+MAX_RANGES = 1 << 18
+
+
+def line_ranges(table: bytes, firstlineno: int, minor: int, unit: int = 2,
+                max_ranges: int = MAX_RANGES) -> LineRanges:
+    """The byte ranges of a code object's bytecode and their lines (None: no line),
+    neighbours of one line joined, at most ``max_ranges`` of them."""
     if minor <= 10:
-        return _ranges_310(table, firstlineno)
-    return _ranges_311(table, firstlineno, unit)
+        return _ranges_310(table, firstlineno, max_ranges)
+    return _ranges_311(table, firstlineno, unit, max_ranges)
 
 
 def line_at(ranges: LineRanges, offset: int) -> int | None:
