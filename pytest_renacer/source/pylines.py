@@ -17,6 +17,7 @@ per code object; :func:`line_at` looks an offset up with ``bisect``.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 
 __all__ = ["line_at", "line_ranges"]
 
@@ -55,10 +56,7 @@ def _svarint(table: bytes, i: int) -> tuple[int, int]:
     return (-(u >> 1) if u & 1 else u >> 1), i
 
 
-def _ranges_310(table: bytes, firstlineno: int, max_ranges: int) -> LineRanges:
-    starts: list[int] = []
-    ends: list[int] = []
-    lines: list[int | None] = []
+def _entries_310(table: bytes, firstlineno: int) -> Iterator[tuple[int, int, int | None]]:
     line = firstlineno
     end = 0
     for k in range(0, len(table) - 1, 2):
@@ -72,21 +70,11 @@ def _ranges_310(table: bytes, firstlineno: int, max_ranges: int) -> LineRanges:
             line += ldelta - 256 if ldelta > 127 else ldelta
             cur = line
         if end > start:
-            if lines and lines[-1] == cur and ends[-1] == start:
-                ends[-1] = end  # the same line goes on: one range
-            elif len(starts) < max_ranges:
-                starts.append(start)
-                ends.append(end)
-                lines.append(cur)
-            else:
-                break
-    return starts, ends, lines
+            yield start, end, cur
 
 
-def _ranges_311(table: bytes, firstlineno: int, unit: int, max_ranges: int) -> LineRanges:
-    starts: list[int] = []
-    ends: list[int] = []
-    lines: list[int | None] = []
+def _entries_311(table: bytes, firstlineno: int, unit: int
+                 ) -> Iterator[tuple[int, int, int | None]]:
     line = firstlineno
     end = 0
     i = 0
@@ -105,8 +93,19 @@ def _ranges_311(table: bytes, firstlineno: int, unit: int, max_ranges: int) -> L
             line += code - 10
         start = end
         end += length
-        cur = None if code == 15 else line
-        if lines and lines[-1] == cur:
+        yield start, end, None if code == 15 else line
+        i += 1
+        while i < n and not table[i] & 128:
+            i += 1
+
+
+def _collect(entries: Iterator[tuple[int, int, int | None]], max_ranges: int) -> LineRanges:
+    """The entries' ranges, neighbours of one line joined, at most ``max_ranges``."""
+    starts: list[int] = []
+    ends: list[int] = []
+    lines: list[int | None] = []
+    for start, end, cur in entries:
+        if lines and lines[-1] == cur and ends[-1] == start:
             ends[-1] = end  # the same line goes on: one range
         elif len(starts) < max_ranges:
             starts.append(start)
@@ -114,9 +113,6 @@ def _ranges_311(table: bytes, firstlineno: int, unit: int, max_ranges: int) -> L
             lines.append(cur)
         else:
             break
-        i += 1
-        while i < n and not table[i] & 128:
-            i += 1
     return starts, ends, lines
 
 
@@ -132,8 +128,8 @@ def line_ranges(table: bytes, firstlineno: int, minor: int, unit: int = 2,
     """The byte ranges of a code object's bytecode and their lines (None: no line),
     neighbours of one line joined, at most ``max_ranges`` of them."""
     if minor <= 10:
-        return _ranges_310(table, firstlineno, max_ranges)
-    return _ranges_311(table, firstlineno, unit, max_ranges)
+        return _collect(_entries_310(table, firstlineno), max_ranges)
+    return _collect(_entries_311(table, firstlineno, unit), max_ranges)
 
 
 def line_at(ranges: LineRanges, offset: int) -> int | None:
