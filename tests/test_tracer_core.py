@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,23 +31,30 @@ _ASLR_DEPENDENT = frozenset({"munmap"} if platform.machine() == "aarch64" else (
 _ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "PYTHONHASHSEED": "0"}
 
 
-def _normalized(t: rn.Trace, ordered: bool = True) -> list[tuple[str, ...]]:
-    """Each thread's events as text, pids and tids numbered by first appearance, sorted
-    (threads interleave differently from run to run; each one's own order must match).
-    Not ``ordered`` (processes that wait for whichever child ends first, so that which
-    child a call names or reaps varies): each thread's calls as a multiset of names and
-    errors."""
+def _ids(t: rn.Trace) -> list[int]:
+    return [n for ev in t.events for n in (ev.pid, ev.tid)] + list(t.processes)
+
+
+def _normalized(t: rn.Trace, ordered: bool = True,
+                pids: frozenset[int] = frozenset()) -> list[tuple[str, ...]]:
+    """Each thread's events as text, sorted (threads interleave differently from run to
+    run; each one's own order must match), each line led by its thread numbered by first
+    appearance; in the text a number that is a pid or tid of either run (``pids``) reads
+    "PID" (a file of 198 bytes listed by a run whose pid was 198 read "<0>" in that run
+    only).  Not ``ordered`` (processes that wait for whichever child ends first, so that
+    which child a call names or reaps varies): each thread's calls as a multiset of
+    names and errors."""
     ids: dict[int, str] = {}
-    for n in [n for ev in t.events for n in (ev.pid, ev.tid)] + list(t.processes):
+    for n in _ids(t):
         ids.setdefault(n, f"<{len(ids)}>" if ordered else "<id>")
-    pattern = re.compile(r"\b(" + "|".join(map(str, sorted(ids, reverse=True))) + r")\b")
+    masked = pids | ids.keys()
+    pattern = re.compile(r"\b(" + "|".join(map(str, sorted(masked, reverse=True))) + r")\b")
 
     def line(ev: Any) -> str:
         if not ordered:
             return ev.name  # type: ignore[no-any-return]
-        text = f"{ids[ev.tid]} " + (ev.name if ev.name in _VARYING else str(ev))
-        text = _ADDR.sub("0x?", text)
-        return pattern.sub(lambda m: ids[int(m.group())], text)
+        text = ev.name if ev.name in _VARYING else str(ev)
+        return f"{ids[ev.tid]} " + pattern.sub("PID", _ADDR.sub("0x?", text))
 
     per_tid: dict[int, list[str]] = {}
     for ev in t.events:
@@ -57,6 +65,33 @@ def _normalized(t: rn.Trace, ordered: bool = True) -> list[tuple[str, ...]]:
         per_tid.setdefault(ev.tid, []).append(line(ev))
     return sorted(tuple(v if ordered else sorted(v)) for v in per_tid.values())
 
+
+
+class _Event:
+    """What _normalized reads of an event."""
+
+    def __init__(self, pid: int, text: str) -> None:
+        self.pid = self.tid = pid
+        self.name = text.split("(")[0]
+        self.errno = None
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def test_a_number_equal_to_a_pid_of_the_other_run_is_no_difference() -> None:
+    """The arm64 guest's core run of `ls -l` had pid 198, the size of a file it listed:
+    the same statx line read "<0>" in that run and "198" in the other."""
+    line = 'statx(AT_FDCWD, "src_dllib.c", {stx_size=198, ...}) = 0'
+    pure = SimpleNamespace(events=[_Event(200, line)], processes={200: None})
+    core = SimpleNamespace(events=[_Event(198, line)], processes={198: None})
+    pids = frozenset(_ids(pure) + _ids(core))  # type: ignore[arg-type]
+    assert _normalized(core, True, pids) == _normalized(pure, True, pids) == [
+        ('<0> statx(AT_FDCWD, "src_dllib.c", {stx_size=PID, ...}) = 0',)]  # type: ignore[arg-type]
+    other = SimpleNamespace(events=[_Event(198, line.replace("198", "199"))],
+                            processes={198: None})
+    assert _normalized(other, True, pids) != _normalized(pure, True, pids)  # type: ignore[arg-type]
 
 @pytest.fixture
 def both(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[rn.Trace, rn.Trace]]:
@@ -72,7 +107,8 @@ def both(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[rn.Trace, rn.Tr
 def _same(pure: rn.Trace, core: rn.Trace, ordered: bool = True) -> None:
     assert core.returncode == pure.returncode
     assert core.mode == pure.mode
-    assert _normalized(core, ordered) == _normalized(pure, ordered)
+    pids = frozenset(_ids(core) + _ids(pure))
+    assert _normalized(core, ordered, pids) == _normalized(pure, ordered, pids)
     assert sorted((p.argv, p.returncode) for p in core.processes.values()) == sorted(
         (p.argv, p.returncode) for p in pure.processes.values())
     signals = [[(s.signo, s.siginfo[:12]) for s in t.signals] for t in (pure, core)]
