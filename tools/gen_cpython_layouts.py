@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "pytest_renacer" / "source" / "cpython_layouts.py"
+sys.path.insert(0, str(ROOT / "tools"))
+
+from gen_syscall_tables import write_or_check  # noqa: E402
 
 #: (layout key, C expression) per version range: (first minor, last minor or None).
 FIELDS: list[tuple[str, str, int, int | None]] = [
@@ -268,13 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     layouts = dict(layout_of(p) for p in prefixes)
     text = render(layouts, prefixes)
     out = Path(args.out)
-    if args.check:
-        if not out.exists() or out.read_text() != text:
-            print(f"{out} is stale: regenerate it", file=sys.stderr)
-            return 1
-        return 0
-    out.write_text(text)
-    print(f"wrote {out} ({', '.join(layouts)})")
+    if write_or_check(out, text, args.check):
+        print(f"{out} is stale: regenerate it", file=sys.stderr)
+        return 1
+    if not args.check:
+        print(f"wrote {out} ({', '.join(layouts)})")
     return 0
 
 

@@ -32,7 +32,6 @@ the host's /usr/include (x86_64).
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import shutil
 import subprocess
@@ -46,7 +45,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 # the same errors and kernel-version reading as the syscall tables' generator
-from gen_syscall_tables import _DEFINE_RE, GenError, header_version  # noqa: E402
+from gen_syscall_tables import (  # noqa: E402
+    _DEFINE_RE,
+    GenError,
+    header_version,
+    write_or_check,
+)
 
 SPEC = ROOT / "tools" / "flag_tables.txt"
 DEFAULT_OUT = "pytest_renacer/tables/xlat.py"
@@ -353,16 +357,9 @@ def _one(args: argparse.Namespace, spec: Path, out_name: str) -> int:
     out = Path(out_name)
     if not out.is_absolute() and not out.exists():
         out = ROOT / out
-    if args.check:
-        current = out.read_text() if out.exists() else ""
-        if current != text:
-            sys.stdout.writelines(difflib.unified_diff(
-                current.splitlines(True), text.splitlines(True), str(out), "generated"))
-            return 1
-        print(f"{out}: up to date")
-        return 0
-    out.write_text(text)
-    print(f"{out}: written")
+    if write_or_check(out, text, args.check):
+        return 1
+    print(f"{out}: {'up to date' if args.check else 'written'}")
     return 0
 
 

@@ -353,6 +353,20 @@ def unused_signatures(
     return sorted(set(signatures.get(None, {})) - known)
 
 
+def write_or_check(path: Path, text: str, check: bool) -> bool:
+    """Write a generated module, or with ``check`` compare the file with ``text``; True
+    when it is stale (its unified diff printed).  The generators of tools/ share it."""
+    if not check:
+        path.write_text(text)
+        return False
+    current = path.read_text() if path.exists() else ""
+    if current == text:
+        return False
+    sys.stdout.writelines(difflib.unified_diff(
+        current.splitlines(True), text.splitlines(True), str(path), "generated"))
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--out", default=DEFAULT_OUT, help="output directory [%(default)s]")
@@ -388,16 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stale = False
     for arch, text in modules.items():
         path = out / f"{arch}.py"
-        if args.check:
-            current = path.read_text() if path.exists() else ""
-            if current != text:
-                stale = True
-                diff = difflib.unified_diff(
-                    current.splitlines(True), text.splitlines(True), str(path), "generated"
-                )
-                sys.stdout.writelines(diff)
-        else:
-            path.write_text(text)
+        stale |= write_or_check(path, text, args.check)
         count = len(headers[arch].numbers)
         print(f"{path}: {count} syscalls (Linux {headers[arch].version} headers)")
     if args.verbose:
