@@ -9,8 +9,10 @@ import zlib
 
 from setuptools import Extension, setup
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 # setup.cfg puts the egg-info metadata under build/ (not in the root): it must exist
-os.makedirs(os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"), exist_ok=True)
+os.makedirs(os.path.join(HERE, "build"), exist_ok=True)
 
 CORE_SOURCE = "pytest_renacer/tracer/_core.c"
 
@@ -18,7 +20,7 @@ ext_modules = []
 if sys.platform.startswith("linux"):
     # The module knows the CRC-32 of the source it was built from: tracer/engine.py
     # refuses a stale build in a source tree (load_core, stale_core).
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), CORE_SOURCE), "rb") as f:
+    with open(os.path.join(HERE, CORE_SOURCE), "rb") as f:
         crc = zlib.crc32(f.read())
     ext_modules.append(Extension(
         "pytest_renacer.tracer._core",

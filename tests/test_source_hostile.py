@@ -14,6 +14,7 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import threading
 import time
 import tracemalloc
@@ -273,8 +274,6 @@ def test_a_python_location_table_of_a_megabyte_keeps_timeout(tmp_path: Path,
     now a varint is read to CPython's 6 bytes at most, and the rest of the table skipped.
     A table over the reader's 1 MiB is not read: the frame keeps its function, and
     neither has a line (the call falls in the table's last, "no location" entry)."""
-    import sys
-
     prog = tmp_path / "linetable.py"
     prog.write_text(
         "import os\n"
@@ -326,8 +325,6 @@ def test_many_python_line_tables_built_large_cost_bounded_memory(tmp_path: Path)
     CPU.  Now a code object keeps at most pylines.MAX_RANGES ranges and the reader's
     cache at most 2M: 40 of them, 216 MB and 4.5 s.  Measured in a child process (the
     tracer's peak RSS); 12 functions made it 1.1 GB before."""
-    import sys
-
     prog = tmp_path / "tables.py"
     prog.write_text(_MANY_TABLES.format(n=12))
     out = subprocess.run([sys.executable, "-c", _TRACE_AND_MEASURE, str(prog)],

@@ -66,7 +66,6 @@ def _normalized(t: rn.Trace, ordered: bool = True,
     return sorted(tuple(v if ordered else sorted(v)) for v in per_tid.values())
 
 
-
 class _Event:
     """What _normalized reads of an event."""
 
@@ -84,14 +83,16 @@ def test_a_number_equal_to_a_pid_of_the_other_run_is_no_difference() -> None:
     """The arm64 guest's core run of `ls -l` had pid 198, the size of a file it listed:
     the same statx line read "<0>" in that run and "198" in the other."""
     line = 'statx(AT_FDCWD, "src_dllib.c", {stx_size=198, ...}) = 0'
-    pure = SimpleNamespace(events=[_Event(200, line)], processes={200: None})
-    core = SimpleNamespace(events=[_Event(198, line)], processes={198: None})
-    pids = frozenset(_ids(pure) + _ids(core))  # type: ignore[arg-type]
+    # stand-ins for the two Traces: only events and processes are read
+    pure: Any = SimpleNamespace(events=[_Event(200, line)], processes={200: None})
+    core: Any = SimpleNamespace(events=[_Event(198, line)], processes={198: None})
+    pids = frozenset(_ids(pure) + _ids(core))
     assert _normalized(core, True, pids) == _normalized(pure, True, pids) == [
-        ('<0> statx(AT_FDCWD, "src_dllib.c", {stx_size=PID, ...}) = 0',)]  # type: ignore[arg-type]
-    other = SimpleNamespace(events=[_Event(198, line.replace("198", "199"))],
-                            processes={198: None})
-    assert _normalized(other, True, pids) != _normalized(pure, True, pids)  # type: ignore[arg-type]
+        ('<0> statx(AT_FDCWD, "src_dllib.c", {stx_size=PID, ...}) = 0',)]
+    other: Any = SimpleNamespace(events=[_Event(198, line.replace("198", "199"))],
+                                 processes={198: None})
+    assert _normalized(other, True, pids) != _normalized(pure, True, pids)
+
 
 @pytest.fixture
 def both(monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[rn.Trace, rn.Trace]]:
